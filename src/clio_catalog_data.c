@@ -169,7 +169,7 @@ static const ClioColumn activity_descriptions_columns[] = {
 	{"accessible_to_user", "accessible_to_user", BOOLOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"category_type", "category_type", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"currency", "currency", JSONBOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL},
-	{"groups", "groups", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
+	{"groups", "groups", JSONBOID, CLIO_COL_NESTED_ARRAY, "client_connect_user,etag,id,name,type,updated_at", NULL, true, true, NULL},
 	{"rate", "rate", JSONBOID, CLIO_COL_NESTED, "amount,non_billable_amount,type,hierarchy", NULL, true, true, NULL},
 	{"utbms_task", "utbms_task", JSONBOID, CLIO_COL_NESTED, "id,name,description,type", NULL, false, false, NULL},
 	{"utbms_activity", "utbms_activity", JSONBOID, CLIO_COL_NESTED, "id,name,description,type", NULL, false, false, NULL},
@@ -413,7 +413,7 @@ static const ClioColumn billable_clients_columns[] = {
 	{"amount_in_trust", "amount_in_trust", NUMERICOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"name", "name", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"billable_matters_count", "billable_matters_count", INT4OID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
-	{"billable_matters", "billable_matters", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"billable_matters", "billable_matters", JSONBOID, CLIO_COL_NESTED_ARRAY, "currency_code,currency_id,id,unbilled_hours,unbilled_amount,amount_in_trust,display_number", NULL, false, false, NULL},
 };
 static const ClioFilter billable_clients_filters[] = {
 	{"client_id", CLIO_PARAM_INT, false, false, false, false, NULL},
@@ -509,7 +509,7 @@ static const ClioColumn bills_columns[] = {
 	{"client_id", "client", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"discount", "discount", JSONBOID, CLIO_COL_NESTED, "rate,type,note,early_payment_rate,early_payment_period", NULL, false, true, NULL},
 	{"interest", "interest", JSONBOID, CLIO_COL_NESTED, "balance,period,rate,total,type", NULL, false, true, NULL},
-	{"matters", "matters", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"matters", "matters", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,number,display_number,custom_number,currency,description,status,location,client_reference,client_id,billable,maildrop_address,billing_method,open_date,close_date,pending_date,created_at,updated_at,shared,has_tasks,last_activity_date,matter_stage_updated_at", NULL, false, false, NULL},
 	{"group", "group", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL},
 	{"group_id", "group", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"bill_theme", "bill_theme", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, true, NULL},
@@ -518,13 +518,13 @@ static const ClioColumn bills_columns[] = {
 	{"original_bill_id", "original_bill", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"destination_account", "destination_account", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL},
 	{"destination_account_id", "destination_account", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
-	{"balances", "balances", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
-	{"matter_totals", "matter_totals", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"balances", "balances", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,amount,type,interest_amount,due", NULL, false, false, NULL},
+	{"matter_totals", "matter_totals", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,amount", NULL, false, false, NULL},
 	{"currency", "currency", JSONBOID, CLIO_COL_NESTED, "id", NULL, false, false, NULL},
 	{"currency_id", "currency", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"billing_setting", "billing_setting", JSONBOID, CLIO_COL_NESTED, "id", NULL, false, false, NULL},
 	{"billing_setting_id", "billing_setting", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
-	{"client_addresses", "client_addresses", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"client_addresses", "client_addresses", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,street,city,province,postal_code,country,name,created_at,updated_at,primary", NULL, false, false, NULL},
 	{"legal_aid_uk_bill", "legal_aid_uk_bill", JSONBOID, CLIO_COL_NESTED, "id", NULL, false, false, NULL},
 	{"legal_aid_uk_bill_id", "legal_aid_uk_bill", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"split_invoice", "split_invoice", JSONBOID, CLIO_COL_NESTED, "id", NULL, false, false, NULL},
@@ -602,7 +602,7 @@ static const ClioColumn calendar_entries_columns[] = {
 	{"calendar_owner_id", "calendar_owner_id", INT8OID, CLIO_COL_SCALAR, NULL, "calendar_owner", true, true, NULL},
 	{"start_at_time_zone", "start_at_time_zone", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"time_entries_count", "time_entries_count", INT4OID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
-	{"time_entries", "time_entries", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"time_entries", "time_entries", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,type,date,quantity_in_hours,rounded_quantity_in_hours,quantity,rounded_quantity,quantity_redacted,price,note,flat_rate,billed,on_bill,total,contingency_fee,created_at,updated_at,reference,non_billable,non_billable_total,no_charge,tax_setting,currency", NULL, false, false, NULL},
 	{"conference_meeting", "conference_meeting", JSONBOID, CLIO_COL_NESTED, "id,type", NULL, true, true, NULL},
 	{"conference_meeting_id", "conference_meeting", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL},
 	{"matter", "matter", JSONBOID, CLIO_COL_NESTED, "id,display_number,description", NULL, true, true, NULL},
@@ -613,10 +613,10 @@ static const ClioColumn calendar_entries_columns[] = {
 	{"parent_calendar_entry", "parent_calendar_entry", JSONBOID, CLIO_COL_NESTED, "id,description,summary", NULL, false, false, NULL},
 	{"calendar_entry_event_type", "calendar_entry_event_type", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, true, true, NULL},
 	{"calendar_entry_event_type_id", "calendar_entry_event_type", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL},
-	{"attendees", "attendees", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"calendars", "calendars", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
-	{"reminders", "reminders", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
-	{"external_properties", "external_properties", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
+	{"attendees", "attendees", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,type,name,enabled,email,created_at,updated_at", NULL, true, true, NULL},
+	{"calendars", "calendars", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,color,light_color,court_rules_default_calendar,name,permission,type,visible,created_at,updated_at,source", NULL, false, false, NULL},
+	{"reminders", "reminders", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,duration,next_delivery_at,state,created_at,updated_at", NULL, false, false, NULL},
+	{"external_properties", "external_properties", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,name,value,created_at,updated_at", NULL, true, true, NULL},
 };
 static const ClioFilter calendar_entries_filters[] = {
 	{"calendar_id", CLIO_PARAM_INT, false, false, false, false, NULL},
@@ -729,12 +729,12 @@ static const ClioColumn communications_columns[] = {
 	{"matter_id", "matter", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL},
 	{"communication_eml_file", "communication_eml_file", JSONBOID, CLIO_COL_NESTED, "id", NULL, false, false, NULL},
 	{"communication_eml_file_id", "communication_eml_file", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
-	{"senders", "senders", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"receivers", "receivers", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"external_properties", "external_properties", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"time_entries", "time_entries", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
-	{"documents", "documents", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
-	{"notification_event_subscribers", "notification_event_subscribers", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
+	{"senders", "senders", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at,type,identifier,secondary_identifier,enabled,name,initials,job_title_name,avatar", NULL, true, true, NULL},
+	{"receivers", "receivers", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at,type,identifier,secondary_identifier,enabled,name,initials,job_title_name,avatar", NULL, true, true, NULL},
+	{"external_properties", "external_properties", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,name,value,created_at,updated_at", NULL, true, true, NULL},
+	{"time_entries", "time_entries", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,type,date,quantity_in_hours,rounded_quantity_in_hours,quantity,rounded_quantity,quantity_redacted,price,note,flat_rate,billed,on_bill,total,contingency_fee,created_at,updated_at,reference,non_billable,non_billable_total,no_charge,tax_setting,currency", NULL, false, false, NULL},
+	{"documents", "documents", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at,deleted_at,type,locked,name,received_at,filename,size,content_type", NULL, false, false, NULL},
+	{"notification_event_subscribers", "notification_event_subscribers", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,user_id,name,created_at,updated_at", NULL, true, true, NULL},
 };
 static const ClioFilter communications_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, false, false, NULL},
@@ -801,17 +801,17 @@ static const ClioColumn contacts_columns[] = {
 	{"is_bill_recipient", "is_bill_recipient", BOOLOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"sales_tax_number", "sales_tax_number", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL},
 	{"currency", "currency", JSONBOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL},
-	{"activity_rates", "activity_rates", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
-	{"addresses", "addresses", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"custom_field_values", "custom_field_values", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"custom_field_set_associations", "custom_field_set_associations", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"email_addresses", "email_addresses", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"instant_messengers", "instant_messengers", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"phone_numbers", "phone_numbers", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"web_sites", "web_sites", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"notification_methods", "notification_methods", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
-	{"account_balances", "account_balances", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
-	{"related_contacts", "related_contacts", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"activity_rates", "activity_rates", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,rate,flat_rate,created_at,updated_at,contact_id,co_counsel_contact_id", NULL, false, false, NULL},
+	{"addresses", "addresses", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,street,city,province,postal_code,country,name,created_at,updated_at,primary", NULL, true, true, NULL},
+	{"custom_field_values", "custom_field_values", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,field_name,created_at,updated_at,field_type,field_required,field_displayed,field_display_order,value,soft_deleted,custom_field,picklist_option,matter,contact", NULL, true, true, NULL},
+	{"custom_field_set_associations", "custom_field_set_associations", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,display_order,created_at,updated_at", NULL, true, true, NULL},
+	{"email_addresses", "email_addresses", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,address,name,primary,created_at,updated_at", NULL, true, true, NULL},
+	{"instant_messengers", "instant_messengers", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,address,name,created_at,updated_at", NULL, true, true, NULL},
+	{"phone_numbers", "phone_numbers", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,number,name,primary,created_at,updated_at", NULL, true, true, NULL},
+	{"web_sites", "web_sites", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,address,name,default_web_site,created_at,updated_at", NULL, true, true, NULL},
+	{"notification_methods", "notification_methods", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,type,email_address,is_default_email_address,created_at,updated_at", NULL, false, false, NULL},
+	{"account_balances", "account_balances", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,balance,type,name,currency_id", NULL, false, false, NULL},
+	{"related_contacts", "related_contacts", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,name,first_name,middle_name,last_name,date_of_birth,type,created_at,updated_at,prefix,title,initials,clio_connect_email,locked_clio_connect_email,client_connect_user_id,primary_email_address,secondary_email_address,primary_phone_number,secondary_phone_number,ledes_client_id,has_clio_for_clients_permission,is_client,is_clio_for_client_user,is_co_counsel,is_bill_recipient,sales_tax_number,currency", NULL, false, false, NULL},
 	{"primary_work_address", "primary_work_address", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL},
 	{"primary_work_address_id", "primary_work_address", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"primary_address", "primary_address", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL},
@@ -913,9 +913,9 @@ static const ClioColumn conversations_columns[] = {
 	{"first_message_id", "first_message", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"matter", "matter", JSONBOID, CLIO_COL_NESTED, "id,display_number,description", NULL, false, true, NULL},
 	{"matter_id", "matter", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, true, NULL},
-	{"messages", "messages", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
-	{"documents", "documents", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
-	{"memberships", "memberships", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"messages", "messages", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,date,body,created_at,updated_at", NULL, false, false, NULL},
+	{"documents", "documents", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at,deleted_at,type,locked,name,received_at,filename,size,content_type", NULL, false, false, NULL},
+	{"memberships", "memberships", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,read,archived,created_at,updated_at,member", NULL, false, false, NULL},
 };
 static const ClioFilter conversations_filters[] = {
 	{"archived", CLIO_PARAM_BOOL, false, false, false, false, NULL},
@@ -958,7 +958,7 @@ static const ClioColumn credit_memos_columns[] = {
 	{"user_id", "user", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"contact", "contact", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL},
 	{"contact_id", "contact", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
-	{"allocations", "allocations", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"allocations", "allocations", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,date,amount,interest,voided_at,created_at,updated_at,description,has_online_payment,destroyable,payment_type", NULL, false, false, NULL},
 };
 static const ClioFilter credit_memos_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, false, false, NULL},
@@ -1032,7 +1032,7 @@ static const ClioColumn custom_field_sets_columns[] = {
 	{"displayed", "displayed", BOOLOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL},
 	{"created_at", "created_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
-	{"custom_fields", "custom_fields", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"custom_fields", "custom_fields", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at,name,parent_type,field_type,displayed,deleted,required,display_order", NULL, false, false, NULL},
 };
 static const ClioFilter custom_field_sets_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL},
@@ -1069,7 +1069,7 @@ static const ClioColumn custom_fields_columns[] = {
 	{"deleted", "deleted", BOOLOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"required", "required", BOOLOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL},
 	{"display_order", "display_order", INT4OID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL},
-	{"picklist_options", "picklist_options", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
+	{"picklist_options", "picklist_options", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at,option,deleted_at", NULL, true, true, NULL},
 };
 static const ClioFilter custom_fields_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL},
@@ -1133,7 +1133,7 @@ static const ClioColumn document_automations_columns[] = {
 	{"matter_id", "matter", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, false, NULL},
 	{"document_template", "document_template", JSONBOID, CLIO_COL_NESTED, "id,filename", NULL, true, false, NULL},
 	{"document_template_id", "document_template", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, false, NULL},
-	{"documents", "documents", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"documents", "documents", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at,deleted_at,type,locked,name,received_at,filename,size,content_type", NULL, false, false, NULL},
 };
 static const ClioFilter document_automations_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL},
@@ -1241,8 +1241,8 @@ static const ClioColumn documents_columns[] = {
 	{"latest_document_version_id", "latest_document_version", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"group", "group", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL},
 	{"group_id", "group", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
-	{"external_properties", "external_properties", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"document_versions", "document_versions", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"external_properties", "external_properties", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,name,value,created_at,updated_at", NULL, true, true, NULL},
+	{"document_versions", "document_versions", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,document_id,etag,uuid,created_at,updated_at,filename,size,version_number,content_type,received_at,put_url,fully_uploaded", NULL, false, false, NULL},
 };
 static const ClioFilter documents_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, true, false, NULL},
@@ -1292,7 +1292,7 @@ static const ClioColumn expense_categories_columns[] = {
 	{"accessible_to_user", "accessible_to_user", BOOLOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"tax_setting", "tax_setting", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"currency", "currency", JSONBOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL},
-	{"groups", "groups", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
+	{"groups", "groups", JSONBOID, CLIO_COL_NESTED_ARRAY, "client_connect_user,etag,id,name,type,updated_at", NULL, true, true, NULL},
 	{"utbms_code", "utbms_code", JSONBOID, CLIO_COL_NESTED, "id,name,description,type", NULL, true, true, NULL},
 	{"utbms_code_id", "utbms_code", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL},
 };
@@ -1343,7 +1343,7 @@ static const ClioColumn folders_columns[] = {
 	{"latest_document_version_id", "latest_document_version", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"group", "group", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL},
 	{"group_id", "group", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
-	{"external_properties", "external_properties", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
+	{"external_properties", "external_properties", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,name,value,created_at,updated_at", NULL, true, true, NULL},
 };
 static const ClioFilter folders_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, true, false, NULL},
@@ -1378,7 +1378,7 @@ static const ClioColumn grant_funding_sources_columns[] = {
 	{"name", "name", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL},
 	{"created_at", "created_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
-	{"grants", "grants", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"grants", "grants", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,name,funding_code,funding_code_and_name,funding_source_name,created_at,updated_at,balance,start_date,end_date", NULL, false, false, NULL},
 };
 static const ClioFilter grant_funding_sources_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL},
@@ -1432,7 +1432,7 @@ static const ClioColumn groups_columns[] = {
 	{"name", "name", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL},
 	{"type", "type", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, "UserGroup|AdhocGroup|AccountGroup|TeamGroup"},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
-	{"users", "users", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"users", "users", JSONBOID, CLIO_COL_NESTED_ARRAY, "account_owner,clio_connect,court_rules_default_attendee,created_at,default_calendar_id,email,enabled,etag,first_name,id,initials,last_name,name,phone_number,rate,roles,subscription_type,time_zone,updated_at", NULL, false, false, NULL},
 };
 static const ClioFilter groups_filters[] = {
 	{"archived", CLIO_PARAM_BOOL, false, false, false, false, NULL},
@@ -1466,8 +1466,8 @@ static const ClioColumn interest_charges_columns[] = {
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"bill", "bill", JSONBOID, CLIO_COL_NESTED, "id,subject,number,type", NULL, false, false, NULL},
 	{"bill_id", "bill", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
-	{"balances", "balances", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
-	{"matters", "matters", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"balances", "balances", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,amount,type,interest_amount,due", NULL, false, false, NULL},
+	{"matters", "matters", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,number,display_number,custom_number,currency,description,status,location,client_reference,client_id,billable,maildrop_address,billing_method,open_date,close_date,pending_date,created_at,updated_at,shared,has_tasks,last_activity_date,matter_stage_updated_at", NULL, false, false, NULL},
 };
 static const ClioFilter interest_charges_filters[] = {
 	{"bill_id", CLIO_PARAM_INT, false, false, false, false, NULL},
@@ -1768,13 +1768,13 @@ static const ClioColumn matters_columns[] = {
 	{"user_id", "user", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"legal_aid_uk_matter", "legal_aid_uk_matter", JSONBOID, CLIO_COL_NESTED, "id", NULL, false, false, NULL},
 	{"legal_aid_uk_matter_id", "legal_aid_uk_matter", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
-	{"account_balances", "account_balances", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
-	{"custom_field_values", "custom_field_values", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"custom_field_set_associations", "custom_field_set_associations", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"matter_bill_recipients", "matter_bill_recipients", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
-	{"relationships", "relationships", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"task_template_list_instances", "task_template_list_instances", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"split_invoice_payers", "split_invoice_payers", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
+	{"account_balances", "account_balances", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,balance,type,name,currency_id", NULL, false, false, NULL},
+	{"custom_field_values", "custom_field_values", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,field_name,created_at,updated_at,field_type,field_required,field_displayed,field_display_order,value,soft_deleted,custom_field,picklist_option,matter,contact", NULL, true, true, NULL},
+	{"custom_field_set_associations", "custom_field_set_associations", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,display_order,created_at,updated_at", NULL, true, true, NULL},
+	{"matter_bill_recipients", "matter_bill_recipients", JSONBOID, CLIO_COL_NESTED_ARRAY, "created_at,etag,id,updated_at,recipient", NULL, false, false, NULL},
+	{"relationships", "relationships", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,description,created_at,updated_at", NULL, true, true, NULL},
+	{"task_template_list_instances", "task_template_list_instances", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at", NULL, true, true, NULL},
+	{"split_invoice_payers", "split_invoice_payers", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,contact_id,matter_id,send_to_bill_recipients,split_portion,etag,created_at,updated_at", NULL, true, true, NULL},
 };
 static const ClioFilter matters_filters[] = {
 	{"billable", CLIO_PARAM_BOOL, false, false, false, false, NULL},
@@ -1861,8 +1861,8 @@ static const ClioColumn medical_records_details_columns[] = {
 	{"matter_id", "matter", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"medical_provider", "medical_provider", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL},
 	{"medical_provider_id", "medical_provider", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
-	{"medical_bills", "medical_bills", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
-	{"medical_records", "medical_records", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
+	{"medical_bills", "medical_bills", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,adjustment,amount,bill_date,bill_received_date,damage_type,document_id,etag,name,created_at,updated_at", NULL, true, true, NULL},
+	{"medical_records", "medical_records", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,document_id,etag,end_date,start_date,created_at,updated_at", NULL, true, true, NULL},
 };
 static const ClioFilter medical_records_details_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL},
@@ -1897,8 +1897,8 @@ static const ClioColumn matter_notes_columns[] = {
 	{"contact_id", "contact", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, false, NULL},
 	{"author", "author", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL},
 	{"author_id", "author", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
-	{"time_entries", "time_entries", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
-	{"notification_event_subscribers", "notification_event_subscribers", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
+	{"time_entries", "time_entries", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,type,date,quantity_in_hours,rounded_quantity_in_hours,quantity,rounded_quantity,quantity_redacted,price,note,flat_rate,billed,on_bill,total,contingency_fee,created_at,updated_at,reference,non_billable,non_billable_total,no_charge,tax_setting,currency", NULL, false, false, NULL},
+	{"notification_event_subscribers", "notification_event_subscribers", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,user_id,name,created_at,updated_at", NULL, true, true, NULL},
 };
 static const ClioFilter matter_notes_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, false, false, NULL},
@@ -1943,8 +1943,8 @@ static const ClioColumn contact_notes_columns[] = {
 	{"contact_id", "contact", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, false, NULL},
 	{"author", "author", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL},
 	{"author_id", "author", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
-	{"time_entries", "time_entries", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
-	{"notification_event_subscribers", "notification_event_subscribers", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
+	{"time_entries", "time_entries", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,type,date,quantity_in_hours,rounded_quantity_in_hours,quantity,rounded_quantity,quantity_redacted,price,note,flat_rate,billed,on_bill,total,contingency_fee,created_at,updated_at,reference,non_billable,non_billable_total,no_charge,tax_setting,currency", NULL, false, false, NULL},
+	{"notification_event_subscribers", "notification_event_subscribers", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,user_id,name,created_at,updated_at", NULL, true, true, NULL},
 };
 static const ClioFilter contact_notes_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, false, false, NULL},
@@ -1985,7 +1985,7 @@ static const ClioColumn outstanding_client_balances_columns[] = {
 	{"total_outstanding_balance_by_currency", "total_outstanding_balance_by_currency", JSONBOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"created_at", "created_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
-	{"outstanding_bills", "outstanding_bills", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"outstanding_bills", "outstanding_bills", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,number,issued_at,created_at,due_at,tax_rate,secondary_tax_rate,updated_at,subject,purchase_order,type,memo,start_at,end_at,balance,state,kind,total,paid,paid_at,pending,due,discount_services_only,can_update,credits_issued,shared,last_sent_at,services_secondary_tax,services_sub_total,services_tax,services_taxable_sub_total,services_secondary_taxable_sub_total,taxable_sub_total,secondary_taxable_sub_total,sub_total,tax_sum,secondary_tax_sum,total_tax,available_state_transitions", NULL, false, false, NULL},
 	{"contact", "contact", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL},
 	{"contact_id", "contact", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"currency", "currency", JSONBOID, CLIO_COL_NESTED, "id", NULL, false, false, NULL},
@@ -2292,7 +2292,7 @@ static const ClioColumn task_templates_columns[] = {
 	{"task_type_id", "task_type", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"template_creator", "template_creator", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL},
 	{"template_creator_id", "template_creator", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
-	{"reminder_templates", "reminder_templates", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, true, NULL},
+	{"reminder_templates", "reminder_templates", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,duration,notification_type,created_at,updated_at", NULL, true, true, NULL},
 };
 static const ClioFilter task_templates_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL},
@@ -2369,7 +2369,7 @@ static const ClioColumn tasks_columns[] = {
 	{"created_at", "created_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"time_entries_count", "time_entries_count", INT4OID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
-	{"time_entries", "time_entries", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"time_entries", "time_entries", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,type,date,quantity_in_hours,rounded_quantity_in_hours,quantity,rounded_quantity,quantity_redacted,price,note,flat_rate,billed,on_bill,total,contingency_fee,created_at,updated_at,reference,non_billable,non_billable_total,no_charge,tax_setting,currency", NULL, false, false, NULL},
 	{"task_type", "task_type", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, true, true, NULL},
 	{"task_type_id", "task_type", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL},
 	{"assigner", "assigner", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL},
@@ -2378,7 +2378,7 @@ static const ClioColumn tasks_columns[] = {
 	{"matter_id", "matter", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL},
 	{"assignee", "assignee", JSONBOID, CLIO_COL_NESTED, "id,name,identifier,type", NULL, true, true, NULL},
 	{"assignee_id", "assignee", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL},
-	{"reminders", "reminders", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"reminders", "reminders", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,duration,next_delivery_at,state,created_at,updated_at", NULL, false, false, NULL},
 };
 static const ClioFilter tasks_filters[] = {
 	{"assignee_id", CLIO_PARAM_INT, false, false, true, false, NULL},
@@ -2486,7 +2486,7 @@ static const ClioColumn users_columns[] = {
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"default_activity_description", "default_activity_description", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL},
 	{"default_activity_description_id", "default_activity_description", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
-	{"notification_methods", "notification_methods", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"notification_methods", "notification_methods", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,type,email_address,is_default_email_address,created_at,updated_at", NULL, false, false, NULL},
 	{"account", "account", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL},
 	{"account_id", "account", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"avatar", "avatar", JSONBOID, CLIO_COL_NESTED, "id", NULL, false, false, NULL},
@@ -2495,7 +2495,7 @@ static const ClioColumn users_columns[] = {
 	{"contact_id", "contact", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"job_title", "job_title", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL},
 	{"job_title_id", "job_title", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
-	{"groups", "groups", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, false, false, NULL},
+	{"groups", "groups", JSONBOID, CLIO_COL_NESTED_ARRAY, "client_connect_user,etag,id,name,type,updated_at", NULL, false, false, NULL},
 };
 static const ClioFilter users_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL},

@@ -299,6 +299,9 @@ def build(spec):
                 col["subfields"] = f["default_subfields"]
             if f["kind"] == "array":
                 col["kind"] = "nested_array"
+                # Without subfields Clio returns only id and etag of each
+                # item; the column holds the items as Clio describes them.
+                col["subfields"] = list(spec.props(f["ref"]))
             if "enum" in f:
                 col["enum"] = f["enum"]
             columns.append(col)

@@ -1,0 +1,37 @@
+# clio_fdw: Clio Manage API v4 as PostgreSQL foreign tables
+#
+# Build and install:   make && make install
+# Tests:               test/run-tests     (builds, starts PostgreSQL and the
+#                                          sandbox, runs everything)
+
+MODULE_big = clio_fdw
+OBJS = \
+	$(WIN32RES) \
+	clio_fdw.o \
+	src/clio_catalog.o \
+	src/clio_catalog_data.o \
+	src/clio_client.o \
+	src/clio_deparse.o \
+	src/clio_http.o \
+	src/clio_json.o \
+	src/clio_option.o
+
+EXTENSION = clio_fdw
+DATA = clio_fdw--1.0.sql
+PGFILEDESC = "clio_fdw - foreign data wrapper for the Clio Manage API"
+
+# pg_regress suites, run against a running server and sandbox by
+# test/run-tests (which sets CLIO_SANDBOX_URL and friends).
+REGRESS = clio_options
+
+PKG_CONFIG ?= pkg-config
+PG_CPPFLAGS = -I$(srcdir)/include $(shell $(PKG_CONFIG) --cflags libcurl libcjson)
+SHLIB_LINK = $(shell $(PKG_CONFIG) --libs libcurl libcjson)
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# The pg_regress suites, for scripts/test.sh
+print-regress:
+	@echo $(REGRESS)

@@ -1,0 +1,20 @@
+/* clio_fdw--1.0.sql */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION clio_fdw" to load this file. \quit
+
+CREATE FUNCTION clio_fdw_handler()
+RETURNS fdw_handler
+AS 'MODULE_PATHNAME'
+LANGUAGE C STRICT;
+
+CREATE FUNCTION clio_fdw_validator(text[], oid)
+RETURNS void
+AS 'MODULE_PATHNAME'
+LANGUAGE C STRICT;
+
+CREATE FOREIGN DATA WRAPPER clio_fdw
+  HANDLER clio_fdw_handler
+  VALIDATOR clio_fdw_validator;
+
+COMMENT ON FOREIGN DATA WRAPPER clio_fdw IS 'Clio Manage API v4 as foreign tables';

@@ -1,0 +1,60 @@
+/*-------------------------------------------------------------------------
+ *
+ * clio_http.h
+ *		  The HTTP transport: the only part of clio_fdw that knows libcurl
+ *
+ * A ClioConn is one reusable curl handle (with its keep-alive connections)
+ * per user mapping, kept for the life of the backend.  Callers describe a
+ * request, get back the status and body, and never see a curl type.
+ *
+ * IDENTIFICATION
+ *		  include/clio_http.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CLIO_HTTP_H
+#define CLIO_HTTP_H
+
+#include "clio_fdw.h"
+
+typedef struct ClioConn ClioConn;
+
+typedef struct ClioHttpRequest
+{
+	const char *method;			/* GET, POST, PATCH or DELETE */
+	const char *url;			/* absolute URL, already encoded */
+	const char *display;		/* what errors show: method and path, no secret */
+	const char *body;			/* JSON request body, or NULL */
+	const char *if_match;		/* If-Match header value, or NULL */
+} ClioHttpRequest;
+
+typedef struct ClioHttpResponse
+{
+	long		status;			/* HTTP status */
+	const char *body;			/* owned by the connection; valid until its
+								 * next request */
+	size_t		len;
+	char	   *location;		/* Location header (palloc'd), or NULL */
+} ClioHttpResponse;
+
+/* What a scan or a statement cost, for EXPLAIN ANALYZE */
+typedef struct ClioStats
+{
+	int64		requests;		/* HTTP requests sent */
+	int64		bytes;			/* response bytes received (decoded) */
+	double		network_ms;		/* time spent waiting on the network */
+} ClioStats;
+
+extern void clio_http_init(void);
+extern ClioConn *clio_http_connection(const ClioOptions *opts);
+extern void clio_http_perform(ClioConn *conn, const ClioOptions *opts,
+							  const ClioHttpRequest *req,
+							  ClioHttpResponse *resp, ClioStats *stats);
+extern const ClioStats *clio_http_backend_stats(void);
+
+/* in src/clio_client.c */
+extern long clio_send(ClioConn *conn, const ClioOptions *opts,
+					  const ClioHttpRequest *req, ClioHttpResponse *resp,
+					  ClioStats *stats, bool allow_404);
+
+#endif							/* CLIO_HTTP_H */

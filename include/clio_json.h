@@ -1,0 +1,50 @@
+/*-------------------------------------------------------------------------
+ *
+ * clio_json.h
+ *		  JSON to datums and back: the only part of clio_fdw that knows cJSON
+ *
+ * IDENTIFICATION
+ *		  include/clio_json.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CLIO_JSON_H
+#define CLIO_JSON_H
+
+#include "clio_fdw.h"
+#include "fmgr.h"
+
+/* One parsed response page; lives in (and is freed with) a memory context */
+typedef struct ClioPage ClioPage;
+
+/*
+ * How one column of the scan's tuples is filled from a record.  Built once
+ * per scan.
+ */
+typedef struct ClioColMap
+{
+	AttrNumber	attnum;			/* attribute number in the tuple (1-based) */
+	const char *colname;		/* for error messages */
+	const char *field;			/* Clio field at the top of the record */
+	const char *subfield;		/* read field.subfield (ids, dotted paths) */
+	Oid			typid;			/* the column's SQL type */
+	FmgrInfo	input;			/* its input function */
+	Oid			ioparam;
+	int32		typmod;
+	bool		is_json;		/* json or jsonb: store JSON text as is */
+	bool		is_array;		/* an array type: build an array literal */
+} ClioColMap;
+
+extern ClioPage *clio_json_parse_page(const char *body, size_t len,
+									  bool single, const char *what);
+extern int	clio_json_page_length(ClioPage *page);
+extern const char *clio_json_page_next(ClioPage *page);
+extern int64 clio_json_page_total(ClioPage *page);
+extern void clio_json_record_values(ClioPage *page, int index,
+									ClioColMap *cols, int ncols,
+									Datum *values, bool *nulls,
+									const char *table);
+extern void clio_json_error_body(const char *body, size_t len,
+								 char **type, char **message);
+
+#endif							/* CLIO_JSON_H */

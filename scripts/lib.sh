@@ -1,0 +1,121 @@
+# Shared by scripts/test.sh, scripts/demo.sh and bench/run.sh: install what
+# is missing, build, and start a throwaway PostgreSQL cluster and the Clio
+# sandbox.  Sourced, not run.  Everything started here is stopped, and
+# every temporary file removed, by clio_cleanup (installed as an EXIT trap
+# by clio_setup_tmp).
+
+CLIO_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CLIO_PACKAGES="postgresql-15 postgresql-server-dev-15 postgresql-plpython3-15 \
+libcurl4-openssl-dev libcjson-dev pkg-config make gcc python3"
+
+clio_log() { printf '%s\n' "== $*" >&2; }
+clio_die() { printf '%s\n' "error: $*" >&2; exit 1; }
+
+# Install the Debian packages that are missing (needs root).
+clio_install_packages() {
+    local missing=() p
+    for p in $CLIO_PACKAGES; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    [ "$(id -u)" -eq 0 ] || clio_die "missing packages (${missing[*]}); run as root to install them"
+    clio_log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null || clio_die "apt-get update failed"
+    apt-get install -y -qq "${missing[@]}" >/dev/null || clio_die "apt-get install failed"
+}
+
+clio_pg_bindir() {
+    PG_CONFIG=${PG_CONFIG:-$(command -v pg_config || echo /usr/lib/postgresql/15/bin/pg_config)}
+    export PG_CONFIG
+    PG_BINDIR=$("$PG_CONFIG" --bindir)
+    export PATH="$PG_BINDIR:$PATH"
+}
+
+# Build and install the extension.
+clio_build() {
+    clio_log "building clio_fdw"
+    make -s -C "$CLIO_TOP" PG_CONFIG="$PG_CONFIG" >/dev/null || clio_die "build failed"
+    make -s -C "$CLIO_TOP" PG_CONFIG="$PG_CONFIG" install >/dev/null || clio_die "install failed"
+}
+
+clio_free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+clio_cleanup() {
+    local rc=$?
+    if [ -n "${CLIO_SANDBOX_PID:-}" ]; then
+        kill "$CLIO_SANDBOX_PID" 2>/dev/null
+        wait "$CLIO_SANDBOX_PID" 2>/dev/null
+    fi
+    if [ -n "${CLIO_PGDATA:-}" ] && [ -f "$CLIO_PGDATA/postmaster.pid" ]; then
+        runuser -u postgres -- "$PG_BINDIR/pg_ctl" -D "$CLIO_PGDATA" -m immediate stop >/dev/null 2>&1
+    fi
+    if [ -n "${CLIO_TMP:-}" ] && [ -z "${CLIO_KEEP_TMP:-}" ]; then
+        rm -rf "$CLIO_TMP"
+    fi
+    exit $rc
+}
+
+clio_setup_tmp() {
+    CLIO_TMP=$(mktemp -d /tmp/clio_fdw.XXXXXX)
+    chmod 755 "$CLIO_TMP"
+    export CLIO_TMP
+    trap clio_cleanup EXIT
+    trap 'exit 130' INT TERM
+}
+
+# Start the sandbox on a free loopback port; sets CLIO_SANDBOX_URL.
+# Extra arguments go to the sandbox (e.g. --scale 125 --latency-ms 50).
+clio_start_sandbox() {
+    local portfile="$CLIO_TMP/sandbox.port"
+    python3 "$CLIO_TOP/sandbox/clio_sandbox.py" --host 127.0.0.1 --port 0 \
+        --port-file "$portfile" --api-key "${CLIO_SANDBOX_KEY:-sandbox-key}" "$@" \
+        >"$CLIO_TMP/sandbox.log" 2>&1 &
+    CLIO_SANDBOX_PID=$!
+    local i
+    for i in $(seq 1 600); do
+        [ -s "$portfile" ] && break
+        kill -0 "$CLIO_SANDBOX_PID" 2>/dev/null || { cat "$CLIO_TMP/sandbox.log" >&2; clio_die "the sandbox did not start"; }
+        sleep 0.1
+    done
+    [ -s "$portfile" ] || clio_die "the sandbox did not start in time"
+    CLIO_SANDBOX_PORT=$(python3 -c 'import json,sys; t=open(sys.argv[1]).read().strip(); print(json.loads(t)["port"] if t.startswith("{") else t)' "$portfile")
+    CLIO_SANDBOX_URL="http://127.0.0.1:$CLIO_SANDBOX_PORT"
+    export CLIO_SANDBOX_URL CLIO_SANDBOX_PORT
+    export CLIO_SANDBOX_KEY=${CLIO_SANDBOX_KEY:-sandbox-key}
+}
+
+# Start a throwaway cluster as the postgres user, socket in $CLIO_TMP.
+# Sets PGHOST, PGPORT, PGUSER for the clients that follow.
+clio_start_postgres() {
+    command -v runuser >/dev/null || clio_die "runuser is needed to start PostgreSQL as the postgres user"
+    CLIO_PGDATA="$CLIO_TMP/pgdata"
+    local port
+    port=$(clio_free_port)
+    mkdir -p "$CLIO_PGDATA" && chown postgres: "$CLIO_PGDATA" "$CLIO_TMP"
+    runuser -u postgres -- "$PG_BINDIR/initdb" -D "$CLIO_PGDATA" -U postgres \
+        --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$CLIO_TMP/initdb.log" 2>&1 \
+        || { cat "$CLIO_TMP/initdb.log" >&2; clio_die "initdb failed"; }
+    cat >>"$CLIO_PGDATA/postgresql.conf" <<EOF
+port = $port
+listen_addresses = ''
+unix_socket_directories = '$CLIO_TMP'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+logging_collector = off
+log_min_messages = warning
+lc_messages = 'C'
+timezone = 'UTC'
+EOF
+    # The server's environment carries the sandbox's address, so that test
+    # helpers running inside the backend can reach its admin API.
+    runuser -u postgres -- env CLIO_SANDBOX_URL="${CLIO_SANDBOX_URL:-}" \
+        "$PG_BINDIR/pg_ctl" -D "$CLIO_PGDATA" -l "$CLIO_TMP/postgres.log" -w start >/dev/null \
+        || { cat "$CLIO_TMP/postgres.log" >&2; clio_die "PostgreSQL did not start"; }
+    export PGHOST="$CLIO_TMP" PGPORT="$port" PGUSER=postgres
+    export CLIO_PGLOG="$CLIO_TMP/postgres.log"
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Run every clio_fdw test on this machine, from scratch:
+#   - install the Debian packages that are missing (apt-get; needs root),
+#   - build and install the extension,
+#   - start a throwaway PostgreSQL cluster and the Clio sandbox on free ports,
+#   - run the sandbox's own tests, the pg_regress suites and the other tests,
+#   - stop everything, remove the temporary files,
+#   - exit non-zero if anything failed.
+#
+# Usage: scripts/test.sh [pg_regress test names...]
+# CLIO_KEEP_TMP=1 keeps the temporary directory (logs, regression diffs).
+set -u
+. "$(dirname "$0")/lib.sh"
+
+clio_install_packages
+clio_pg_bindir
+clio_build
+clio_setup_tmp
+
+failed=()
+
+clio_log "sandbox unit tests"
+if ! (cd "$CLIO_TOP" && python3 -m unittest discover -s sandbox -p 'test_*.py' \
+        >"$CLIO_TMP/sandbox-tests.log" 2>&1); then
+    tail -n 40 "$CLIO_TMP/sandbox-tests.log" >&2
+    failed+=("sandbox unit tests")
+fi
+tail -n 1 "$CLIO_TMP/sandbox-tests.log" >&2
+
+clio_start_sandbox
+clio_start_postgres
+
+clio_log "pg_regress"
+# pg_regress writes its results next to the sources; keep them in $CLIO_TMP.
+rm -rf "$CLIO_TMP/regress" && mkdir -p "$CLIO_TMP/regress"
+tests=("$@")
+if [ ${#tests[@]} -eq 0 ]; then
+    read -r -a tests <<<"$(make -s -C "$CLIO_TOP" --no-print-directory print-regress 2>/dev/null)"
+fi
+if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
+        --inputdir="$CLIO_TOP" --outputdir="$CLIO_TMP/regress" \
+        --bindir="$PG_BINDIR" --dbname=contrib_regression "${tests[@]}"; then
+    failed+=("pg_regress")
+    if [ -f "$CLIO_TMP/regress/regression.diffs" ]; then
+        head -n 200 "$CLIO_TMP/regress/regression.diffs" >&2
+    fi
+fi
+
+if [ ${#failed[@]} -gt 0 ]; then
+    clio_log "FAILED: ${failed[*]}"
+    exit 1
+fi
+clio_log "all tests passed"

@@ -1,0 +1,136 @@
+/*-------------------------------------------------------------------------
+ *
+ * clio_client.c
+ *		  One Clio request, checked: transport plus Clio's error bodies
+ *
+ * The glue between the transport (clio_http.c, which knows curl but not
+ * JSON) and the JSON layer (clio_json.c): send a request and turn an
+ * HTTP error status into an ERROR with the SQLSTATE that status stands
+ * for, Clio's own message as the detail, and a hint where one helps.
+ *
+ * IDENTIFICATION
+ *		  src/clio_client.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "clio_http.h"
+#include "clio_json.h"
+
+static void clio_raise_status(const ClioOptions *opts,
+							  const ClioHttpRequest *req,
+							  const ClioHttpResponse *resp);
+
+/*
+ * clio_send
+ *		Send a request and return its status: a 2xx, or 404 when the caller
+ *		takes "not found" as an answer (an id lookup finds no row).  Any
+ *		other status is an ERROR.
+ */
+long
+clio_send(ClioConn *conn, const ClioOptions *opts, const ClioHttpRequest *req,
+		  ClioHttpResponse *resp, ClioStats *stats, bool allow_404)
+{
+	clio_http_perform(conn, opts, req, resp, stats);
+	if (resp->status >= 200 && resp->status < 300)
+		return resp->status;
+	if (resp->status == 404 && allow_404)
+		return resp->status;
+	clio_raise_status(opts, req, resp);
+	return resp->status;		/* not reached */
+}
+
+/*
+ * clio_raise_status
+ *		Report an HTTP error status.  Clio's text is data: it is passed as
+ *		an argument, never as a format.
+ */
+static void
+clio_raise_status(const ClioOptions *opts, const ClioHttpRequest *req,
+				  const ClioHttpResponse *resp)
+{
+	char	   *type;
+	char	   *message;
+	long		status = resp->status;
+	int			sqlstate;
+	const char *what;
+	const char *hint = NULL;
+
+	clio_json_error_body(resp->body, resp->len, &type, &message);
+
+	switch (status)
+	{
+		case 400:
+			sqlstate = ERRCODE_INVALID_PARAMETER_VALUE;
+			what = "Clio rejected the request";
+			if (message && strstr(message, "onnection") != NULL)
+				hint = "The Maton gateway needs an active Clio connection: check the server option connection_id, or create a connection at https://ctrl.maton.ai.";
+			break;
+		case 401:
+			sqlstate = ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION;
+			what = "Clio refused the credentials";
+			hint = "Check the api_key of your user mapping for this server (and, through Maton, that the Clio connection is active).";
+			break;
+		case 403:
+			sqlstate = ERRCODE_INSUFFICIENT_PRIVILEGE;
+			what = "Clio denied access";
+			hint = "The OAuth scopes of the connection, or the Clio user's role, do not allow this request.";
+			break;
+		case 404:
+			sqlstate = ERRCODE_FDW_TABLE_NOT_FOUND;
+			what = "Clio has no such resource";
+			break;
+		case 405:
+			sqlstate = ERRCODE_FEATURE_NOT_SUPPORTED;
+			what = "Clio does not allow this method here";
+			break;
+		case 409:
+			sqlstate = ERRCODE_OBJECT_IN_USE;
+			what = "Clio reported a conflict";
+			break;
+		case 410:
+			sqlstate = ERRCODE_FEATURE_NOT_SUPPORTED;
+			what = "Clio no longer serves this API version";
+			hint = "Set the server option api_version to a version Clio supports, or remove it to use the default.";
+			break;
+		case 412:
+			sqlstate = ERRCODE_T_R_SERIALIZATION_FAILURE;
+			what = "the Clio record changed since it was read";
+			hint = "Run the statement again.";
+			break;
+		case 422:
+			sqlstate = ERRCODE_CHECK_VIOLATION;
+			what = "Clio rejected the data";
+			break;
+		case 429:
+			sqlstate = ERRCODE_CONFIGURATION_LIMIT_EXCEEDED;
+			what = "Clio's rate limit was exceeded";
+			break;
+		case 500:
+			sqlstate = ERRCODE_FDW_ERROR;
+			what = "Clio reported an internal error";
+			if (strncmp(opts->base_url, CLIO_DEFAULT_BASE_URL,
+						strlen(CLIO_DEFAULT_BASE_URL)) == 0)
+				hint = "Through the Maton gateway this usually means the connection's OAuth refresh token expired: create a new connection.";
+			break;
+		case 502:
+		case 503:
+		case 504:
+			sqlstate = ERRCODE_CONNECTION_FAILURE;
+			what = "Clio is unavailable";
+			break;
+		default:
+			sqlstate = ERRCODE_FDW_ERROR;
+			what = "unexpected HTTP status from Clio";
+			break;
+	}
+
+	ereport(ERROR,
+			(errcode(sqlstate),
+			 errmsg("%s (HTTP %ld)", what, status),
+			 message ? errdetail("Clio says: %s", message) :
+			 type ? errdetail("Clio says: %s", type) : 0,
+			 hint ? errhint("%s", hint) : 0,
+			 errcontext("Clio request: %s", req->display)));
+}

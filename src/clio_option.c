@@ -1,0 +1,551 @@
+/*-------------------------------------------------------------------------
+ *
+ * clio_option.c
+ *		  Validation of clio_fdw's options, and their resolution into a
+ *		  typed ClioOptions struct
+ *
+ * Every option is checked when it is set (CREATE/ALTER), so that a bad
+ * value fails there and not in the middle of a query.  Secrets are
+ * accepted on user mappings only.  Everything that ends up in an HTTP
+ * header is refused if it holds a control character.
+ *
+ * IDENTIFICATION
+ *		  src/clio_option.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <ctype.h>
+#include <math.h>
+
+#include "access/reloptions.h"
+#include "catalog/pg_foreign_data_wrapper.h"
+#include "catalog/pg_foreign_server.h"
+#include "catalog/pg_foreign_table.h"
+#include "catalog/pg_user_mapping.h"
+#include "catalog/pg_attribute.h"
+#include "clio_fdw.h"
+#include "commands/defrem.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+
+PG_FUNCTION_INFO_V1(clio_fdw_validator);
+
+typedef enum ClioOptType
+{
+	CLIO_OPT_STRING,			/* free text */
+	CLIO_OPT_HEADER,			/* text sent in an HTTP header */
+	CLIO_OPT_SECRET,			/* a header-bound secret */
+	CLIO_OPT_URL,				/* an http(s) URL */
+	CLIO_OPT_PAGE_SIZE,			/* integer 1..200 */
+	CLIO_OPT_DURATION,			/* seconds, or a number with a unit */
+	CLIO_OPT_API_VERSION,		/* 4.X.Y */
+	CLIO_OPT_RESOURCE,			/* a catalog table name */
+	CLIO_OPT_FIELD				/* a Clio field name */
+} ClioOptType;
+
+typedef struct ClioOpt
+{
+	const char *name;
+	Oid			context;		/* catalog the option belongs to */
+	ClioOptType type;
+} ClioOpt;
+
+static const ClioOpt clio_opts[] = {
+	/* foreign server */
+	{"base_url", ForeignServerRelationId, CLIO_OPT_URL},
+	{"connection_id", ForeignServerRelationId, CLIO_OPT_HEADER},
+	{"api_version", ForeignServerRelationId, CLIO_OPT_API_VERSION},
+	{"page_size", ForeignServerRelationId, CLIO_OPT_PAGE_SIZE},
+	{"connect_timeout", ForeignServerRelationId, CLIO_OPT_DURATION},
+	{"request_timeout", ForeignServerRelationId, CLIO_OPT_DURATION},
+
+	/* user mapping */
+	{"api_key", UserMappingRelationId, CLIO_OPT_SECRET},
+
+	/* foreign table */
+	{"resource", ForeignTableRelationId, CLIO_OPT_RESOURCE},
+	{"page_size", ForeignTableRelationId, CLIO_OPT_PAGE_SIZE},
+
+	/* column */
+	{"field", AttributeRelationId, CLIO_OPT_FIELD},
+
+	{NULL, InvalidOid, CLIO_OPT_STRING}
+};
+
+static const char *context_name(Oid context);
+static void check_option(const ClioOpt *opt, DefElem *def);
+static void check_header_value(DefElem *def, const char *value);
+static void check_url(DefElem *def, const char *value);
+static int	parse_duration_ms(DefElem *def, const char *value);
+static int	parse_page_size(DefElem *def, const char *value);
+static bool is_loopback_host(const char *host, int len);
+
+/*
+ * clio_fdw_validator
+ *		Check the options of a clio_fdw object when it is created or altered.
+ */
+Datum
+clio_fdw_validator(PG_FUNCTION_ARGS)
+{
+	List	   *options = untransformRelOptions(PG_GETARG_DATUM(0));
+	Oid			catalog = PG_GETARG_OID(1);
+	ListCell   *cell;
+
+	foreach(cell, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(cell);
+		const ClioOpt *opt;
+		const ClioOpt *elsewhere = NULL;
+
+		for (opt = clio_opts; opt->name; opt++)
+		{
+			if (strcmp(opt->name, def->defname) != 0)
+				continue;
+			if (opt->context == catalog)
+				break;
+			elsewhere = opt;
+		}
+
+		if (opt->name == NULL)
+		{
+			const char *names[lengthof(clio_opts)];
+			int			n = 0;
+			const char *closest;
+
+			if (elsewhere && elsewhere->type == CLIO_OPT_SECRET)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+						 errmsg("option \"%s\" is accepted on a user mapping only",
+								def->defname),
+						 errhint("Secrets belong in a user mapping, e.g. CREATE USER MAPPING FOR CURRENT_USER SERVER clio OPTIONS (%s '...').",
+								 def->defname)));
+			if (elsewhere)
+			{
+				StringInfoData where;
+				const ClioOpt *o;
+
+				initStringInfo(&where);
+				for (o = clio_opts; o->name; o++)
+				{
+					if (strcmp(o->name, def->defname) != 0)
+						continue;
+					if (where.len > 0)
+						appendStringInfoString(&where, " or ");
+					appendStringInfoString(&where, context_name(o->context));
+				}
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+						 errmsg("option \"%s\" is not accepted on %s",
+								def->defname, context_name(catalog)),
+						 errhint("It belongs on %s.", where.data)));
+			}
+
+			for (opt = clio_opts; opt->name; opt++)
+				if (opt->context == catalog)
+					names[n++] = opt->name;
+			closest = clio_closest(def->defname, names, n);
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+					 errmsg("invalid option \"%s\"", def->defname),
+					 n == 0 ?
+					 errhint("There are no valid options in this context.") :
+					 closest ?
+					 errhint("Perhaps you meant the option \"%s\".", closest) :
+					 errhint("Valid options on %s are described in the clio_fdw README.",
+							 context_name(catalog))));
+		}
+
+		check_option(opt, def);
+	}
+
+	PG_RETURN_VOID();
+}
+
+static const char *
+context_name(Oid context)
+{
+	switch (context)
+	{
+		case ForeignDataWrapperRelationId:
+			return "a foreign-data wrapper";
+		case ForeignServerRelationId:
+			return "a foreign server";
+		case UserMappingRelationId:
+			return "a user mapping";
+		case ForeignTableRelationId:
+			return "a foreign table";
+		case AttributeRelationId:
+			return "a foreign table column";
+	}
+	return "this object";
+}
+
+/*
+ * check_option
+ *		Check one option's value by its type; ERROR if it is not valid.
+ */
+static void
+check_option(const ClioOpt *opt, DefElem *def)
+{
+	const char *value = defGetString(def);
+
+	switch (opt->type)
+	{
+		case CLIO_OPT_STRING:
+			break;
+		case CLIO_OPT_HEADER:
+		case CLIO_OPT_SECRET:
+			if (value[0] == '\0')
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+						 errmsg("option \"%s\" must not be empty", def->defname)));
+			check_header_value(def, value);
+			break;
+		case CLIO_OPT_URL:
+			check_url(def, value);
+			break;
+		case CLIO_OPT_PAGE_SIZE:
+			(void) parse_page_size(def, value);
+			break;
+		case CLIO_OPT_DURATION:
+			(void) parse_duration_ms(def, value);
+			break;
+		case CLIO_OPT_API_VERSION:
+			{
+				int			major,
+							minor,
+							patch,
+							used = 0;
+
+				check_header_value(def, value);
+				if (sscanf(value, "%d.%d.%d%n", &major, &minor, &patch, &used) != 3 ||
+					value[used] != '\0' || major != 4 || minor < 0 || patch < 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+							 errmsg("invalid value for option \"%s\": \"%s\"",
+									def->defname, value),
+							 errhint("Clio API versions have the form 4.X.Y; this build of clio_fdw was made for %s.",
+									 clio_catalog_api_version)));
+				break;
+			}
+		case CLIO_OPT_RESOURCE:
+			if (clio_catalog_find(value) == NULL)
+			{
+				const char *closest = clio_catalog_closest(value);
+
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+						 errmsg("unknown Clio resource \"%s\"", value),
+						 closest ?
+						 errhint("Perhaps you meant \"%s\".", closest) :
+						 errhint("IMPORT FOREIGN SCHEMA clio creates a table for every resource clio_fdw knows.")));
+			}
+			break;
+		case CLIO_OPT_FIELD:
+			{
+				const char *p;
+				int			dots = 0;
+
+				if (value[0] == '\0')
+					ereport(ERROR,
+							(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+							 errmsg("option \"%s\" must not be empty", def->defname)));
+				for (p = value; *p; p++)
+				{
+					if (*p == '.')
+						dots++;
+					if (!(isalnum((unsigned char) *p) || *p == '_' || *p == '.') ||
+						dots > 1 || (*p == '.' && (p == value || p[1] == '\0')))
+						ereport(ERROR,
+								(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+								 errmsg("invalid Clio field name \"%s\"", value),
+								 errhint("A field name is made of letters, digits and underscores; \"association.field\" reads one field of an association.")));
+				}
+				break;
+			}
+	}
+}
+
+/*
+ * check_header_value
+ *		Refuse a value that could add or end an HTTP header line.
+ */
+static void
+check_header_value(DefElem *def, const char *value)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *) value; *p; p++)
+	{
+		if (*p < 0x20 || *p == 0x7f)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("option \"%s\" contains a control character",
+							def->defname),
+					 errdetail("The value becomes part of each HTTP request, where a line break or other control character would change the request.")));
+	}
+}
+
+/*
+ * is_loopback_host
+ *		Whether a URL's host names this machine.
+ */
+static bool
+is_loopback_host(const char *host, int len)
+{
+	return (len == 9 && pg_strncasecmp(host, "localhost", 9) == 0) ||
+		(len == 9 && strncmp(host, "127.0.0.1", 9) == 0) ||
+		(len == 5 && strncmp(host, "[::1]", 5) == 0);
+}
+
+/*
+ * check_url
+ *		base_url must be an absolute http(s) URL without credentials, query
+ *		or fragment; plain http only to this machine.
+ */
+static void
+check_url(DefElem *def, const char *value)
+{
+	const char *p;
+	const char *host;
+	const char *host_end;
+	bool		https;
+
+	check_header_value(def, value);
+
+	if (pg_strncasecmp(value, "https://", 8) == 0)
+	{
+		https = true;
+		host = value + 8;
+	}
+	else if (pg_strncasecmp(value, "http://", 7) == 0)
+	{
+		https = false;
+		host = value + 7;
+	}
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, value),
+				 errhint("Give an https URL, e.g. %s.", CLIO_DEFAULT_BASE_URL)));
+
+	if (*host == '[')
+	{
+		host_end = strchr(host, ']');
+		if (host_end == NULL)
+			host_end = host + strlen(host);
+		else
+			host_end++;
+	}
+	else
+		host_end = host + strcspn(host, ":/?#@");
+	if (host_end == host)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": the URL has no host",
+						def->defname)));
+
+	for (p = host; *p; p++)
+	{
+		if (*p == '@')
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("option \"%s\" must not contain credentials",
+							def->defname),
+					 errhint("Put the key in a user mapping: OPTIONS (api_key '...').")));
+		if (*p == '?' || *p == '#' || *p == ' ')
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("invalid value for option \"%s\": \"%s\"",
+							def->defname, value),
+					 errhint("Give the URL without a query string or fragment.")));
+	}
+
+	if (!https && !is_loopback_host(host, host_end - host))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("option \"%s\" must use https", def->defname),
+				 errdetail("Plain http is accepted only for this machine (localhost, 127.0.0.1 or [::1])."),
+				 errhint("Use an https:// URL.")));
+}
+
+/*
+ * parse_page_size
+ *		An integer from 1 to the API's maximum page size.
+ */
+static int
+parse_page_size(DefElem *def, const char *value)
+{
+	int			result;
+
+	if (!parse_int(value, &result, 0, NULL) ||
+		result < 1 || result > CLIO_MAX_PAGE_SIZE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, value),
+				 errhint("Valid values are integers from 1 to %d (Clio's largest page).",
+						 CLIO_MAX_PAGE_SIZE)));
+	return result;
+}
+
+/*
+ * parse_duration_ms
+ *		A duration: a number of seconds ("30", "2.5") or a number with a
+ *		unit ("500ms", "30s", "2min").  Returns milliseconds, at least 1.
+ */
+static int
+parse_duration_ms(DefElem *def, const char *value)
+{
+	double		seconds;
+	int			ms;
+	const char *hintmsg = NULL;
+
+	if (parse_real(value, &seconds, 0, NULL))
+	{
+		if (seconds <= 0 || seconds > INT_MAX / 1000.0 || isnan(seconds))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, value),
+					 errhint("Give a positive duration, e.g. '30' (seconds), '500ms' or '2min'.")));
+		ms = (int) rint(seconds * 1000.0);
+	}
+	else if (!parse_int(value, &ms, GUC_UNIT_MS, &hintmsg) || ms <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, value),
+				 errhint("Give a positive duration, e.g. '30' (seconds), '500ms' or '2min'.")));
+	return Max(ms, 1);
+}
+
+/*
+ * clio_server_options
+ *		Fill the server part of opts, with defaults for what is not set.
+ */
+void
+clio_server_options(ForeignServer *server, ClioOptions *opts)
+{
+	ListCell   *lc;
+
+	opts->serverid = server->serverid;
+	opts->base_url = CLIO_DEFAULT_BASE_URL;
+	opts->connection_id = NULL;
+	opts->api_version = (char *) clio_catalog_api_version;
+	opts->page_size = CLIO_DEFAULT_PAGE_SIZE;
+	opts->connect_timeout_ms = CLIO_DEFAULT_CONNECT_TIMEOUT_MS;
+	opts->request_timeout_ms = CLIO_DEFAULT_REQUEST_TIMEOUT_MS;
+
+	foreach(lc, server->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "base_url") == 0)
+		{
+			char	   *url = pstrdup(defGetString(def));
+			int			len = strlen(url);
+
+			while (len > 0 && url[len - 1] == '/')
+				url[--len] = '\0';
+			opts->base_url = url;
+		}
+		else if (strcmp(def->defname, "connection_id") == 0)
+			opts->connection_id = defGetString(def);
+		else if (strcmp(def->defname, "api_version") == 0)
+			opts->api_version = defGetString(def);
+		else if (strcmp(def->defname, "page_size") == 0)
+			opts->page_size = parse_page_size(def, defGetString(def));
+		else if (strcmp(def->defname, "connect_timeout") == 0)
+			opts->connect_timeout_ms = parse_duration_ms(def, defGetString(def));
+		else if (strcmp(def->defname, "request_timeout") == 0)
+			opts->request_timeout_ms = parse_duration_ms(def, defGetString(def));
+	}
+}
+
+/*
+ * clio_table_options
+ *		Fill the server and table parts of opts for a foreign table.  The
+ *		resource defaults to the table's own name, as postgres_fdw's
+ *		table_name does.
+ */
+void
+clio_table_options(Oid foreigntableid, ClioOptions *opts)
+{
+	ForeignTable *table = GetForeignTable(foreigntableid);
+	ForeignServer *server = GetForeignServer(table->serverid);
+	const char *resource = NULL;
+	ListCell   *lc;
+
+	clio_server_options(server, opts);
+
+	foreach(lc, table->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "resource") == 0)
+			resource = defGetString(def);
+		else if (strcmp(def->defname, "page_size") == 0)
+			opts->page_size = parse_page_size(def, defGetString(def));
+	}
+
+	if (resource == NULL)
+		resource = get_rel_name(foreigntableid);
+	opts->coll = clio_catalog_find(resource);
+	if (opts->coll == NULL)
+	{
+		const char *closest = clio_catalog_closest(resource);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
+				 errmsg("foreign table \"%s\" names no Clio resource",
+						get_rel_name(foreigntableid)),
+				 errdetail("Without a \"resource\" option the table's name, \"%s\", is taken as the resource, and Clio has none of that name.",
+						   resource),
+				 closest ?
+				 errhint("Perhaps you meant OPTIONS (resource '%s').", closest) :
+				 errhint("Set the table option \"resource\" to a Clio collection such as 'matters'.")));
+	}
+}
+
+/*
+ * clio_user_options
+ *		Fill the credential part of opts from a user mapping.
+ */
+void
+clio_user_options(UserMapping *user, ClioOptions *opts)
+{
+	ListCell   *lc;
+
+	opts->umid = user->umid;
+	opts->api_key = NULL;
+
+	foreach(lc, user->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "api_key") == 0)
+			opts->api_key = defGetString(def);
+	}
+}
+
+/*
+ * clio_column_field
+ *		The Clio field a column reads: its "field" option, else its name.
+ */
+char *
+clio_column_field(Oid relid, AttrNumber attnum)
+{
+	List	   *options = GetForeignColumnOptions(relid, attnum);
+	ListCell   *lc;
+
+	foreach(lc, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "field") == 0)
+			return defGetString(def);
+	}
+	return get_attname(relid, attnum, false);
+}

@@ -14,6 +14,7 @@ OBJS = \
 	src/clio_deparse.o \
 	src/clio_http.o \
 	src/clio_json.o \
+	src/clio_modify.o \
 	src/clio_option.o
 
 EXTENSION = clio_fdw
@@ -35,3 +36,7 @@ include $(PGXS)
 # The pg_regress suites, for scripts/test.sh
 print-regress:
 	@echo $(REGRESS)
+
+# PGXS does not track header dependencies: rebuild everything when a
+# header changes.
+$(OBJS): $(wildcard $(srcdir)/include/*.h)

@@ -61,28 +61,6 @@ PG_FUNCTION_INFO_V1(clio_fdw_handler);
 /* Cost of turning one record into a tuple */
 #define CLIO_RECORD_COST 0.01
 
-/* How a scan reaches its records */
-typedef enum ClioScanMode
-{
-	CLIO_SCAN_LIST,				/* page through the collection */
-	CLIO_SCAN_RECORD,			/* GET /<collection>/<id>.json */
-	CLIO_SCAN_IDS				/* the list, filtered by ids[] */
-} ClioScanMode;
-
-/*
- * fdw_private of a ForeignScan plan, indexed by this enum.
- */
-enum ClioScanPrivate
-{
-	ClioPrivTable,				/* String: catalog table name */
-	ClioPrivFields,				/* String: value of the fields parameter */
-	ClioPrivMode,				/* Integer: ClioScanMode */
-	ClioPrivIdConst,			/* String: the id, when it is a constant */
-	ClioPrivParams,				/* List of String name/value pairs */
-	ClioPrivAttnums,			/* List of Integer: attributes filled */
-	ClioPrivPageSize			/* Integer: records per request */
-};
-
 /*
  * Planner state of one foreign table (baserel->fdw_private).
  */
@@ -95,18 +73,6 @@ typedef struct ClioRelInfo
 	Expr	   *ids_expr;		/* CLIO_SCAN_IDS: the array's expression */
 	double		nids;			/* CLIO_SCAN_IDS: estimated array length */
 } ClioRelInfo;
-
-/*
- * How one column reads the record, as resolved from the catalog and the
- * column's "field" option.
- */
-typedef struct ClioColumnRef
-{
-	char	   *field;			/* top-level Clio field */
-	char	   *subfield;		/* read field.subfield, or NULL */
-	char	   *request;		/* subfields to request: "id,name", or NULL
-								 * to request the field plainly */
-} ClioColumnRef;
 
 /*
  * Executor state of a scan.
@@ -175,15 +141,11 @@ static List *clioImportForeignSchema(ImportForeignSchemaStmt *stmt,
 									 Oid serverOid);
 
 /* helpers */
-static void clio_resolve_column(Relation rel, AttrNumber attnum,
-								const ClioCollection *coll,
-								ClioColumnRef *ref);
 static bool clio_is_id_var(Expr *expr, RelOptInfo *baserel,
 						   const ClioCollection *coll, Oid relid);
 static bool clio_is_equality(Oid opno);
 static bool clio_value_safe(Expr *expr, RelOptInfo *baserel);
-static char *clio_datum_text(Datum value, Oid type);
-static bool clio_record_by_get(const ClioCollection *coll);
+
 static char *clio_scan_fields(PlannerInfo *root, RelOptInfo *baserel,
 							  Oid relid, const ClioCollection *coll,
 							  Bitmapset *attrs_used, List **attnums);
@@ -202,6 +164,7 @@ void
 _PG_init(void)
 {
 	clio_http_init();
+	clio_modify_init();
 	MarkGUCPrefixReserved("clio_fdw");
 }
 
@@ -224,6 +187,22 @@ clio_fdw_handler(PG_FUNCTION_ARGS)
 	routine->ExplainForeignScan = clioExplainForeignScan;
 	routine->ImportForeignSchema = clioImportForeignSchema;
 
+	/* src/clio_modify.c */
+	routine->AddForeignUpdateTargets = clioAddForeignUpdateTargets;
+	routine->PlanForeignModify = clioPlanForeignModify;
+	routine->BeginForeignModify = clioBeginForeignModify;
+	routine->ExecForeignInsert = clioExecForeignInsert;
+	routine->ExecForeignUpdate = clioExecForeignUpdate;
+	routine->ExecForeignDelete = clioExecForeignDelete;
+	routine->EndForeignModify = clioEndForeignModify;
+	routine->IsForeignRelUpdatable = clioIsForeignRelUpdatable;
+	routine->ExplainForeignModify = clioExplainForeignModify;
+	routine->PlanDirectModify = clioPlanDirectModify;
+	routine->BeginDirectModify = clioBeginDirectModify;
+	routine->IterateDirectModify = clioIterateDirectModify;
+	routine->EndDirectModify = clioEndDirectModify;
+	routine->ExplainDirectModify = clioExplainDirectModify;
+
 	PG_RETURN_POINTER(routine);
 }
 
@@ -234,12 +213,12 @@ clio_fdw_handler(PG_FUNCTION_ARGS)
 
 /*
  * clio_resolve_column
- *		Which part of a record a column reads.  The column's "field" option
+ *		Which part of a record a column reads (and a write sets).  The column's "field" option
  *		(else its name) is either a column name of the catalog ("matter",
  *		"matter_id", "status") or a dotted path into an association
  *		("client.name").
  */
-static void
+void
 clio_resolve_column(Relation rel, AttrNumber attnum, const ClioCollection *coll,
 					ClioColumnRef *ref)
 {
@@ -249,6 +228,7 @@ clio_resolve_column(Relation rel, AttrNumber attnum, const ClioCollection *coll,
 	const ClioColumn *cat;
 
 	memset(ref, 0, sizeof(*ref));
+	ref->name = name;
 	if (dot != NULL)
 	{
 		char	   *base = pnstrdup(name, dot - name);
@@ -291,6 +271,7 @@ clio_resolve_column(Relation rel, AttrNumber attnum, const ClioCollection *coll,
 	}
 
 	ref->field = (char *) cat->field;
+	ref->cat = cat;
 	switch (cat->kind)
 	{
 		case CLIO_COL_SCALAR:
@@ -303,7 +284,36 @@ clio_resolve_column(Relation rel, AttrNumber attnum, const ClioCollection *coll,
 			ref->subfield = "id";
 			ref->request = "id";
 			break;
+		case CLIO_COL_NESTED_TYPE:
+			ref->subfield = "type";
+			ref->request = "type";
+			break;
 	}
+}
+
+/*
+ * clio_colmap_init
+ *		Set up how attribute attnum of rel is filled from a record.
+ */
+void
+clio_colmap_init(Relation rel, AttrNumber attnum, const ClioCollection *coll,
+				 ClioColMap *col)
+{
+	Form_pg_attribute attr = TupleDescAttr(RelationGetDescr(rel), attnum - 1);
+	ClioColumnRef ref;
+	Oid			infunc;
+
+	clio_resolve_column(rel, attnum, coll, &ref);
+	col->attnum = attnum;
+	col->colname = pstrdup(NameStr(attr->attname));
+	col->field = ref.field;
+	col->subfield = ref.subfield;
+	col->typid = attr->atttypid;
+	col->typmod = attr->atttypmod;
+	getTypeInputInfo(attr->atttypid, &infunc, &col->ioparam);
+	fmgr_info(infunc, &col->input);
+	col->is_json = (attr->atttypid == JSONBOID || attr->atttypid == JSONOID);
+	col->is_array = OidIsValid(get_element_type(attr->atttypid));
 }
 
 /*
@@ -398,7 +408,7 @@ clio_is_id_var(Expr *expr, RelOptInfo *baserel, const ClioCollection *coll,
  *		record GET of /notes/<id> would return a contact note through
  *		matter_notes), looks ids up through the list's ids[] filter.
  */
-static bool
+bool
 clio_record_by_get(const ClioCollection *coll)
 {
 	return coll->record_get && coll->fixed_params == NULL;
@@ -546,7 +556,7 @@ clioGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
  * clio_datum_text
  *		A constant's text, as a query string or path wants it.
  */
-static char *
+char *
 clio_datum_text(Datum value, Oid type)
 {
 	Oid			out;
@@ -624,9 +634,9 @@ clioBeginForeignScan(ForeignScanState *node, int eflags)
 	ClioScanState *st = palloc0(sizeof(ClioScanState));
 	List	   *priv = plan->fdw_private;
 	const ClioCollection *coll;
-	TupleDesc	tupdesc;
 	List	   *attnums;
 	ListCell   *lc;
+	Oid			userid;
 	int			i;
 
 	node->fdw_state = st;
@@ -651,57 +661,25 @@ clioBeginForeignScan(ForeignScanState *node, int eflags)
 	}
 
 	/* Options, credentials included, are resolved now, not at plan time */
-	clio_table_options(RelationGetRelid(st->rel), &st->opts);
-	{
-		Oid			userid;
-		UserMapping *user;
-
 #if PG_VERSION_NUM >= 160000
-		userid = OidIsValid(plan->checkAsUser) ? plan->checkAsUser : GetUserId();
+	userid = OidIsValid(plan->checkAsUser) ? plan->checkAsUser : GetUserId();
 #else
+	{
 		RangeTblEntry *rte = exec_rt_fetch(plan->scan.scanrelid, estate);
 
 		userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
-#endif
-		user = GetUserMapping(userid, st->opts.serverid);
-		clio_user_options(user, &st->opts);
-		if (st->opts.api_key == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
-					 errmsg("user mapping for \"%s\" on server \"%s\" has no api_key",
-							GetUserNameFromId(userid, false),
-							GetForeignServer(st->opts.serverid)->servername),
-					 errhint("ALTER USER MAPPING FOR CURRENT_USER SERVER %s OPTIONS (ADD api_key '...').",
-							 quote_identifier(GetForeignServer(st->opts.serverid)->servername))));
 	}
+#endif
+	clio_exec_options(st->rel, userid, &st->opts);
 	st->opts.coll = coll;
 	st->conn = clio_http_connection(&st->opts);
 
 	/* Column map */
-	tupdesc = RelationGetDescr(st->rel);
 	st->ncols = list_length(attnums);
 	st->cols = palloc0(sizeof(ClioColMap) * Max(st->ncols, 1));
 	i = 0;
 	foreach(lc, attnums)
-	{
-		AttrNumber	attnum = lfirst_int(lc);
-		Form_pg_attribute attr = TupleDescAttr(tupdesc, attnum - 1);
-		ClioColMap *col = &st->cols[i++];
-		ClioColumnRef ref;
-		Oid			infunc;
-
-		clio_resolve_column(st->rel, attnum, coll, &ref);
-		col->attnum = attnum;
-		col->colname = pstrdup(NameStr(attr->attname));
-		col->field = ref.field;
-		col->subfield = ref.subfield;
-		col->typid = attr->atttypid;
-		col->typmod = attr->atttypmod;
-		getTypeInputInfo(attr->atttypid, &infunc, &col->ioparam);
-		fmgr_info(infunc, &col->input);
-		col->is_json = (attr->atttypid == JSONBOID || attr->atttypid == JSONOID);
-		col->is_array = OidIsValid(get_element_type(attr->atttypid));
-	}
+		clio_colmap_init(st->rel, lfirst_int(lc), coll, &st->cols[i++]);
 
 	st->param_cxt = AllocSetContextCreate(estate->es_query_cxt,
 										  "clio_fdw parameters", ALLOCSET_SMALL_SIZES);
@@ -886,7 +864,8 @@ clio_fetch_page(ClioScanState *st)
 	req.if_match = NULL;
 
 	single = (st->mode == CLIO_SCAN_RECORD && clio_record_by_get(st->opts.coll));
-	status = clio_send(st->conn, &st->opts, &req, &resp, &st->stats, single);
+	status = clio_send(st->conn, &st->opts, &req, &resp, &st->stats, single,
+					   NULL);
 	st->started = true;
 	st->pages_in_scan++;
 	st->pages++;

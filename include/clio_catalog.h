@@ -23,6 +23,7 @@ typedef enum ClioColumnKind
 	CLIO_COL_SCALAR,			/* a plain field: "name": value */
 	CLIO_COL_NESTED,			/* an association, as jsonb: "matter": {...} */
 	CLIO_COL_NESTED_ID,			/* the id of an association: matter.id */
+	CLIO_COL_NESTED_TYPE,		/* the type of a polymorphic association */
 	CLIO_COL_NESTED_ARRAY		/* an array of nested records, as jsonb */
 } ClioColumnKind;
 

@@ -18,7 +18,12 @@
 #include "clio_catalog.h"
 #include "foreign/foreign.h"
 #include "lib/stringinfo.h"
+#include "commands/explain.h"
+#include "nodes/execnodes.h"
+#include "nodes/pathnodes.h"
 #include "nodes/pg_list.h"
+#include "nodes/plannodes.h"
+#include "utils/relcache.h"
 
 #define CLIO_FDW_VERSION "1.0"
 
@@ -45,6 +50,7 @@ typedef struct ClioOptions
 	int			page_size;		/* records per list request, 1..200 */
 	int			connect_timeout_ms;
 	int			request_timeout_ms;
+	bool		etag_check;		/* UPDATE sends If-Match (server or table) */
 
 	/* user mapping (execution only) */
 	Oid			umid;
@@ -54,10 +60,86 @@ typedef struct ClioOptions
 	const ClioCollection *coll;
 } ClioOptions;
 
+/*
+ * How one column reads the record (and how a write sets it), as resolved
+ * from the catalog and the column's "field" option.
+ */
+typedef struct ClioColumnRef
+{
+	char	   *name;			/* the field option, or the column name */
+	const ClioColumn *cat;		/* the catalog's column, or NULL for a
+								 * dotted path */
+	char	   *field;			/* top-level Clio field */
+	char	   *subfield;		/* read field.subfield, or NULL */
+	char	   *request;		/* subfields to request: "id,name", or NULL
+								 * to request the field plainly */
+} ClioColumnRef;
+
+/* How a scan reaches its records */
+typedef enum ClioScanMode
+{
+	CLIO_SCAN_LIST,				/* page through the collection */
+	CLIO_SCAN_RECORD,			/* GET /<collection>/<id>.json */
+	CLIO_SCAN_IDS				/* the list, filtered by ids[] */
+} ClioScanMode;
+
+/*
+ * fdw_private of a ForeignScan plan, indexed by this enum.
+ */
+enum ClioScanPrivate
+{
+	ClioPrivTable,				/* String: catalog table name */
+	ClioPrivFields,				/* String: value of the fields parameter */
+	ClioPrivMode,				/* Integer: ClioScanMode */
+	ClioPrivIdConst,			/* String: the id, when it is a constant */
+	ClioPrivParams,				/* List of String name/value pairs */
+	ClioPrivAttnums,			/* List of Integer: attributes filled */
+	ClioPrivPageSize			/* Integer: records per request */
+};
+
+/* in clio_fdw.c */
+extern void clio_resolve_column(Relation rel, AttrNumber attnum,
+								const ClioCollection *coll,
+								ClioColumnRef *ref);
+extern bool clio_record_by_get(const ClioCollection *coll);
+extern char *clio_datum_text(Datum value, Oid type);
+
+/* in src/clio_modify.c */
+extern void clioAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
+										RangeTblEntry *target_rte,
+										Relation target_relation);
+extern List *clioPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
+								   Index resultRelation, int subplan_index);
+extern void clioBeginForeignModify(ModifyTableState *mtstate,
+								   ResultRelInfo *rinfo, List *fdw_private,
+								   int subplan_index, int eflags);
+extern TupleTableSlot *clioExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
+											 TupleTableSlot *slot,
+											 TupleTableSlot *planSlot);
+extern TupleTableSlot *clioExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
+											 TupleTableSlot *slot,
+											 TupleTableSlot *planSlot);
+extern TupleTableSlot *clioExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
+											 TupleTableSlot *slot,
+											 TupleTableSlot *planSlot);
+extern void clioEndForeignModify(EState *estate, ResultRelInfo *rinfo);
+extern int	clioIsForeignRelUpdatable(Relation rel);
+extern void clioExplainForeignModify(ModifyTableState *mtstate,
+									 ResultRelInfo *rinfo, List *fdw_private,
+									 int subplan_index, ExplainState *es);
+extern bool clioPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
+								 Index resultRelation, int subplan_index);
+extern void clioBeginDirectModify(ForeignScanState *node, int eflags);
+extern TupleTableSlot *clioIterateDirectModify(ForeignScanState *node);
+extern void clioEndDirectModify(ForeignScanState *node);
+extern void clioExplainDirectModify(ForeignScanState *node, ExplainState *es);
+extern void clio_modify_init(void);
+
 /* in src/clio_option.c */
 extern void clio_server_options(ForeignServer *server, ClioOptions *opts);
 extern void clio_table_options(Oid foreigntableid, ClioOptions *opts);
 extern void clio_user_options(UserMapping *user, ClioOptions *opts);
+extern void clio_exec_options(Relation rel, Oid userid, ClioOptions *opts);
 extern char *clio_column_field(Oid relid, AttrNumber attnum);
 
 /* in src/clio_catalog.c */

@@ -55,6 +55,6 @@ extern const ClioStats *clio_http_backend_stats(void);
 /* in src/clio_client.c */
 extern long clio_send(ClioConn *conn, const ClioOptions *opts,
 					  const ClioHttpRequest *req, ClioHttpResponse *resp,
-					  ClioStats *stats, bool allow_404);
+					  ClioStats *stats, bool allow_404, const char *detail);
 
 #endif							/* CLIO_HTTP_H */

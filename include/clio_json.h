@@ -35,6 +35,24 @@ typedef struct ClioColMap
 	bool		is_array;		/* an array type: build an array literal */
 } ClioColMap;
 
+/*
+ * How one column of an INSERT or UPDATE becomes part of the request body.
+ */
+typedef struct ClioWriteCol
+{
+	AttrNumber	attnum;			/* attribute number in the tuple (1-based) */
+	const char *colname;		/* for error messages */
+	const char *key;			/* key in the body's "data" object */
+	const char *subkey;			/* "id" or "type": key becomes an object */
+	Oid			typid;
+	FmgrInfo	output;			/* the type's output function */
+} ClioWriteCol;
+
+/* in clio_fdw.c */
+extern void clio_colmap_init(Relation rel, AttrNumber attnum,
+							 const ClioCollection *coll, ClioColMap *col);
+
+/* in src/clio_json.c */
 extern ClioPage *clio_json_parse_page(const char *body, size_t len,
 									  bool single, const char *what);
 extern int	clio_json_page_length(ClioPage *page);
@@ -44,6 +62,10 @@ extern void clio_json_record_values(ClioPage *page, int index,
 									ClioColMap *cols, int ncols,
 									Datum *values, bool *nulls,
 									const char *table);
+extern char *clio_json_write_body(ClioWriteCol *cols, int ncols,
+								  Datum *values, bool *nulls,
+								  const char *omit_key, char **omitted);
+extern char *clio_json_record_id(ClioPage *page, int index);
 extern void clio_json_error_body(const char *body, size_t len,
 								 char **type, char **message);
 

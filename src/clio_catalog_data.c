@@ -1229,6 +1229,7 @@ static const ClioColumn documents_columns[] = {
 	{"content_type", "content_type", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, true, false, NULL},
 	{"parent", "parent", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, true, true, NULL},
 	{"parent_id", "parent", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL},
+	{"parent_type", "parent", TEXTOID, CLIO_COL_NESTED_TYPE, NULL, NULL, true, true, NULL},
 	{"matter", "matter", JSONBOID, CLIO_COL_NESTED, "id,display_number,description", NULL, false, false, NULL},
 	{"matter_id", "matter", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"contact", "contact", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL},
@@ -1331,6 +1332,7 @@ static const ClioColumn folders_columns[] = {
 	{"root", "root", BOOLOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"parent", "parent", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, true, true, NULL},
 	{"parent_id", "parent", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL},
+	{"parent_type", "parent", TEXTOID, CLIO_COL_NESTED_TYPE, NULL, NULL, true, true, NULL},
 	{"matter", "matter", JSONBOID, CLIO_COL_NESTED, "id,display_number,description", NULL, false, false, NULL},
 	{"matter_id", "matter", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"contact", "contact", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL},
@@ -2081,6 +2083,7 @@ static const ClioColumn reminders_columns[] = {
 	{"notification_method_id", "notification_method", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL},
 	{"subject", "subject", JSONBOID, CLIO_COL_NESTED, "id,identifier,type", NULL, true, false, NULL},
 	{"subject_id", "subject", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, false, NULL},
+	{"subject_type", "subject", TEXTOID, CLIO_COL_NESTED_TYPE, NULL, NULL, true, false, NULL},
 };
 static const ClioFilter reminders_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL},
@@ -2378,6 +2381,7 @@ static const ClioColumn tasks_columns[] = {
 	{"matter_id", "matter", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL},
 	{"assignee", "assignee", JSONBOID, CLIO_COL_NESTED, "id,name,identifier,type", NULL, true, true, NULL},
 	{"assignee_id", "assignee", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL},
+	{"assignee_type", "assignee", TEXTOID, CLIO_COL_NESTED_TYPE, NULL, NULL, true, true, NULL},
 	{"reminders", "reminders", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,duration,next_delivery_at,state,created_at,updated_at", NULL, false, false, NULL},
 };
 static const ClioFilter tasks_filters[] = {

@@ -20,24 +20,27 @@
 
 static void clio_raise_status(const ClioOptions *opts,
 							  const ClioHttpRequest *req,
-							  const ClioHttpResponse *resp);
+							  const ClioHttpResponse *resp,
+							  const char *extra);
 
 /*
  * clio_send
  *		Send a request and return its status: a 2xx, or 404 when the caller
  *		takes "not found" as an answer (an id lookup finds no row).  Any
- *		other status is an ERROR.
+ *		other status is an ERROR; "detail", when given, is added to the
+ *		error's detail after Clio's own message.
  */
 long
 clio_send(ClioConn *conn, const ClioOptions *opts, const ClioHttpRequest *req,
-		  ClioHttpResponse *resp, ClioStats *stats, bool allow_404)
+		  ClioHttpResponse *resp, ClioStats *stats, bool allow_404,
+		  const char *detail)
 {
 	clio_http_perform(conn, opts, req, resp, stats);
 	if (resp->status >= 200 && resp->status < 300)
 		return resp->status;
 	if (resp->status == 404 && allow_404)
 		return resp->status;
-	clio_raise_status(opts, req, resp);
+	clio_raise_status(opts, req, resp, detail);
 	return resp->status;		/* not reached */
 }
 
@@ -48,7 +51,7 @@ clio_send(ClioConn *conn, const ClioOptions *opts, const ClioHttpRequest *req,
  */
 static void
 clio_raise_status(const ClioOptions *opts, const ClioHttpRequest *req,
-				  const ClioHttpResponse *resp)
+				  const ClioHttpResponse *resp, const char *extra)
 {
 	char	   *type;
 	char	   *message;
@@ -126,11 +129,14 @@ clio_raise_status(const ClioOptions *opts, const ClioHttpRequest *req,
 			break;
 	}
 
+	if (message == NULL)
+		message = type;
 	ereport(ERROR,
 			(errcode(sqlstate),
 			 errmsg("%s (HTTP %ld)", what, status),
+			 message && extra ? errdetail("Clio says: %s %s", message, extra) :
 			 message ? errdetail("Clio says: %s", message) :
-			 type ? errdetail("Clio says: %s", type) : 0,
+			 extra ? errdetail("%s", extra) : 0,
 			 hint ? errhint("%s", hint) : 0,
 			 errcontext("Clio request: %s", req->display)));
 }

@@ -166,18 +166,16 @@ char *
 clio_query_string(const char *fixed, List *params, bool encode)
 {
 	StringInfoData buf;
-	ListCell   *lc;
+	int			i;
 
 	initStringInfo(&buf);
 	if (fixed)
 		appendStringInfoString(&buf, fixed);
-	foreach(lc, params)
+	for (i = 0; i + 1 < list_length(params); i += 2)
 	{
-		const char *name = strVal(lfirst(lc));
-		const char *value;
+		const char *name = strVal(list_nth(params, i));
+		const char *value = strVal(list_nth(params, i + 1));
 
-		lc = lnext(params, lc);
-		value = strVal(lfirst(lc));
 		if (buf.len > 0)
 			appendStringInfoChar(&buf, '&');
 		if (encode)

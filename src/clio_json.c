@@ -21,12 +21,19 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
 #include <math.h>
 
 #include <cJSON.h>
 
+#include "catalog/pg_type.h"
 #include "clio_json.h"
 #include "mb/pg_wchar.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/json.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 struct ClioPage
@@ -53,6 +60,8 @@ static char *clio_value_text(cJSON *v, ClioColMap *col);
 static char *clio_server_text(const char *s);
 static void clio_format_number(double d, char *buf, size_t len);
 static void clio_append_array_literal(StringInfo buf, cJSON *array);
+static cJSON *clio_datum_json(Datum value, ClioWriteCol *col);
+static cJSON *clio_checked(cJSON *item);
 
 /*
  * clio_page_free
@@ -470,4 +479,229 @@ clio_json_error_body(const char *body, size_t len, char **type, char **message)
 			memchr(body, '\0', n) == NULL)
 			*message = pnstrdup(body, n);
 	}
+}
+
+/*
+ * clio_json_record_id
+ *		The "id" of record "index" as text (Clio's ids are numbers, or
+ *		strings for calendar entries), or NULL.
+ */
+char *
+clio_json_record_id(ClioPage *page, int index)
+{
+	cJSON	   *id = cJSON_GetObjectItemCaseSensitive(page->records[index], "id");
+	char		buf[64];
+
+	if (cJSON_IsString(id))
+		return clio_server_text(id->valuestring);
+	if (cJSON_IsNumber(id))
+	{
+		clio_format_number(id->valuedouble, buf, sizeof(buf));
+		return pstrdup(buf);
+	}
+	return NULL;
+}
+
+/*
+ * clio_checked
+ *		cJSON returns NULL when malloc fails.
+ */
+static cJSON *
+clio_checked(cJSON *item)
+{
+	if (item == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory building a Clio request")));
+	return item;
+}
+
+/*
+ * clio_datum_json
+ *		A value as JSON: numbers stay numbers (their exact text), booleans
+ *		booleans, dates and timestamps ISO 8601 strings whatever DateStyle
+ *		says, json and jsonb their own JSON, arrays JSON arrays, and
+ *		everything else a string.
+ */
+static cJSON *
+clio_datum_json(Datum value, ClioWriteCol *col)
+{
+	char	   *txt;
+	char		buf[MAXDATELEN + 1];
+
+	switch (col->typid)
+	{
+		case BOOLOID:
+			return clio_checked(cJSON_CreateBool(DatumGetBool(value)));
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case OIDOID:
+		case NUMERICOID:
+		case FLOAT4OID:
+		case FLOAT8OID:
+			txt = OutputFunctionCall(&col->output, value);
+			if (!(isdigit((unsigned char) txt[0]) ||
+				  (txt[0] == '-' && isdigit((unsigned char) txt[1]))))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("cannot send %s to Clio", txt),
+						 errdetail("Column \"%s\" holds a number JSON cannot express.",
+								   col->colname)));
+			return clio_checked(cJSON_CreateRaw(txt));
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+		case TIMEOID:
+		case TIMETZOID:
+			return clio_checked(cJSON_CreateString(JsonEncodeDateTime(buf, value,
+																	  col->typid,
+																	  NULL)));
+		case JSONOID:
+		case JSONBOID:
+			{
+				cJSON	   *parsed;
+
+				txt = OutputFunctionCall(&col->output, value);
+				parsed = cJSON_Parse(txt);
+				if (parsed == NULL)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+							 errmsg("column \"%s\" holds JSON that could not be sent",
+									col->colname)));
+				return parsed;
+			}
+	}
+
+	if (OidIsValid(get_element_type(col->typid)))
+	{
+		cJSON	   *parsed;
+
+		txt = TextDatumGetCString(DirectFunctionCall1(array_to_json, value));
+		parsed = cJSON_Parse(txt);
+		if (parsed == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("column \"%s\" holds an array that could not be sent",
+							col->colname)));
+		return parsed;
+	}
+
+	txt = OutputFunctionCall(&col->output, value);
+	txt = pg_server_to_any(txt, strlen(txt), PG_UTF8);
+	return clio_checked(cJSON_CreateString(txt));
+}
+
+/*
+ * clio_json_write_body
+ *		The body of a POST or PATCH: {"data": {...}} with the given columns.
+ *		A column with a subkey sets one key of an association object
+ *		("matter_id" gives "matter": {"id": ...}); a jsonb column for the
+ *		same association is the base that object starts from.  SQL NULL is
+ *		JSON null.  When omit_key is set, that key is left out of the body
+ *		and returned, as JSON text, in *omitted (or NULL if absent).
+ *		The result is palloc'd.
+ */
+char *
+clio_json_write_body(ClioWriteCol *cols, int ncols, Datum *values, bool *nulls,
+					 const char *omit_key, char **omitted)
+{
+	cJSON	   *volatile root = NULL;
+	char	   *result = NULL;
+
+	if (omitted)
+		*omitted = NULL;
+
+	PG_TRY();
+	{
+		cJSON	   *data;
+		char	   *printed;
+		int			pass;
+		int			i;
+
+		root = clio_checked(cJSON_CreateObject());
+		data = clio_checked(cJSON_AddObjectToObject(root, "data"));
+
+		/*
+		 * Two passes: whole values first, then the keys of association
+		 * objects, so that "assignee_id" refines an "assignee" jsonb given in
+		 * the same statement whatever the column order.
+		 */
+		for (pass = 0; pass < 2; pass++)
+		{
+			for (i = 0; i < ncols; i++)
+			{
+				ClioWriteCol *col = &cols[i];
+				int			att = col->attnum - 1;
+				cJSON	   *value;
+
+				if ((col->subkey != NULL) != (pass == 1))
+					continue;
+				value = nulls[att] ? clio_checked(cJSON_CreateNull()) :
+					clio_datum_json(values[att], col);
+
+				if (col->subkey == NULL)
+				{
+					cJSON_DeleteItemFromObjectCaseSensitive(data, col->key);
+					cJSON_AddItemToObject(data, col->key, value);
+				}
+				else
+				{
+					cJSON	   *obj = cJSON_GetObjectItemCaseSensitive(data, col->key);
+
+					if (!cJSON_IsObject(obj))
+					{
+						cJSON_DeleteItemFromObjectCaseSensitive(data, col->key);
+						obj = clio_checked(cJSON_AddObjectToObject(data, col->key));
+					}
+					cJSON_DeleteItemFromObjectCaseSensitive(obj, col->subkey);
+					cJSON_AddItemToObject(obj, col->subkey, value);
+				}
+			}
+		}
+
+		/* an association whose id is NULL is no association: null */
+		for (i = 0; i < ncols; i++)
+		{
+			cJSON	   *obj;
+			cJSON	   *id;
+
+			if (cols[i].subkey == NULL || strcmp(cols[i].subkey, "id") != 0)
+				continue;
+			obj = cJSON_GetObjectItemCaseSensitive(data, cols[i].key);
+			id = cJSON_GetObjectItemCaseSensitive(obj, "id");
+			if (cJSON_IsNull(id))
+				cJSON_ReplaceItemInObjectCaseSensitive(data, cols[i].key,
+													   clio_checked(cJSON_CreateNull()));
+		}
+
+		if (omit_key)
+		{
+			cJSON	   *item = cJSON_DetachItemFromObjectCaseSensitive(data, omit_key);
+
+			if (item)
+			{
+				printed = cJSON_PrintUnformatted(item);
+				cJSON_Delete(item);
+				if (printed == NULL)
+					clio_checked(NULL);
+				*omitted = pstrdup(printed);
+				free(printed);
+			}
+		}
+
+		printed = cJSON_PrintUnformatted(root);
+		if (printed == NULL)
+			clio_checked(NULL);
+		result = pstrdup(printed);
+		free(printed);
+	}
+	PG_FINALLY();
+	{
+		if (root)
+			cJSON_Delete(root);
+	}
+	PG_END_TRY();
+
+	return result;
 }

@@ -31,6 +31,8 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "miscadmin.h"
 
 PG_FUNCTION_INFO_V1(clio_fdw_validator);
 
@@ -43,6 +45,7 @@ typedef enum ClioOptType
 	CLIO_OPT_PAGE_SIZE,			/* integer 1..200 */
 	CLIO_OPT_DURATION,			/* seconds, or a number with a unit */
 	CLIO_OPT_API_VERSION,		/* 4.X.Y */
+	CLIO_OPT_BOOL,				/* on/off, true/false */
 	CLIO_OPT_RESOURCE,			/* a catalog table name */
 	CLIO_OPT_FIELD				/* a Clio field name */
 } ClioOptType;
@@ -62,6 +65,7 @@ static const ClioOpt clio_opts[] = {
 	{"page_size", ForeignServerRelationId, CLIO_OPT_PAGE_SIZE},
 	{"connect_timeout", ForeignServerRelationId, CLIO_OPT_DURATION},
 	{"request_timeout", ForeignServerRelationId, CLIO_OPT_DURATION},
+	{"etag_check", ForeignServerRelationId, CLIO_OPT_BOOL},
 
 	/* user mapping */
 	{"api_key", UserMappingRelationId, CLIO_OPT_SECRET},
@@ -69,6 +73,7 @@ static const ClioOpt clio_opts[] = {
 	/* foreign table */
 	{"resource", ForeignTableRelationId, CLIO_OPT_RESOURCE},
 	{"page_size", ForeignTableRelationId, CLIO_OPT_PAGE_SIZE},
+	{"etag_check", ForeignTableRelationId, CLIO_OPT_BOOL},
 
 	/* column */
 	{"field", AttributeRelationId, CLIO_OPT_FIELD},
@@ -213,6 +218,9 @@ check_option(const ClioOpt *opt, DefElem *def)
 			break;
 		case CLIO_OPT_DURATION:
 			(void) parse_duration_ms(def, value);
+			break;
+		case CLIO_OPT_BOOL:
+			(void) defGetBoolean(def);
 			break;
 		case CLIO_OPT_API_VERSION:
 			{
@@ -437,6 +445,7 @@ clio_server_options(ForeignServer *server, ClioOptions *opts)
 	opts->page_size = CLIO_DEFAULT_PAGE_SIZE;
 	opts->connect_timeout_ms = CLIO_DEFAULT_CONNECT_TIMEOUT_MS;
 	opts->request_timeout_ms = CLIO_DEFAULT_REQUEST_TIMEOUT_MS;
+	opts->etag_check = true;
 
 	foreach(lc, server->options)
 	{
@@ -461,6 +470,8 @@ clio_server_options(ForeignServer *server, ClioOptions *opts)
 			opts->connect_timeout_ms = parse_duration_ms(def, defGetString(def));
 		else if (strcmp(def->defname, "request_timeout") == 0)
 			opts->request_timeout_ms = parse_duration_ms(def, defGetString(def));
+		else if (strcmp(def->defname, "etag_check") == 0)
+			opts->etag_check = defGetBoolean(def);
 	}
 }
 
@@ -488,6 +499,8 @@ clio_table_options(Oid foreigntableid, ClioOptions *opts)
 			resource = defGetString(def);
 		else if (strcmp(def->defname, "page_size") == 0)
 			opts->page_size = parse_page_size(def, defGetString(def));
+		else if (strcmp(def->defname, "etag_check") == 0)
+			opts->etag_check = defGetBoolean(def);
 	}
 
 	if (resource == NULL)
@@ -527,6 +540,33 @@ clio_user_options(UserMapping *user, ClioOptions *opts)
 
 		if (strcmp(def->defname, "api_key") == 0)
 			opts->api_key = defGetString(def);
+	}
+}
+
+/*
+ * clio_exec_options
+ *		Everything a scan or a write needs to send requests for a foreign
+ *		table on behalf of a user: the table's and server's options, and the
+ *		credentials of that user's mapping.
+ */
+void
+clio_exec_options(Relation rel, Oid userid, ClioOptions *opts)
+{
+	UserMapping *user;
+
+	clio_table_options(RelationGetRelid(rel), opts);
+	user = GetUserMapping(userid, opts->serverid);
+	clio_user_options(user, opts);
+	if (opts->api_key == NULL)
+	{
+		ForeignServer *server = GetForeignServer(opts->serverid);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+				 errmsg("user mapping for \"%s\" on server \"%s\" has no api_key",
+						GetUserNameFromId(userid, false), server->servername),
+				 errhint("ALTER USER MAPPING FOR CURRENT_USER SERVER %s OPTIONS (ADD api_key '...').",
+						 quote_identifier(server->servername))));
 	}
 }
 

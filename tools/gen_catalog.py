@@ -204,6 +204,13 @@ def body_props(spec, op):
     return props, data.get("required", [])
 
 
+def polymorphic(props, name):
+    """Whether a write body takes association `name` as {"id", "type"}."""
+    p = (props or {}).get(name, {})
+    sub = p.get("properties", {})
+    return p.get("type") == "object" and "id" in sub and "type" in sub
+
+
 def param_info(p):
     sch = p.get("schema", {})
     t = sch.get("type")
@@ -310,6 +317,16 @@ def build(spec):
                                 "type": "int8", "kind": "nested_id",
                                 "insertable": f["insertable"],
                                 "updatable": f["updatable"]})
+            # A polymorphic association (written as {"id", "type"}) also
+            # gives X_type, so that X_id and X_type can be set as columns.
+            if (f["kind"] == "object" and f["has_id"]
+                    and (f["name"] + "_type") not in names
+                    and (polymorphic(post_props, f["name"])
+                         or polymorphic(patch_props, f["name"]))):
+                columns.append({"name": f["name"] + "_type", "field": f["name"],
+                                "type": "text", "kind": "nested_type",
+                                "insertable": f["insertable"],
+                                "updatable": f["updatable"]})
 
         required_filters = [p["name"] for p in filters if p["required"]]
         variants = SPLIT.get(coll, [(coll, {})])
@@ -375,7 +392,8 @@ SQL_TYPES = {
     "jsonb": "jsonb", "text[]": "text[]",
 }
 KINDS = {"scalar": "CLIO_COL_SCALAR", "nested": "CLIO_COL_NESTED",
-         "nested_id": "CLIO_COL_NESTED_ID", "nested_array": "CLIO_COL_NESTED_ARRAY"}
+         "nested_id": "CLIO_COL_NESTED_ID", "nested_type": "CLIO_COL_NESTED_TYPE",
+         "nested_array": "CLIO_COL_NESTED_ARRAY"}
 PTYPES = {"int64": "CLIO_PARAM_INT", "int32": "CLIO_PARAM_INT", "bool": "CLIO_PARAM_BOOL",
           "date": "CLIO_PARAM_DATE", "date-time": "CLIO_PARAM_TIMESTAMP",
           "string": "CLIO_PARAM_STRING"}

@@ -1,0 +1,1116 @@
+/*-------------------------------------------------------------------------
+ *
+ * clio_modify.c
+ *		  INSERT, UPDATE and DELETE as Clio's POST, PATCH and DELETE
+ *
+ * INSERT sends only the columns the statement gives; UPDATE sends only the
+ * SET columns, with the row's etag in If-Match so that a record changed by
+ * someone else since it was read fails with SQLSTATE 40001; DELETE sends
+ * DELETE.  RETURNING is answered from the record Clio sends back (the
+ * fields parameter asks for exactly the columns RETURNING needs), never by
+ * an extra GET.  UPDATE/DELETE ... WHERE id = <value> with nothing else to
+ * check is a direct modify: one request, no scan.
+ *
+ * Clio's changes are not transactional: a request that succeeded stays
+ * done when the PostgreSQL transaction rolls back.  Errors say how many
+ * rows of the statement Clio had already accepted.
+ *
+ * IDENTIFICATION
+ *		  src/clio_modify.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/sysattr.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "clio_deparse.h"
+#include "clio_fdw.h"
+#include "clio_http.h"
+#include "clio_json.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/appendinfo.h"
+#include "optimizer/inherit.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/pathnode.h"
+#include "parser/parsetree.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+/* Names of the row-identity columns an UPDATE or DELETE carries */
+#define CLIO_ROWID_ID "clio_id"
+#define CLIO_ROWID_ETAG "clio_etag"
+#define CLIO_ROWID_ROW "clio_row"
+
+/*
+ * fdw_private of a ModifyTable (and of a direct-modify ForeignScan).
+ */
+enum ClioModifyPrivate
+{
+	ClioModTable,				/* String: catalog table name */
+	ClioModTargetAttrs,			/* List of Integer: columns written */
+	ClioModReturning,			/* List of Integer: columns RETURNING reads */
+	ClioModFields,				/* String: fields parameter ("" for none) */
+	ClioModIdConst				/* String: direct modify's constant id, or "" */
+};
+
+/*
+ * Executor state of a modification (both kinds).
+ */
+typedef struct ClioModifyState
+{
+	ClioOptions opts;
+	ClioConn   *conn;
+	Relation	rel;
+	const ClioCollection *coll;
+	CmdType		operation;
+
+	ClioWriteCol *wcols;		/* columns written */
+	int			nwcols;
+	ClioColMap *rcols;			/* columns RETURNING reads */
+	int			nrcols;
+	char	   *fields;			/* fields parameter, or NULL */
+
+	AttrNumber	idAttno;		/* junk columns in the subplan's output */
+	AttrNumber	etagAttno;
+	AttrNumber	rowAttno;
+
+	/* direct modify */
+	List	   *param_exprs;	/* id expression (if not constant), then
+								 * the SET expressions */
+	char	   *id_const;
+	bool		done;
+	bool		has_row;		/* a row for RETURNING */
+	bool		set_processed;
+
+	int64		rows;			/* rows of the statement handled so far */
+	int64		accepted;		/* of those, rows Clio changed */
+	MemoryContext row_cxt;
+	ClioStats	stats;
+} ClioModifyState;
+
+/* Whether this transaction has written to Clio (see clio_xact_callback) */
+static bool clio_xact_wrote = false;
+
+static const char *clio_method_name(CmdType op);
+static void clio_check_method(const ClioCollection *coll, CmdType op,
+							  Relation rel);
+static ClioWriteCol *clio_write_cols(Relation rel, const ClioCollection *coll,
+									 List *attnums, CmdType op, bool check,
+									 int *ncols);
+static char *clio_returning_fields(Relation rel, const ClioCollection *coll,
+								   List *attnums);
+static ClioModifyState *clio_modify_state(Relation rel, Oid userid,
+										  List *fdw_private, CmdType op,
+										  MemoryContext parent);
+static char *clio_row_detail(ClioModifyState *ms);
+static bool clio_send_write(ClioModifyState *ms, const char *method,
+							const char *id, const char *body,
+							const char *if_match, bool with_fields,
+							ClioPage **page);
+static void clio_fill_returning(ClioModifyState *ms, ClioPage *page,
+								TupleTableSlot *slot);
+static void clio_xact_callback(XactEvent event, void *arg);
+
+/* ----------------------------------------------------------------
+ *		Planning
+ * ----------------------------------------------------------------
+ */
+
+static const char *
+clio_method_name(CmdType op)
+{
+	switch (op)
+	{
+		case CMD_INSERT:
+			return "INSERT";
+		case CMD_UPDATE:
+			return "UPDATE";
+		case CMD_DELETE:
+			return "DELETE";
+		default:
+			return "this command";
+	}
+}
+
+/*
+ * clio_check_method
+ *		ERROR unless Clio offers the method a command needs.
+ */
+static void
+clio_check_method(const ClioCollection *coll, CmdType op, Relation rel)
+{
+	bool		ok;
+	StringInfoData allowed;
+
+	switch (op)
+	{
+		case CMD_INSERT:
+			ok = coll->can_post;
+			break;
+		case CMD_UPDATE:
+			ok = coll->can_patch;
+			break;
+		case CMD_DELETE:
+			ok = coll->can_delete;
+			break;
+		default:
+			ok = false;
+	}
+	if (ok)
+		return;
+
+	initStringInfo(&allowed);
+	appendStringInfoString(&allowed, "SELECT");
+	if (coll->can_post)
+		appendStringInfoString(&allowed, ", INSERT");
+	if (coll->can_patch)
+		appendStringInfoString(&allowed, ", UPDATE");
+	if (coll->can_delete)
+		appendStringInfoString(&allowed, ", DELETE");
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("cannot %s foreign table \"%s\"", clio_method_name(op),
+					RelationGetRelationName(rel)),
+			 errdetail("Clio's API allows only %s on %s.",
+					   allowed.data, coll->table)));
+}
+
+/*
+ * clio_write_cols
+ *		How each written column goes into the request body.  With check,
+ *		a column Clio does not accept for the operation is an ERROR.
+ */
+static ClioWriteCol *
+clio_write_cols(Relation rel, const ClioCollection *coll, List *attnums,
+				CmdType op, bool check, int *ncols)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	ClioWriteCol *cols = palloc0(sizeof(ClioWriteCol) * Max(list_length(attnums), 1));
+	ListCell   *lc;
+	int			n = 0;
+
+	foreach(lc, attnums)
+	{
+		AttrNumber	attnum = lfirst_int(lc);
+		Form_pg_attribute attr = TupleDescAttr(tupdesc, attnum - 1);
+		ClioColumnRef ref;
+		ClioWriteCol *col = &cols[n++];
+		Oid			outfunc;
+		bool		isvarlena;
+		bool		writable;
+
+		clio_resolve_column(rel, attnum, coll, &ref);
+		writable = ref.cat != NULL &&
+			(op == CMD_INSERT ? ref.cat->insertable : ref.cat->updatable);
+		if (check && !writable)
+		{
+			const char *field = ref.cat ? ref.cat->name : ref.name;
+			bool		readonly = ref.cat != NULL &&
+				!ref.cat->insertable && !ref.cat->updatable;
+
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_COLUMN_NAME),
+					 errmsg("cannot %s column \"%s\" of foreign table \"%s\"",
+							op == CMD_INSERT ? "insert into" : "update",
+							NameStr(attr->attname), RelationGetRelationName(rel)),
+					 ref.cat == NULL ?
+					 errdetail("The column reads \"%s\", a field of an association; set the association's id instead.",
+							   field) :
+					 readonly ?
+					 errdetail("Clio sets \"%s\" of %s itself; it is read-only.",
+							   field, coll->table) :
+					 errdetail("Clio does not accept \"%s\" when %s %s.",
+							   field, op == CMD_INSERT ? "creating" : "changing",
+							   coll->table)));
+		}
+
+		col->attnum = attnum;
+		col->colname = pstrdup(NameStr(attr->attname));
+		col->typid = attr->atttypid;
+		getTypeOutputInfo(attr->atttypid, &outfunc, &isvarlena);
+		fmgr_info(outfunc, &col->output);
+		col->key = ref.field;
+		if (ref.cat && ref.cat->write_nested)
+		{
+			/* a scalar X_id is written as X: {"id": ...} */
+			col->key = ref.cat->write_nested;
+			col->subkey = "id";
+		}
+		else if (ref.cat && (ref.cat->kind == CLIO_COL_NESTED_ID ||
+							 ref.cat->kind == CLIO_COL_NESTED_TYPE))
+			col->subkey = ref.subfield;
+	}
+	*ncols = n;
+	return cols;
+}
+
+/*
+ * clio_returning_fields
+ *		The fields parameter that makes Clio send back what RETURNING reads.
+ */
+static char *
+clio_returning_fields(Relation rel, const ClioCollection *coll, List *attnums)
+{
+	List	   *uses = NIL;
+	ListCell   *lc;
+
+	if (attnums == NIL)
+		return "";
+	foreach(lc, attnums)
+	{
+		ClioColumnRef ref;
+
+		clio_resolve_column(rel, lfirst_int(lc), coll, &ref);
+		uses = clio_fields_add(uses, ref.field, ref.request);
+	}
+	return clio_fields_string(uses);
+}
+
+/*
+ * clio_id_attnum
+ *		The column that reads Clio's id, or InvalidAttrNumber.
+ */
+static AttrNumber
+clio_column_reading(Relation rel, const char *field)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	int			i;
+
+	for (i = 1; i <= tupdesc->natts; i++)
+	{
+		if (TupleDescAttr(tupdesc, i - 1)->attisdropped)
+			continue;
+		if (strcmp(clio_column_field(RelationGetRelid(rel), i), field) == 0)
+			return i;
+	}
+	return InvalidAttrNumber;
+}
+
+/*
+ * clioAddForeignUpdateTargets
+ *		An UPDATE or DELETE identifies rows by the id column, and carries the
+ *		etag for If-Match.  A DELETE with RETURNING also carries the whole
+ *		row, since Clio answers a DELETE with no body.
+ */
+void
+clioAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
+							RangeTblEntry *target_rte, Relation target_relation)
+{
+	AttrNumber	idatt = clio_column_reading(target_relation, "id");
+	AttrNumber	etagatt = clio_column_reading(target_relation, "etag");
+	Form_pg_attribute attr;
+	Var		   *var;
+
+	if (idatt == InvalidAttrNumber)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+				 errmsg("foreign table \"%s\" has no column for Clio's id",
+						RelationGetRelationName(target_relation)),
+				 errhint("UPDATE and DELETE find records by id: add a column \"id\" (or one with OPTIONS (field 'id')).")));
+
+	attr = TupleDescAttr(RelationGetDescr(target_relation), idatt - 1);
+	var = makeVar(rtindex, idatt, attr->atttypid, attr->atttypmod,
+				  attr->attcollation, 0);
+	add_row_identity_var(root, var, rtindex, CLIO_ROWID_ID);
+
+	if (etagatt != InvalidAttrNumber)
+	{
+		attr = TupleDescAttr(RelationGetDescr(target_relation), etagatt - 1);
+		var = makeVar(rtindex, etagatt, attr->atttypid, attr->atttypmod,
+					  attr->attcollation, 0);
+		add_row_identity_var(root, var, rtindex, CLIO_ROWID_ETAG);
+	}
+
+	if (root->parse->commandType == CMD_DELETE && root->parse->returningList != NIL)
+	{
+		var = makeWholeRowVar(target_rte, rtindex, 0, false);
+		add_row_identity_var(root, var, rtindex, CLIO_ROWID_ROW);
+	}
+}
+
+/*
+ * clioPlanForeignModify
+ *		Check that Clio allows the command and every column it writes, and
+ *		decide what the request asks back for RETURNING.
+ */
+List *
+clioPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
+					  Index resultRelation, int subplan_index)
+{
+	CmdType		operation = plan->operation;
+	RangeTblEntry *rte = planner_rt_fetch(resultRelation, root);
+	Relation	rel = table_open(rte->relid, NoLock);
+	ClioOptions opts;
+	List	   *targetAttrs = NIL;
+	List	   *retAttrs = NIL;
+	char	   *fields;
+	int			ncols;
+
+	clio_table_options(rte->relid, &opts);
+	clio_check_method(opts.coll, operation, rel);
+
+	if (operation == CMD_INSERT)
+	{
+		ListCell   *lc;
+
+		/* only the columns the statement gives; Clio supplies the rest */
+		foreach(lc, root->parse->targetList)
+		{
+			TargetEntry *tle = lfirst_node(TargetEntry, lc);
+
+			if (!tle->resjunk)
+				targetAttrs = lappend_int(targetAttrs, tle->resno);
+		}
+	}
+	else if (operation == CMD_UPDATE)
+	{
+		RelOptInfo *baserel = find_base_rel(root, resultRelation);
+		Bitmapset  *cols = get_rel_all_updated_cols(root, baserel);
+		int			col = -1;
+
+		while ((col = bms_next_member(cols, col)) >= 0)
+		{
+			AttrNumber	attno = col + FirstLowInvalidHeapAttributeNumber;
+
+			if (attno <= InvalidAttrNumber)
+				elog(ERROR, "system-column update is not supported");
+			targetAttrs = lappend_int(targetAttrs, attno);
+		}
+	}
+	(void) clio_write_cols(rel, opts.coll, targetAttrs, operation, true, &ncols);
+
+	if (plan->returningLists && operation != CMD_DELETE)
+	{
+		List	   *returning = (List *) list_nth(plan->returningLists, subplan_index);
+		Bitmapset  *attrs = NULL;
+		TupleDesc	tupdesc = RelationGetDescr(rel);
+		int			i;
+		bool		wholerow;
+
+		pull_varattnos((Node *) returning, resultRelation, &attrs);
+		wholerow = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, attrs);
+		for (i = 1; i <= tupdesc->natts; i++)
+		{
+			if (TupleDescAttr(tupdesc, i - 1)->attisdropped)
+				continue;
+			if (wholerow ||
+				bms_is_member(i - FirstLowInvalidHeapAttributeNumber, attrs))
+				retAttrs = lappend_int(retAttrs, i);
+		}
+	}
+	fields = clio_returning_fields(rel, opts.coll, retAttrs);
+
+	table_close(rel, NoLock);
+	return list_make5(makeString((char *) opts.coll->table), targetAttrs,
+					  retAttrs, makeString(fields), makeString(""));
+}
+
+/*
+ * clioIsForeignRelUpdatable
+ *		What Clio allows on the table's collection.
+ */
+int
+clioIsForeignRelUpdatable(Relation rel)
+{
+	ClioOptions opts;
+	int			result = 0;
+
+	clio_table_options(RelationGetRelid(rel), &opts);
+	if (opts.coll->can_post)
+		result |= (1 << CMD_INSERT);
+	if (opts.coll->can_patch)
+		result |= (1 << CMD_UPDATE);
+	if (opts.coll->can_delete)
+		result |= (1 << CMD_DELETE);
+	return result;
+}
+
+/* ----------------------------------------------------------------
+ *		Execution
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * clio_modify_state
+ *		Set up what every kind of modification needs.
+ */
+static ClioModifyState *
+clio_modify_state(Relation rel, Oid userid, List *fdw_private, CmdType op,
+				  MemoryContext parent)
+{
+	ClioModifyState *ms = palloc0(sizeof(ClioModifyState));
+	List	   *retAttrs = (List *) list_nth(fdw_private, ClioModReturning);
+	char	   *fields = strVal(list_nth(fdw_private, ClioModFields));
+	ListCell   *lc;
+	int			i;
+
+	ms->rel = rel;
+	ms->operation = op;
+	clio_exec_options(rel, userid, &ms->opts);
+	ms->coll = ms->opts.coll;
+	ms->conn = clio_http_connection(&ms->opts);
+
+	ms->wcols = clio_write_cols(rel, ms->coll,
+								(List *) list_nth(fdw_private, ClioModTargetAttrs),
+								op, false, &ms->nwcols);
+	ms->nrcols = list_length(retAttrs);
+	ms->rcols = palloc0(sizeof(ClioColMap) * Max(ms->nrcols, 1));
+	i = 0;
+	foreach(lc, retAttrs)
+		clio_colmap_init(rel, lfirst_int(lc), ms->coll, &ms->rcols[i++]);
+	ms->fields = fields[0] ? fields : NULL;
+	ms->row_cxt = AllocSetContextCreate(parent, "clio_fdw modify row",
+										ALLOCSET_DEFAULT_SIZES);
+	return ms;
+}
+
+/*
+ * clioBeginForeignModify
+ */
+void
+clioBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
+					   List *fdw_private, int subplan_index, int eflags)
+{
+	EState	   *estate = mtstate->ps.state;
+	ClioModifyState *ms;
+	Oid			userid;
+
+	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+		return;
+
+#if PG_VERSION_NUM >= 160000
+	userid = ExecGetResultRelCheckAsUser(rinfo, estate);
+#else
+	{
+		RangeTblEntry *rte = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate);
+
+		userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+	}
+#endif
+	ms = clio_modify_state(rinfo->ri_RelationDesc, userid, fdw_private,
+						   mtstate->operation, estate->es_query_cxt);
+	if (mtstate->operation != CMD_INSERT)
+	{
+		Plan	   *subplan = outerPlanState(mtstate)->plan;
+
+		ms->idAttno = ExecFindJunkAttributeInTlist(subplan->targetlist, CLIO_ROWID_ID);
+		if (!AttributeNumberIsValid(ms->idAttno))
+			elog(ERROR, "could not find junk column \"%s\"", CLIO_ROWID_ID);
+		ms->etagAttno = ExecFindJunkAttributeInTlist(subplan->targetlist, CLIO_ROWID_ETAG);
+		ms->rowAttno = ExecFindJunkAttributeInTlist(subplan->targetlist, CLIO_ROWID_ROW);
+	}
+	rinfo->ri_FdwState = ms;
+}
+
+/*
+ * clio_row_detail
+ *		What the error of a failed row adds: which row, and what Clio kept.
+ */
+static char *
+clio_row_detail(ClioModifyState *ms)
+{
+	if (ms->rows == 0)
+		return psprintf("This was row 1 of the statement.");
+	return psprintf("This was row " INT64_FORMAT " of the statement; Clio had already accepted " INT64_FORMAT " row(s), which stay changed in Clio.",
+					ms->rows + 1, ms->accepted);
+}
+
+/*
+ * clio_send_write
+ *		Send one POST, PATCH or DELETE.  Returns false when Clio answers 404
+ *		(the record is gone); otherwise *page holds the record Clio sent
+ *		back, when there is one.
+ */
+static bool
+clio_send_write(ClioModifyState *ms, const char *method, const char *id,
+				const char *body, const char *if_match, bool with_fields,
+				ClioPage **page)
+{
+	ClioHttpRequest req;
+	ClioHttpResponse resp;
+	List	   *params = NIL;
+	char	   *path;
+	char	   *display_path;
+	long		status;
+
+	*page = NULL;
+	if (with_fields && ms->fields)
+		params = clio_params_add(params, "fields", ms->fields);
+	path = clio_request_path(ms->coll->path, id, true);
+	display_path = clio_request_path(ms->coll->path, id, false);
+	req.method = method;
+	req.url = clio_url(ms->opts.base_url, path, clio_query_string(NULL, params, true));
+	req.display = params ?
+		psprintf("%s %s?%s", method, display_path, clio_query_string(NULL, params, false)) :
+		psprintf("%s %s", method, display_path);
+	req.body = body;
+	req.if_match = if_match;
+
+	status = clio_send(ms->conn, &ms->opts, &req, &resp, &ms->stats,
+					   strcmp(method, "POST") != 0, clio_row_detail(ms));
+	if (status == 404)
+		return false;
+	clio_xact_wrote = true;
+	if (resp.len > 0 && status != 204)
+		*page = clio_json_parse_page(resp.body, resp.len, true, req.display);
+	return true;
+}
+
+/*
+ * clio_fill_returning
+ *		Put the record Clio sent back into slot, for RETURNING.
+ */
+static void
+clio_fill_returning(ClioModifyState *ms, ClioPage *page, TupleTableSlot *slot)
+{
+	TupleDesc	tupdesc = slot->tts_tupleDescriptor;
+
+	ExecClearTuple(slot);
+	memset(slot->tts_isnull, true, sizeof(bool) * tupdesc->natts);
+	clio_json_record_values(page, 0, ms->rcols, ms->nrcols, slot->tts_values,
+							slot->tts_isnull, RelationGetRelationName(ms->rel));
+	ExecStoreVirtualTuple(slot);
+}
+
+/*
+ * clioExecForeignInsert
+ *		POST one record.  A calendar entry is created without its matter
+ *		and linked to it with a PATCH right after: Clio may answer a create
+ *		that names the matter with 404.
+ */
+TupleTableSlot *
+clioExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
+					  TupleTableSlot *slot, TupleTableSlot *planSlot)
+{
+	ClioModifyState *ms = (ClioModifyState *) rinfo->ri_FdwState;
+	MemoryContext oldcxt;
+	ClioPage   *page;
+	char	   *body;
+	char	   *matter = NULL;
+	bool		quirk = strcmp(ms->coll->path, "calendar_entries") == 0;
+
+	MemoryContextReset(ms->row_cxt);
+	oldcxt = MemoryContextSwitchTo(ms->row_cxt);
+	slot_getallattrs(slot);
+	body = clio_json_write_body(ms->wcols, ms->nwcols, slot->tts_values,
+								slot->tts_isnull, quirk ? "matter" : NULL,
+								&matter);
+	if (matter && strcmp(matter, "null") == 0)
+		matter = NULL;
+
+	(void) clio_send_write(ms, "POST", NULL, body, NULL, matter == NULL, &page);
+	if (matter)
+	{
+		char	   *id = page ? clio_json_record_id(page, 0) : NULL;
+
+		if (id == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("Clio's answer to creating a calendar entry has no id")));
+		if (!clio_send_write(ms, "PATCH", id,
+							 psprintf("{\"data\":{\"matter\":%s}}", matter),
+							 NULL, true, &page))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("the calendar entry Clio just created is gone"),
+					 errdetail("Clio created calendar entry %s, then answered 404 when it was linked to its matter.",
+							   id)));
+	}
+	ms->rows++;
+	ms->accepted++;
+	if (ms->nrcols > 0 && page)
+		clio_fill_returning(ms, page, slot);
+	MemoryContextSwitchTo(oldcxt);
+	return slot;
+}
+
+/*
+ * clio_junk_text
+ *		A junk column of the subplan's row, as text; NULL if null or absent.
+ */
+static char *
+clio_junk_text(TupleTableSlot *planSlot, AttrNumber attno)
+{
+	Datum		value;
+	bool		isnull;
+
+	if (!AttributeNumberIsValid(attno))
+		return NULL;
+	value = ExecGetJunkAttribute(planSlot, attno, &isnull);
+	if (isnull)
+		return NULL;
+	return clio_datum_text(value,
+						   TupleDescAttr(planSlot->tts_tupleDescriptor, attno - 1)->atttypid);
+}
+
+/*
+ * clioExecForeignUpdate
+ *		PATCH one record with the SET columns, guarded by its etag.
+ */
+TupleTableSlot *
+clioExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
+					  TupleTableSlot *slot, TupleTableSlot *planSlot)
+{
+	ClioModifyState *ms = (ClioModifyState *) rinfo->ri_FdwState;
+	MemoryContext oldcxt;
+	ClioPage   *page;
+	char	   *id;
+	char	   *etag;
+	char	   *body;
+	bool		found;
+
+	MemoryContextReset(ms->row_cxt);
+	oldcxt = MemoryContextSwitchTo(ms->row_cxt);
+	id = clio_junk_text(planSlot, ms->idAttno);
+	if (id == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("cannot update a Clio record without an id")));
+	etag = ms->opts.etag_check ? clio_junk_text(planSlot, ms->etagAttno) : NULL;
+	slot_getallattrs(slot);
+	body = clio_json_write_body(ms->wcols, ms->nwcols, slot->tts_values,
+								slot->tts_isnull, NULL, NULL);
+	found = clio_send_write(ms, "PATCH", id, body, etag, true, &page);
+	ms->rows++;
+	if (found)
+		ms->accepted++;
+	if (found && ms->nrcols > 0 && page)
+		clio_fill_returning(ms, page, slot);
+	MemoryContextSwitchTo(oldcxt);
+	return found ? slot : NULL; /* gone from Clio meanwhile: no row */
+}
+
+/*
+ * clioExecForeignDelete
+ *		DELETE one record.  A record already gone counts no row.
+ */
+TupleTableSlot *
+clioExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
+					  TupleTableSlot *slot, TupleTableSlot *planSlot)
+{
+	ClioModifyState *ms = (ClioModifyState *) rinfo->ri_FdwState;
+	MemoryContext oldcxt;
+	ClioPage   *page;
+	char	   *id;
+	bool		found;
+
+	MemoryContextReset(ms->row_cxt);
+	oldcxt = MemoryContextSwitchTo(ms->row_cxt);
+	id = clio_junk_text(planSlot, ms->idAttno);
+	if (id == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("cannot delete a Clio record without an id")));
+	found = clio_send_write(ms, "DELETE", id, NULL, NULL, false, &page);
+	ms->rows++;
+	if (found)
+		ms->accepted++;
+	MemoryContextSwitchTo(oldcxt);
+
+	if (!found)
+		return NULL;
+
+	/* RETURNING: the row as the scan read it */
+	if (AttributeNumberIsValid(ms->rowAttno))
+	{
+		bool		isnull;
+		Datum		row = ExecGetJunkAttribute(planSlot, ms->rowAttno, &isnull);
+
+		if (!isnull)
+		{
+			HeapTupleHeader td = DatumGetHeapTupleHeader(row);
+			HeapTupleData tuple;
+
+			tuple.t_len = HeapTupleHeaderGetDatumLength(td);
+			ItemPointerSetInvalid(&tuple.t_self);
+			tuple.t_tableOid = RelationGetRelid(ms->rel);
+			tuple.t_data = td;
+			ExecClearTuple(slot);
+			heap_deform_tuple(&tuple, slot->tts_tupleDescriptor,
+							  slot->tts_values, slot->tts_isnull);
+			ExecStoreVirtualTuple(slot);
+		}
+	}
+	return slot;
+}
+
+/*
+ * clioEndForeignModify
+ */
+void
+clioEndForeignModify(EState *estate, ResultRelInfo *rinfo)
+{
+}
+
+/*
+ * clioExplainForeignModify
+ *		VERBOSE: the request each row sends.
+ */
+void
+clioExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
+						 List *fdw_private, int subplan_index, ExplainState *es)
+{
+	const ClioCollection *coll = clio_catalog_find(strVal(list_nth(fdw_private, ClioModTable)));
+	char	   *fields = strVal(list_nth(fdw_private, ClioModFields));
+	const char *method;
+	char	   *path;
+	char	   *text;
+
+	if (!es->verbose || coll == NULL)
+		return;
+	switch (mtstate->operation)
+	{
+		case CMD_INSERT:
+			method = "POST";
+			path = clio_request_path(coll->path, NULL, false);
+			break;
+		case CMD_UPDATE:
+			method = "PATCH";
+			path = clio_request_path(coll->path, "{id}", false);
+			break;
+		default:
+			method = "DELETE";
+			path = clio_request_path(coll->path, "{id}", false);
+			break;
+	}
+	text = fields[0] ? psprintf("%s %s?fields=%s", method, path, fields) :
+		psprintf("%s %s", method, path);
+	ExplainPropertyText("Clio Request", text, es);
+	if (mtstate->operation == CMD_INSERT && strcmp(coll->path, "calendar_entries") == 0)
+		ExplainPropertyText("Clio Then",
+							psprintf("PATCH %s (when the entry has a matter)",
+									 clio_request_path(coll->path, "{id}", false)),
+							es);
+	if (es->analyze && rinfo->ri_FdwState)
+	{
+		ClioModifyState *ms = (ClioModifyState *) rinfo->ri_FdwState;
+
+		ExplainPropertyInteger("Clio Requests", NULL, ms->stats.requests, es);
+	}
+}
+
+/* ----------------------------------------------------------------
+ *		Direct modify: UPDATE/DELETE ... WHERE id = <value>
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * clioPlanDirectModify
+ *		Send a single PATCH or DELETE when the statement's only condition is
+ *		id = <value> and the SET values do not depend on the row: there is
+ *		nothing to read first.
+ */
+bool
+clioPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
+					 Index resultRelation, int subplan_index)
+{
+	CmdType		operation = plan->operation;
+	Plan	   *subplan = outerPlan(plan);
+	ForeignScan *fscan;
+	RangeTblEntry *rte;
+	Relation	rel;
+	ClioOptions opts;
+	List	   *targetAttrs = NIL;
+	List	   *retAttrs = NIL;
+	List	   *exprs = NIL;
+	char	   *id_const;
+	bool		id_is_expr;
+	int			ncols;
+
+	if (operation != CMD_UPDATE && operation != CMD_DELETE)
+		return false;
+	if (subplan == NULL || !IsA(subplan, ForeignScan))
+		return false;
+	fscan = (ForeignScan *) subplan;
+	if (fscan->scan.scanrelid != resultRelation || fscan->operation != CMD_SELECT)
+		return false;
+	/* an id look-up by the record GET, and no other condition */
+	if (intVal(list_nth(fscan->fdw_private, ClioPrivMode)) != CLIO_SCAN_RECORD ||
+		list_length(fscan->scan.plan.qual) != 1)
+		return false;
+	/* DELETE answers no body: RETURNING needs the scan */
+	if (operation == CMD_DELETE && plan->returningLists)
+		return false;
+	/* local row triggers need the row */
+	rte = planner_rt_fetch(resultRelation, root);
+	rel = table_open(rte->relid, NoLock);
+	if (rel->trigdesc &&
+		((operation == CMD_UPDATE && (rel->trigdesc->trig_update_after_row ||
+									  rel->trigdesc->trig_update_before_row)) ||
+		 (operation == CMD_DELETE && (rel->trigdesc->trig_delete_after_row ||
+									  rel->trigdesc->trig_delete_before_row))))
+	{
+		table_close(rel, NoLock);
+		return false;
+	}
+	clio_table_options(rte->relid, &opts);
+	if (!clio_record_by_get(opts.coll))
+	{
+		table_close(rel, NoLock);
+		return false;
+	}
+
+	id_is_expr = fscan->fdw_exprs != NIL;
+	id_const = id_is_expr ? "" : strVal(list_nth(fscan->fdw_private, ClioPrivIdConst));
+	exprs = list_copy(fscan->fdw_exprs);	/* the id, when not constant */
+
+	if (operation == CMD_UPDATE)
+	{
+		List	   *processed_tlist;
+		List	   *update_attrs;
+		ListCell   *lc,
+				   *lc2;
+
+		/* the SET expressions, which must not read the row */
+		get_translated_update_targetlist(root, resultRelation,
+										 &processed_tlist, &update_attrs);
+		forboth(lc, processed_tlist, lc2, update_attrs)
+		{
+			TargetEntry *tle = lfirst_node(TargetEntry, lc);
+			AttrNumber	attno = lfirst_int(lc2);
+
+			if (attno <= InvalidAttrNumber)
+			{
+				table_close(rel, NoLock);
+				return false;
+			}
+			if (contain_var_clause((Node *) tle->expr) ||
+				contain_volatile_functions((Node *) tle->expr))
+			{
+				table_close(rel, NoLock);
+				return false;
+			}
+			targetAttrs = lappend_int(targetAttrs, attno);
+			exprs = lappend(exprs, tle->expr);
+		}
+		(void) clio_write_cols(rel, opts.coll, targetAttrs, operation, true, &ncols);
+
+		if (plan->returningLists)
+		{
+			List	   *returning = (List *) list_nth(plan->returningLists, subplan_index);
+			Bitmapset  *attrs = NULL;
+			TupleDesc	tupdesc = RelationGetDescr(rel);
+			int			i;
+			bool		wholerow;
+
+			pull_varattnos((Node *) returning, resultRelation, &attrs);
+			wholerow = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, attrs);
+			for (i = 1; i <= tupdesc->natts; i++)
+			{
+				if (TupleDescAttr(tupdesc, i - 1)->attisdropped)
+					continue;
+				if (wholerow ||
+					bms_is_member(i - FirstLowInvalidHeapAttributeNumber, attrs))
+					retAttrs = lappend_int(retAttrs, i);
+			}
+		}
+	}
+
+	fscan->operation = operation;
+	fscan->resultRelation = resultRelation;
+	fscan->fdw_exprs = exprs;
+	fscan->fdw_private = list_make5(makeString((char *) opts.coll->table),
+									targetAttrs, retAttrs,
+									makeString(clio_returning_fields(rel, opts.coll, retAttrs)),
+									makeString(id_const));
+	/* whether the id is the first of fdw_exprs (not a constant) */
+	fscan->fdw_private = lappend(fscan->fdw_private, makeInteger(id_is_expr));
+	table_close(rel, NoLock);
+	return true;
+}
+
+/*
+ * clioBeginDirectModify
+ */
+void
+clioBeginDirectModify(ForeignScanState *node, int eflags)
+{
+	ForeignScan *fscan = (ForeignScan *) node->ss.ps.plan;
+	EState	   *estate = node->ss.ps.state;
+	ClioModifyState *ms;
+	Oid			userid;
+
+	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+		return;
+
+#if PG_VERSION_NUM >= 160000
+	userid = OidIsValid(fscan->checkAsUser) ? fscan->checkAsUser : GetUserId();
+#else
+	{
+		RangeTblEntry *rte = exec_rt_fetch(fscan->scan.scanrelid, estate);
+
+		userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+	}
+#endif
+	ms = clio_modify_state(node->ss.ss_currentRelation, userid, fscan->fdw_private,
+						   fscan->operation, estate->es_query_cxt);
+	ms->id_const = strVal(list_nth(fscan->fdw_private, ClioModIdConst));
+	ms->param_exprs = ExecInitExprList(fscan->fdw_exprs, (PlanState *) node);
+	ms->set_processed = node->resultRelInfo->ri_usesFdwDirectModify;
+	node->fdw_state = ms;
+}
+
+/*
+ * clioIterateDirectModify
+ *		Send the one request, then hand back the row for RETURNING (if any).
+ */
+TupleTableSlot *
+clioIterateDirectModify(ForeignScanState *node)
+{
+	ClioModifyState *ms = (ClioModifyState *) node->fdw_state;
+	ForeignScan *fscan = (ForeignScan *) node->ss.ps.plan;
+	EState	   *estate = node->ss.ps.state;
+	ResultRelInfo *resultRelInfo = node->resultRelInfo;
+	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
+	ExprContext *econtext = node->ss.ps.ps_ExprContext;
+
+	if (!ms->done)
+	{
+		bool		id_is_expr = intVal(llast(fscan->fdw_private)) != 0;
+		TupleDesc	tupdesc = RelationGetDescr(ms->rel);
+		Datum	   *values = palloc0(sizeof(Datum) * tupdesc->natts);
+		bool	   *nulls = palloc(sizeof(bool) * tupdesc->natts);
+		ListCell   *lc;
+		char	   *id = ms->id_const;
+		int			i = 0;
+		bool		found;
+		ClioPage   *page;
+		char	   *body = NULL;
+
+		ms->done = true;
+		memset(nulls, true, sizeof(bool) * tupdesc->natts);
+		foreach(lc, ms->param_exprs)
+		{
+			ExprState  *state = (ExprState *) lfirst(lc);
+			bool		isnull;
+			Datum		value = ExecEvalExpr(state, econtext, &isnull);
+
+			if (id_is_expr && lc == list_head(ms->param_exprs))
+			{
+				if (isnull)
+					return ExecClearTuple(slot);
+				id = clio_datum_text(value, exprType((Node *) state->expr));
+				continue;
+			}
+			values[ms->wcols[i].attnum - 1] = value;
+			nulls[ms->wcols[i].attnum - 1] = isnull;
+			i++;
+		}
+		if (ms->operation == CMD_UPDATE)
+			body = clio_json_write_body(ms->wcols, ms->nwcols, values, nulls,
+										NULL, NULL);
+		found = clio_send_write(ms, ms->operation == CMD_UPDATE ? "PATCH" : "DELETE",
+								id, body, NULL, ms->operation == CMD_UPDATE, &page);
+		if (found)
+		{
+			ms->accepted = 1;
+			if (ms->nrcols > 0 && page)
+			{
+				clio_fill_returning(ms, page, slot);
+				ms->has_row = true;
+			}
+		}
+	}
+
+	if (!resultRelInfo->ri_projectReturning)
+	{
+		Instrumentation *instr = node->ss.ps.instrument;
+
+		if (ms->set_processed)
+			estate->es_processed += ms->accepted;
+		if (instr)
+			instr->tuplecount += ms->accepted;
+		ms->accepted = 0;
+		return ExecClearTuple(slot);
+	}
+	if (!ms->has_row)
+		return ExecClearTuple(slot);
+	ms->has_row = false;
+	resultRelInfo->ri_projectReturning->pi_exprContext->ecxt_scantuple = slot;
+	return slot;
+}
+
+/*
+ * clioEndDirectModify
+ */
+void
+clioEndDirectModify(ForeignScanState *node)
+{
+}
+
+/*
+ * clioExplainDirectModify
+ */
+void
+clioExplainDirectModify(ForeignScanState *node, ExplainState *es)
+{
+	ForeignScan *fscan = (ForeignScan *) node->ss.ps.plan;
+	List	   *priv = fscan->fdw_private;
+	const ClioCollection *coll = clio_catalog_find(strVal(list_nth(priv, ClioModTable)));
+	char	   *fields = strVal(list_nth(priv, ClioModFields));
+	char	   *id = strVal(list_nth(priv, ClioModIdConst));
+	bool		patch = fscan->operation == CMD_UPDATE;
+	char	   *path;
+
+	if (!es->verbose || coll == NULL)
+		return;
+	path = clio_request_path(coll->path, intVal(llast(priv)) ? "$1" : id, false);
+	ExplainPropertyText("Clio Request",
+						fields[0] ? psprintf("%s %s?fields=%s", patch ? "PATCH" : "DELETE",
+											 path, fields) :
+						psprintf("%s %s", patch ? "PATCH" : "DELETE", path),
+						es);
+}
+
+/* ----------------------------------------------------------------
+ *		Transactions
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * clio_xact_callback
+ *		Clio's changes cannot be prepared for two-phase commit: they are
+ *		already made.  Refuse PREPARE TRANSACTION after a write.
+ */
+static void
+clio_xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_PREPARE:
+			if (clio_xact_wrote)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot prepare a transaction that wrote to Clio"),
+						 errdetail("Clio's changes are made when each statement runs and cannot take part in two-phase commit.")));
+			break;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_PARALLEL_ABORT:
+		case XACT_EVENT_PREPARE:
+			clio_xact_wrote = false;
+			break;
+		default:
+			break;
+	}
+}
+
+/*
+ * clio_modify_init
+ *		From _PG_init.
+ */
+void
+clio_modify_init(void)
+{
+	RegisterXactCallback(clio_xact_callback, NULL);
+}

@@ -24,7 +24,9 @@ typedef enum ClioColumnKind
 	CLIO_COL_NESTED,			/* an association, as jsonb: "matter": {...} */
 	CLIO_COL_NESTED_ID,			/* the id of an association: matter.id */
 	CLIO_COL_NESTED_TYPE,		/* the type of a polymorphic association */
-	CLIO_COL_NESTED_ARRAY		/* an array of nested records, as jsonb */
+	CLIO_COL_NESTED_ARRAY,		/* an array of nested records, as jsonb */
+	CLIO_COL_SEARCH				/* not a field: the text of Clio's "query"
+								 * search, given back as the search was */
 } ClioColumnKind;
 
 typedef struct ClioColumn

@@ -12,8 +12,58 @@
 #define CLIO_DEPARSE_H
 
 #include "clio_fdw.h"
+#include "nodes/pathnodes.h"
+#include "nodes/primnodes.h"
+
+/* How a pushed value becomes query-string text */
+typedef enum ClioValueKind
+{
+	CLIO_VAL_TEXT,				/* the value's text: ids, numbers, strings */
+	CLIO_VAL_ENUM,				/* spelt as the filter's enum spells it
+								 * (case-insensitive match), or not sent */
+	CLIO_VAL_BOOL,				/* true or false */
+	CLIO_VAL_DATE,				/* YYYY-MM-DD (a timestamp's day), + shift
+								 * days */
+	CLIO_VAL_TIMESTAMP,			/* ISO 8601 in UTC, + shift seconds */
+	CLIO_VAL_NULL,				/* the keyword null; no value */
+	CLIO_VAL_COMMA,				/* an array, elements joined by commas */
+	CLIO_VAL_REPEAT				/* an array, the parameter repeated */
+} ClioValueKind;
+
+/* One condition sent as a query parameter */
+typedef struct ClioPushed
+{
+	const char *param;			/* the parameter's name */
+	ClioValueKind kind;
+	const char *prefix;			/* "<=", ">=", "=" for operator-prefixed
+								 * filters, or NULL */
+	int			shift;			/* days or seconds added to a bound */
+	const char *enumvals;		/* "a|b|c" to spell values by, or NULL */
+	Expr	   *expr;			/* the value; NULL for CLIO_VAL_NULL */
+} ClioPushed;
+
+/* What the conditions on a foreign table let the request do */
+typedef struct ClioPushdown
+{
+	ClioScanMode mode;
+	Expr	   *id_expr;		/* CLIO_SCAN_RECORD: the id */
+	Expr	   *ids_expr;		/* CLIO_SCAN_IDS: the array of ids */
+	List	   *pushed;			/* ClioPushed, for list requests */
+	List	   *pushed_clauses; /* RestrictInfos that were pushed */
+	List	   *local_clauses;	/* RestrictInfos that were not */
+	Bitmapset  *nonnull;		/* attnums the conditions prove non-null */
+} ClioPushdown;
 
 /* in src/clio_deparse.c */
+extern ClioPushdown *clio_classify(PlannerInfo *root, RelOptInfo *baserel,
+								   Relation rel, const ClioCollection *coll,
+								   List *clauses, bool allow_outer);
+extern bool clio_pushable_join_clause(PlannerInfo *root, RelOptInfo *baserel,
+									  Relation rel,
+									  const ClioCollection *coll,
+									  RestrictInfo *ri);
+extern char *clio_format_value(const ClioPushed *p, Datum value, Oid type,
+							   List **repeat);
 extern List *clio_fields_add(List *uses, const char *field,
 							 const char *subfields);
 extern char *clio_fields_string(List *uses);

@@ -92,9 +92,11 @@ enum ClioScanPrivate
 	ClioPrivFields,				/* String: value of the fields parameter */
 	ClioPrivMode,				/* Integer: ClioScanMode */
 	ClioPrivIdConst,			/* String: the id, when it is a constant */
-	ClioPrivParams,				/* List of String name/value pairs */
+	ClioPrivParams,				/* List of pushed parameters */
 	ClioPrivAttnums,			/* List of Integer: attributes filled */
-	ClioPrivPageSize			/* Integer: records per request */
+	ClioPrivPageSize,			/* Integer: records per request */
+	ClioPrivFirstLimit,			/* Integer: limit of the first page, or 0 */
+	ClioPrivOrder				/* String: order parameter, or "" */
 };
 
 /* in clio_fdw.c */

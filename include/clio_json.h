@@ -33,6 +33,7 @@ typedef struct ClioColMap
 	int32		typmod;
 	bool		is_json;		/* json or jsonb: store JSON text as is */
 	bool		is_array;		/* an array type: build an array literal */
+	bool		is_search;		/* the search column: not read from JSON */
 } ClioColMap;
 
 /*

@@ -93,6 +93,7 @@ static const ClioColumn activities_columns[] = {
 	{"document_version_id", "document_version", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"legal_aid_uk_activity", "legal_aid_uk_activity", JSONBOID, CLIO_COL_NESTED, "id", NULL, false, false, NULL},
 	{"legal_aid_uk_activity_id", "legal_aid_uk_activity", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter activities_filters[] = {
 	{"activity_description_id", CLIO_PARAM_INT, false, false, true, false, NULL},
@@ -414,6 +415,7 @@ static const ClioColumn billable_clients_columns[] = {
 	{"name", "name", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"billable_matters_count", "billable_matters_count", INT4OID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"billable_matters", "billable_matters", JSONBOID, CLIO_COL_NESTED_ARRAY, "currency_code,currency_id,id,unbilled_hours,unbilled_amount,amount_in_trust,display_number", NULL, false, false, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter billable_clients_filters[] = {
 	{"client_id", CLIO_PARAM_INT, false, false, false, false, NULL},
@@ -443,6 +445,7 @@ static const ClioColumn billable_matters_columns[] = {
 	{"display_number", "display_number", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"client", "client", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL},
 	{"client_id", "client", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter billable_matters_filters[] = {
 	{"client_id", CLIO_PARAM_INT, false, false, false, false, NULL},
@@ -529,6 +532,7 @@ static const ClioColumn bills_columns[] = {
 	{"legal_aid_uk_bill_id", "legal_aid_uk_bill", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"split_invoice", "split_invoice", JSONBOID, CLIO_COL_NESTED, "id", NULL, false, false, NULL},
 	{"split_invoice_id", "split_invoice", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter bills_filters[] = {
 	{"client_id", CLIO_PARAM_INT, false, false, false, false, NULL},
@@ -617,6 +621,7 @@ static const ClioColumn calendar_entries_columns[] = {
 	{"calendars", "calendars", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,color,light_color,court_rules_default_calendar,name,permission,type,visible,created_at,updated_at,source", NULL, false, false, NULL},
 	{"reminders", "reminders", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,duration,next_delivery_at,state,created_at,updated_at", NULL, false, false, NULL},
 	{"external_properties", "external_properties", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,name,value,created_at,updated_at", NULL, true, true, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter calendar_entries_filters[] = {
 	{"calendar_id", CLIO_PARAM_INT, false, false, false, false, NULL},
@@ -735,6 +740,7 @@ static const ClioColumn communications_columns[] = {
 	{"time_entries", "time_entries", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,type,date,quantity_in_hours,rounded_quantity_in_hours,quantity,rounded_quantity,quantity_redacted,price,note,flat_rate,billed,on_bill,total,contingency_fee,created_at,updated_at,reference,non_billable,non_billable_total,no_charge,tax_setting,currency", NULL, false, false, NULL},
 	{"documents", "documents", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at,deleted_at,type,locked,name,received_at,filename,size,content_type", NULL, false, false, NULL},
 	{"notification_event_subscribers", "notification_event_subscribers", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,user_id,name,created_at,updated_at", NULL, true, true, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter communications_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, false, false, NULL},
@@ -832,6 +838,7 @@ static const ClioColumn contacts_columns[] = {
 	{"primary_web_site_id", "primary_web_site", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"legal_aid_uk_contact", "legal_aid_uk_contact", JSONBOID, CLIO_COL_NESTED, "id", NULL, false, false, NULL},
 	{"legal_aid_uk_contact_id", "legal_aid_uk_contact", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter contacts_filters[] = {
 	{"client_only", CLIO_PARAM_BOOL, false, false, false, false, NULL},
@@ -876,6 +883,7 @@ static const ClioColumn conversation_messages_columns[] = {
 	{"conversation", "conversation", JSONBOID, CLIO_COL_NESTED, "id,subject", NULL, true, false, NULL},
 	{"conversation_id", "conversation", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, false, NULL},
 	{"receivers", "receivers", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, false, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter conversation_messages_filters[] = {
 	{"conversation_id", CLIO_PARAM_INT, false, false, true, true, NULL},
@@ -1033,6 +1041,7 @@ static const ClioColumn custom_field_sets_columns[] = {
 	{"created_at", "created_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"custom_fields", "custom_fields", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at,name,parent_type,field_type,displayed,deleted,required,display_order", NULL, false, false, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter custom_field_sets_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL},
@@ -1070,6 +1079,7 @@ static const ClioColumn custom_fields_columns[] = {
 	{"required", "required", BOOLOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL},
 	{"display_order", "display_order", INT4OID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL},
 	{"picklist_options", "picklist_options", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at,option,deleted_at", NULL, true, true, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter custom_fields_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL},
@@ -1157,6 +1167,7 @@ static const ClioColumn document_categories_columns[] = {
 	{"name", "name", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL},
 	{"created_at", "created_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter document_categories_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL},
@@ -1244,6 +1255,7 @@ static const ClioColumn documents_columns[] = {
 	{"group_id", "group", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"external_properties", "external_properties", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,name,value,created_at,updated_at", NULL, true, true, NULL},
 	{"document_versions", "document_versions", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,document_id,etag,uuid,created_at,updated_at,filename,size,version_number,content_type,received_at,put_url,fully_uploaded", NULL, false, false, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter documents_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, true, false, NULL},
@@ -1296,6 +1308,7 @@ static const ClioColumn expense_categories_columns[] = {
 	{"groups", "groups", JSONBOID, CLIO_COL_NESTED_ARRAY, "client_connect_user,etag,id,name,type,updated_at", NULL, true, true, NULL},
 	{"utbms_code", "utbms_code", JSONBOID, CLIO_COL_NESTED, "id,name,description,type", NULL, true, true, NULL},
 	{"utbms_code_id", "utbms_code", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter expense_categories_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL},
@@ -1346,6 +1359,7 @@ static const ClioColumn folders_columns[] = {
 	{"group", "group", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL},
 	{"group_id", "group", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"external_properties", "external_properties", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,name,value,created_at,updated_at", NULL, true, true, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter folders_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, true, false, NULL},
@@ -1435,6 +1449,7 @@ static const ClioColumn groups_columns[] = {
 	{"type", "type", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, "UserGroup|AdhocGroup|AccountGroup|TeamGroup"},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"users", "users", JSONBOID, CLIO_COL_NESTED_ARRAY, "account_owner,clio_connect,court_rules_default_attendee,created_at,default_calendar_id,email,enabled,etag,first_name,id,initials,last_name,name,phone_number,rate,roles,subscription_type,time_zone,updated_at", NULL, false, false, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter groups_filters[] = {
 	{"archived", CLIO_PARAM_BOOL, false, false, false, false, NULL},
@@ -1643,6 +1658,7 @@ static const ClioColumn line_items_columns[] = {
 	{"user_id", "user", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"discount", "discount", JSONBOID, CLIO_COL_NESTED, "rate,type,note,early_payment_rate,early_payment_period", NULL, false, true, NULL},
 	{"included_line_item_totals", "included_line_item_totals", JSONBOID, CLIO_COL_NESTED, "quantity,price,discount_percent,total,sub_total", NULL, false, false, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter line_items_filters[] = {
 	{"activity_id", CLIO_PARAM_INT, false, false, true, false, NULL},
@@ -1777,6 +1793,7 @@ static const ClioColumn matters_columns[] = {
 	{"relationships", "relationships", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,description,created_at,updated_at", NULL, true, true, NULL},
 	{"task_template_list_instances", "task_template_list_instances", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at", NULL, true, true, NULL},
 	{"split_invoice_payers", "split_invoice_payers", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,contact_id,matter_id,send_to_bill_recipients,split_portion,etag,created_at,updated_at", NULL, true, true, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter matters_filters[] = {
 	{"billable", CLIO_PARAM_BOOL, false, false, false, false, NULL},
@@ -1901,6 +1918,7 @@ static const ClioColumn matter_notes_columns[] = {
 	{"author_id", "author", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"time_entries", "time_entries", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,type,date,quantity_in_hours,rounded_quantity_in_hours,quantity,rounded_quantity,quantity_redacted,price,note,flat_rate,billed,on_bill,total,contingency_fee,created_at,updated_at,reference,non_billable,non_billable_total,no_charge,tax_setting,currency", NULL, false, false, NULL},
 	{"notification_event_subscribers", "notification_event_subscribers", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,user_id,name,created_at,updated_at", NULL, true, true, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter matter_notes_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, false, false, NULL},
@@ -1947,6 +1965,7 @@ static const ClioColumn contact_notes_columns[] = {
 	{"author_id", "author", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"time_entries", "time_entries", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,type,date,quantity_in_hours,rounded_quantity_in_hours,quantity,rounded_quantity,quantity_redacted,price,note,flat_rate,billed,on_bill,total,contingency_fee,created_at,updated_at,reference,non_billable,non_billable_total,no_charge,tax_setting,currency", NULL, false, false, NULL},
 	{"notification_event_subscribers", "notification_event_subscribers", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,user_id,name,created_at,updated_at", NULL, true, true, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter contact_notes_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, false, false, NULL},
@@ -2121,6 +2140,7 @@ static const ClioColumn report_presets_columns[] = {
 	{"options", "options", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL},
 	{"report_schedule", "report_schedule", JSONBOID, CLIO_COL_NESTED, "id", NULL, false, false, NULL},
 	{"report_schedule_id", "report_schedule", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter report_presets_filters[] = {
 	{"category", CLIO_PARAM_STRING, false, false, false, false, "billing|client|compliance|financial|matter|online_payments|productivity|revenue|task"},
@@ -2194,6 +2214,7 @@ static const ClioColumn reports_columns[] = {
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"category", "category", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, "billing|client|compliance|financial|matter|online_payments|productivity|revenue|task"},
 	{"source", "source", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, "reports|presets|scheduled"},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter reports_filters[] = {
 	{"category", CLIO_PARAM_STRING, false, false, false, false, NULL},
@@ -2252,6 +2273,7 @@ static const ClioColumn task_template_lists_columns[] = {
 	{"practice_area_id", "practice_area", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL},
 	{"creator", "creator", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL},
 	{"creator_id", "creator", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter task_template_lists_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL},
@@ -2296,6 +2318,7 @@ static const ClioColumn task_templates_columns[] = {
 	{"template_creator", "template_creator", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL},
 	{"template_creator_id", "template_creator", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"reminder_templates", "reminder_templates", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,duration,notification_type,created_at,updated_at", NULL, true, true, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter task_templates_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL},
@@ -2333,6 +2356,7 @@ static const ClioColumn task_types_columns[] = {
 	{"deleted_at", "deleted_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL},
 	{"created_at", "created_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter task_types_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL},
@@ -2383,6 +2407,7 @@ static const ClioColumn tasks_columns[] = {
 	{"assignee_id", "assignee", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL},
 	{"assignee_type", "assignee", TEXTOID, CLIO_COL_NESTED_TYPE, NULL, NULL, true, true, NULL},
 	{"reminders", "reminders", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,duration,next_delivery_at,state,created_at,updated_at", NULL, false, false, NULL},
+	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter tasks_filters[] = {
 	{"assignee_id", CLIO_PARAM_INT, false, false, true, false, NULL},

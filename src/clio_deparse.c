@@ -16,7 +16,21 @@
  */
 #include "postgres.h"
 
+#include "access/stratnum.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
 #include "clio_deparse.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/clauses.h"
+#include "optimizer/optimizer.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/json.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 
 /* One top-level entry of the fields parameter */
 typedef struct ClioFieldUse
@@ -28,6 +42,18 @@ typedef struct ClioFieldUse
 
 static void append_encoded(StringInfo buf, const char *s);
 static char *percent_decode(const char *s, int len);
+static bool clio_our_column(Expr *expr, RelOptInfo *baserel, Relation rel,
+							const ClioCollection *coll, ClioColumnRef *ref,
+							AttrNumber *attnum);
+static bool clio_value_ok(Expr *expr, RelOptInfo *baserel, bool allow_outer);
+static int	clio_strategy(Oid opno);
+static const ClioFilter *clio_eq_filter(const ClioCollection *coll,
+										const ClioColumnRef *ref);
+static bool clio_push_clause(ClioPushdown *pd, Expr *clause, RelOptInfo *baserel,
+							 Relation rel, const ClioCollection *coll,
+							 bool allow_outer);
+static ClioPushed *clio_new_pushed(const ClioFilter *f, Expr *expr);
+static bool clio_param_taken(ClioPushdown *pd, const char *param);
 
 /*
  * clio_fields_add
@@ -325,4 +351,627 @@ clio_next_params(const char *next, char **page_token, char **offset)
 		q = amp ? amp + 1 : end;
 	}
 	return *page_token != NULL || *offset != NULL;
+}
+
+
+/* ----------------------------------------------------------------
+ *		Which conditions become which request parameters
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * clio_our_column
+ *		Whether expr is a column of the scanned table; if so, what it reads.
+ */
+static bool
+clio_our_column(Expr *expr, RelOptInfo *baserel, Relation rel,
+				const ClioCollection *coll, ClioColumnRef *ref,
+				AttrNumber *attnum)
+{
+	Var		   *var;
+
+	while (expr && IsA(expr, RelabelType))
+		expr = ((RelabelType *) expr)->arg;
+	if (expr == NULL || !IsA(expr, Var))
+		return false;
+	var = (Var *) expr;
+	if (var->varno != baserel->relid || var->varlevelsup != 0 ||
+		var->varattno <= 0)
+		return false;
+	clio_resolve_column(rel, var->varattno, coll, ref);
+	*attnum = var->varattno;
+	return true;
+}
+
+/*
+ * clio_value_ok
+ *		Whether a comparison's other side can be computed before the scan:
+ *		nothing of the scanned table, nothing volatile, and columns of other
+ *		tables only for a parameterized path (they become executor
+ *		parameters).
+ */
+static bool
+clio_value_ok(Expr *expr, RelOptInfo *baserel, bool allow_outer)
+{
+	Relids		relids = pull_varnos(NULL, (Node *) expr);
+
+	if (bms_is_member(baserel->relid, relids))
+		return false;
+	if (contain_volatile_functions((Node *) expr))
+		return false;
+	if (!allow_outer && !bms_is_empty(relids))
+		return false;
+	if (contain_agg_clause((Node *) expr) || contain_window_function((Node *) expr))
+		return false;
+	return true;
+}
+
+/*
+ * clio_strategy
+ *		The btree strategy of an operator (equal, less, ...), or 0.
+ */
+static int
+clio_strategy(Oid opno)
+{
+	List	   *interps = get_op_btree_interpretation(opno);
+	ListCell   *lc;
+	int			strategy = 0;
+
+	foreach(lc, interps)
+	{
+		OpBtreeInterpretation *interp = lfirst(lc);
+
+		if (strategy != 0 && strategy != interp->strategy)
+			return 0;
+		strategy = interp->strategy;
+	}
+	return strategy;
+}
+
+/*
+ * clio_eq_filter
+ *		The filter that selects records whose column equals a value: one
+ *		named as the column (status, matter_id, type, ...).
+ */
+static const ClioFilter *
+clio_eq_filter(const ClioCollection *coll, const ClioColumnRef *ref)
+{
+	const ClioFilter *f;
+	int			i;
+
+	if (ref->cat == NULL)
+		return NULL;
+	f = clio_catalog_filter(coll, ref->cat->kind == CLIO_COL_SEARCH ?
+							"query" : ref->cat->name);
+	if (f == NULL || f->array)
+		return NULL;
+	for (i = 0; i < coll->nranges; i++)
+		if (strcmp(coll->ranges[i].filter, f->name) == 0)
+			return NULL;
+	return f;
+}
+
+static bool
+clio_param_taken(ClioPushdown *pd, const char *param)
+{
+	ListCell   *lc;
+
+	foreach(lc, pd->pushed)
+	{
+		if (strcmp(((ClioPushed *) lfirst(lc))->param, param) == 0)
+			return true;
+	}
+	return false;
+}
+
+static ClioPushed *
+clio_new_pushed(const ClioFilter *f, Expr *expr)
+{
+	ClioPushed *p = palloc0(sizeof(ClioPushed));
+
+	p->param = f->name;
+	p->expr = expr;
+	switch (f->type)
+	{
+		case CLIO_PARAM_INT:
+		case CLIO_PARAM_STRING:
+			p->kind = f->enumvals ? CLIO_VAL_ENUM : CLIO_VAL_TEXT;
+			p->enumvals = f->enumvals;
+			break;
+		case CLIO_PARAM_BOOL:
+			p->kind = CLIO_VAL_BOOL;
+			break;
+		case CLIO_PARAM_DATE:
+			p->kind = CLIO_VAL_DATE;
+			break;
+		case CLIO_PARAM_TIMESTAMP:
+			p->kind = CLIO_VAL_TIMESTAMP;
+			break;
+	}
+	return p;
+}
+
+/*
+ * clio_push_clause
+ *		Turn one condition into request parameters, if Clio has a filter
+ *		that returns (at least) the rows it selects.  Returns whether it
+ *		did.  The condition is still checked locally either way.
+ */
+static bool
+clio_push_clause(ClioPushdown *pd, Expr *clause, RelOptInfo *baserel,
+				 Relation rel, const ClioCollection *coll, bool allow_outer)
+{
+	ClioColumnRef ref;
+	AttrNumber	attnum;
+
+	/* col op value */
+	if (IsA(clause, OpExpr) && list_length(((OpExpr *) clause)->args) == 2)
+	{
+		OpExpr	   *op = (OpExpr *) clause;
+		Expr	   *l = linitial(op->args);
+		Expr	   *r = lsecond(op->args);
+		int			strategy = clio_strategy(op->opno);
+		Oid			coltype;
+		bool		date_col;
+		bool		pushed = false;
+		int			i;
+
+		if (strategy == 0)
+			return false;
+		if (!clio_our_column(l, baserel, rel, coll, &ref, &attnum))
+		{
+			Expr	   *t = l;
+
+			l = r;
+			r = t;
+			if (!clio_our_column(l, baserel, rel, coll, &ref, &attnum))
+				return false;
+			/* commute the strategy: value < col is col > value */
+			if (strategy == BTLessStrategyNumber)
+				strategy = BTGreaterStrategyNumber;
+			else if (strategy == BTLessEqualStrategyNumber)
+				strategy = BTGreaterEqualStrategyNumber;
+			else if (strategy == BTGreaterStrategyNumber)
+				strategy = BTLessStrategyNumber;
+			else if (strategy == BTGreaterEqualStrategyNumber)
+				strategy = BTLessEqualStrategyNumber;
+		}
+		/* every btree operator is strict: the column is not null */
+		pd->nonnull = bms_add_member(pd->nonnull, attnum);
+
+		if (!clio_value_ok(r, baserel, allow_outer))
+			return false;
+		/* a nondeterministic collation's equality is not Clio's */
+		if (OidIsValid(op->inputcollid) &&
+			!get_collation_isdeterministic(op->inputcollid))
+			return false;
+
+		/* the record's id: a look-up */
+		if (strategy == BTEqualStrategyNumber && ref.cat &&
+			strcmp(ref.cat->name, "id") == 0)
+		{
+			if (pd->mode == CLIO_SCAN_RECORD)
+				return false;
+			if (IsA(r, Const) && ((Const *) r)->constisnull)
+				return false;
+			if (!clio_record_by_get(coll) &&
+				(clio_catalog_filter(coll, "ids[]") == NULL ||
+				 clio_catalog_id_is_text(coll)))
+				return false;
+			pd->mode = CLIO_SCAN_RECORD;
+			pd->id_expr = r;
+			return true;
+		}
+		if (ref.cat == NULL)
+			return false;
+
+		/* equality: a filter named as the column */
+		if (strategy == BTEqualStrategyNumber)
+		{
+			const ClioFilter *f = clio_eq_filter(coll, &ref);
+
+			if (f && !clio_param_taken(pd, f->name))
+			{
+				pd->pushed = lappend(pd->pushed, clio_new_pushed(f, r));
+				return true;
+			}
+		}
+
+		/* ranges (and equality as a range of one value) */
+		coltype = ref.cat->typid;
+		date_col = (coltype == DATEOID);
+		if (coltype != DATEOID && coltype != TIMESTAMPTZOID)
+			return false;
+		switch (exprType((Node *) r))
+		{
+			case DATEOID:
+			case TIMESTAMPOID:
+			case TIMESTAMPTZOID:
+				break;
+			default:
+				return false;
+		}
+		for (i = 0; i < coll->nranges; i++)
+		{
+			const ClioRange *range = &coll->ranges[i];
+			bool		lower = (strategy == BTGreaterStrategyNumber ||
+								 strategy == BTGreaterEqualStrategyNumber ||
+								 strategy == BTEqualStrategyNumber);
+			bool		upper = (strategy == BTLessStrategyNumber ||
+								 strategy == BTLessEqualStrategyNumber ||
+								 strategy == BTEqualStrategyNumber);
+			ClioPushed *p;
+			int			unit = 1;	/* a day, or a second */
+
+			if (strcmp(range->column, ref.cat->name) != 0)
+				continue;
+			if (range->kind != CLIO_RANGE_OPDATE &&
+				clio_param_taken(pd, range->filter))
+				continue;
+
+			p = palloc0(sizeof(ClioPushed));
+			p->param = range->filter;
+			p->expr = r;
+			p->kind = date_col ? CLIO_VAL_DATE : CLIO_VAL_TIMESTAMP;
+
+			/*
+			 * Every bound is made inclusive and a little wide, so that the
+			 * filter returns a superset of the rows the condition selects
+			 * whether Clio reads its bound as strict or not; the local check
+			 * does the rest.
+			 */
+			switch (range->kind)
+			{
+				case CLIO_RANGE_SINCE:
+				case CLIO_RANGE_FROM:
+					if (!lower)
+						continue;
+					p->shift = date_col ? 0 : -unit;
+					break;
+				case CLIO_RANGE_AFTER:
+					if (!lower)
+						continue;
+					p->shift = -unit;
+					break;
+				case CLIO_RANGE_TO:
+					if (!upper)
+						continue;
+					p->shift = date_col ? 0 : unit;
+					break;
+				case CLIO_RANGE_BEFORE:
+					if (!upper)
+						continue;
+					p->shift = unit;
+					break;
+				case CLIO_RANGE_OPDATE:
+					if (!date_col)
+						continue;
+					p->prefix = strategy == BTEqualStrategyNumber ? "=" :
+						lower ? ">=" : "<=";
+					break;
+			}
+			pd->pushed = lappend(pd->pushed, p);
+			pushed = true;
+			if (range->kind == CLIO_RANGE_OPDATE)
+				break;
+		}
+		return pushed;
+	}
+
+	/* col = ANY (array) */
+	if (IsA(clause, ScalarArrayOpExpr))
+	{
+		ScalarArrayOpExpr *saop = (ScalarArrayOpExpr *) clause;
+		Expr	   *r = lsecond(saop->args);
+		const ClioFilter *f;
+		ClioPushed *p;
+
+		if (!saop->useOr || clio_strategy(saop->opno) != BTEqualStrategyNumber ||
+			!clio_our_column(linitial(saop->args), baserel, rel, coll, &ref, &attnum))
+			return false;
+		pd->nonnull = bms_add_member(pd->nonnull, attnum);
+		if (!clio_value_ok(r, baserel, allow_outer) || ref.cat == NULL)
+			return false;
+		if (OidIsValid(saop->inputcollid) &&
+			!get_collation_isdeterministic(saop->inputcollid))
+			return false;
+
+		if (strcmp(ref.cat->name, "id") == 0)
+		{
+			if (pd->mode != CLIO_SCAN_LIST ||
+				clio_catalog_filter(coll, "ids[]") == NULL ||
+				clio_catalog_id_is_text(coll))
+				return false;
+			pd->mode = CLIO_SCAN_IDS;
+			pd->ids_expr = r;
+			return true;
+		}
+
+		f = clio_eq_filter(coll, &ref);
+		if (f && f->comma_list && !clio_param_taken(pd, f->name))
+		{
+			p = clio_new_pushed(f, r);
+			p->kind = CLIO_VAL_COMMA;
+			pd->pushed = lappend(pd->pushed, p);
+			return true;
+		}
+		/* a plural array filter: tasks' status -> statuses[] */
+		{
+			const char *name = ref.cat->name;
+			char	   *plural = psprintf("%s%s[]", name,
+										  name[strlen(name) - 1] == 's' ? "es" : "s");
+
+			f = clio_catalog_filter(coll, plural);
+			if (f == NULL)
+				f = clio_catalog_filter(coll, psprintf("%s[]", ref.cat->name));
+			if (f && f->array && !clio_param_taken(pd, f->name))
+			{
+				p = clio_new_pushed(f, r);
+				p->kind = CLIO_VAL_REPEAT;
+				pd->pushed = lappend(pd->pushed, p);
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/* col IS [NOT] NULL */
+	if (IsA(clause, NullTest))
+	{
+		NullTest   *nt = (NullTest *) clause;
+		const ClioFilter *f;
+		ClioPushed *p;
+
+		if (nt->argisrow ||
+			!clio_our_column(nt->arg, baserel, rel, coll, &ref, &attnum))
+			return false;
+		if (nt->nulltesttype == IS_NOT_NULL)
+		{
+			pd->nonnull = bms_add_member(pd->nonnull, attnum);
+			return false;
+		}
+		f = clio_eq_filter(coll, &ref);
+		if (f == NULL || !f->null_keyword || clio_param_taken(pd, f->name))
+			return false;
+		p = clio_new_pushed(f, NULL);
+		p->kind = CLIO_VAL_NULL;
+		pd->pushed = lappend(pd->pushed, p);
+		return true;
+	}
+
+	/* a boolean column, or NOT one */
+	{
+		Expr	   *arg = clause;
+		bool		negated = false;
+		const ClioFilter *f;
+
+		if (IsA(clause, BoolExpr) && ((BoolExpr *) clause)->boolop == NOT_EXPR)
+		{
+			arg = linitial(((BoolExpr *) clause)->args);
+			negated = true;
+		}
+		if (exprType((Node *) arg) != BOOLOID ||
+			!clio_our_column(arg, baserel, rel, coll, &ref, &attnum))
+			return false;
+		pd->nonnull = bms_add_member(pd->nonnull, attnum);
+		f = clio_eq_filter(coll, &ref);
+		if (f == NULL || f->type != CLIO_PARAM_BOOL || clio_param_taken(pd, f->name))
+			return false;
+		pd->pushed = lappend(pd->pushed,
+							 clio_new_pushed(f, (Expr *) makeBoolConst(!negated, false)));
+		return true;
+	}
+}
+
+/*
+ * clio_classify
+ *		Sort a table's conditions into what the request can carry and what
+ *		only the local check does.  Nothing is removed from the local check.
+ */
+ClioPushdown *
+clio_classify(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
+			  const ClioCollection *coll, List *clauses, bool allow_outer)
+{
+	ClioPushdown *pd = palloc0(sizeof(ClioPushdown));
+	ListCell   *lc;
+
+	pd->mode = CLIO_SCAN_LIST;
+	foreach(lc, clauses)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+
+		if (!ri->pseudoconstant &&
+			clio_push_clause(pd, ri->clause, baserel, rel, coll, allow_outer))
+			pd->pushed_clauses = lappend(pd->pushed_clauses, ri);
+		else
+			pd->local_clauses = lappend(pd->local_clauses, ri);
+	}
+	return pd;
+}
+
+/*
+ * clio_pushable_join_clause
+ *		Whether a join condition could be sent with the outer side's value:
+ *		the candidates for parameterized paths.
+ */
+bool
+clio_pushable_join_clause(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
+						  const ClioCollection *coll, RestrictInfo *ri)
+{
+	ClioPushdown pd;
+
+	memset(&pd, 0, sizeof(pd));
+	pd.mode = CLIO_SCAN_LIST;
+	return clio_push_clause(&pd, ri->clause, baserel, rel, coll, true) &&
+		(pd.pushed != NIL || pd.mode != CLIO_SCAN_LIST);
+}
+
+/*
+ * clio_map_enum
+ *		The spelling of value in "a|b|c": exact, else case-insensitive;
+ *		NULL when it is none of them.
+ */
+static const char *
+clio_map_enum(const char *value, const char *enumvals)
+{
+	const char *p = enumvals;
+	const char *ci = NULL;
+	int			vlen = strlen(value);
+
+	while (*p)
+	{
+		const char *end = strchr(p, '|');
+		int			len = end ? end - p : strlen(p);
+
+		if (len == vlen && strncmp(p, value, len) == 0)
+			return pnstrdup(p, len);
+		if (len == vlen && ci == NULL && pg_strncasecmp(p, value, len) == 0)
+			ci = pnstrdup(p, len);
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	return ci;
+}
+
+/*
+ * clio_format_scalar
+ *		One value as a parameter's text, or NULL to leave it unsent.
+ */
+static char *
+clio_format_scalar(const ClioPushed *p, Datum value, Oid type)
+{
+	char		buf[MAXDATELEN + 1];
+	Oid			out;
+	bool		isvarlena;
+	char	   *txt;
+
+	switch (p->kind)
+	{
+		case CLIO_VAL_BOOL:
+			if (type != BOOLOID)
+				return NULL;
+			return pstrdup(DatumGetBool(value) ? "true" : "false");
+
+		case CLIO_VAL_DATE:
+			{
+				DateADT		d;
+
+				if (type == DATEOID)
+					d = DatumGetDateADT(value);
+				else if (type == TIMESTAMPOID)
+				{
+					if (TIMESTAMP_NOT_FINITE(DatumGetTimestamp(value)))
+						return NULL;
+					d = DatumGetDateADT(DirectFunctionCall1(timestamp_date, value));
+				}
+				else if (type == TIMESTAMPTZOID)
+				{
+					if (TIMESTAMP_NOT_FINITE(DatumGetTimestampTz(value)))
+						return NULL;
+					d = DatumGetDateADT(DirectFunctionCall1(timestamptz_date, value));
+				}
+				else
+					return NULL;
+				if (DATE_NOT_FINITE(d))
+					return NULL;
+				d += p->shift;
+				JsonEncodeDateTime(buf, DateADTGetDatum(d), DATEOID, NULL);
+				return p->prefix ? psprintf("%s%s", p->prefix, buf) : pstrdup(buf);
+			}
+
+		case CLIO_VAL_TIMESTAMP:
+			{
+				TimestampTz ts;
+				int			utc = 0;
+
+				if (type == TIMESTAMPTZOID)
+					ts = DatumGetTimestampTz(value);
+				else if (type == TIMESTAMPOID)
+					ts = DatumGetTimestampTz(DirectFunctionCall1(timestamp_timestamptz, value));
+				else if (type == DATEOID)
+				{
+					if (DATE_NOT_FINITE(DatumGetDateADT(value)))
+						return NULL;
+					ts = DatumGetTimestampTz(DirectFunctionCall1(date_timestamptz, value));
+				}
+				else
+					return NULL;
+				if (TIMESTAMP_NOT_FINITE(ts))
+					return NULL;
+				ts += (TimestampTz) p->shift * USECS_PER_SEC;
+				JsonEncodeDateTime(buf, TimestampTzGetDatum(ts), TIMESTAMPTZOID, &utc);
+				return pstrdup(buf);
+			}
+
+		default:
+			break;
+	}
+
+	getTypeOutputInfo(type, &out, &isvarlena);
+	txt = OidOutputFunctionCall(out, value);
+	if (p->enumvals)
+		return (char *) clio_map_enum(txt, p->enumvals);
+	return txt;
+}
+
+/*
+ * clio_format_value
+ *		A pushed condition's value as the text its parameter carries; NULL
+ *		to leave the parameter unsent (the local check still applies).
+ *		For CLIO_VAL_REPEAT, the texts are returned in *repeat instead.
+ */
+char *
+clio_format_value(const ClioPushed *p, Datum value, Oid type, List **repeat)
+{
+	if (p->kind == CLIO_VAL_NULL)
+		return pstrdup("null");
+
+	if (p->kind == CLIO_VAL_COMMA || p->kind == CLIO_VAL_REPEAT)
+	{
+		ArrayType  *arr = DatumGetArrayTypeP(value);
+		Oid			elemtype = ARR_ELEMTYPE(arr);
+		int16		elmlen;
+		bool		elmbyval;
+		char		elmalign;
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n;
+		int			i;
+		StringInfoData buf;
+		ClioPushed	one = *p;
+
+		one.kind = p->enumvals ? CLIO_VAL_ENUM : CLIO_VAL_TEXT;
+		get_typlenbyvalalign(elemtype, &elmlen, &elmbyval, &elmalign);
+		deconstruct_array(arr, elemtype, elmlen, elmbyval, elmalign,
+						  &elems, &nulls, &n);
+		initStringInfo(&buf);
+		if (repeat)
+			*repeat = NIL;
+		for (i = 0; i < n; i++)
+		{
+			char	   *t;
+
+			if (nulls[i])
+				continue;		/* col = NULL is never true */
+			t = clio_format_scalar(&one, elems[i], elemtype);
+			if (t == NULL)
+				return NULL;	/* a value Clio cannot take: filter locally */
+			if (p->kind == CLIO_VAL_REPEAT && repeat)
+				*repeat = lappend(*repeat, makeString(t));
+			else
+			{
+				if (buf.len > 0)
+					appendStringInfoChar(&buf, ',');
+				appendStringInfoString(&buf, t);
+			}
+		}
+		if (p->kind == CLIO_VAL_COMMA && buf.len == 0)
+			return NULL;
+		if (p->kind == CLIO_VAL_REPEAT && repeat && *repeat == NIL)
+			return NULL;
+		return buf.data;
+	}
+
+	return clio_format_scalar(p, value, type);
 }

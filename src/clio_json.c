@@ -251,9 +251,12 @@ clio_json_record_values(ClioPage *page, int index, ClioColMap *cols, int ncols,
 	{
 		ClioColMap *col = &cols[i];
 		int			att = col->attnum - 1;
-		cJSON	   *v = cJSON_GetObjectItemCaseSensitive(rec, col->field);
+		cJSON	   *v;
 		char	   *text;
 
+		if (col->is_search)
+			continue;
+		v = cJSON_GetObjectItemCaseSensitive(rec, col->field);
 		ctx.colname = col->colname;
 		if (v != NULL && col->subfield != NULL && !cJSON_IsNull(v))
 		{

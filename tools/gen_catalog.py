@@ -328,6 +328,13 @@ def build(spec):
                                 "insertable": f["insertable"],
                                 "updatable": f["updatable"]})
 
+        # Clio's free-text search, as a column: WHERE search = 'smith'
+        # sends query=smith, and the column gives back the text searched.
+        if any(p["name"] == "query" for p in filters) and "search" not in names:
+            columns.append({"name": "search", "field": "query", "type": "text",
+                            "kind": "search", "insertable": False,
+                            "updatable": False})
+
         required_filters = [p["name"] for p in filters if p["required"]]
         variants = SPLIT.get(coll, [(coll, {})])
         for table, fixed in variants:
@@ -393,7 +400,7 @@ SQL_TYPES = {
 }
 KINDS = {"scalar": "CLIO_COL_SCALAR", "nested": "CLIO_COL_NESTED",
          "nested_id": "CLIO_COL_NESTED_ID", "nested_type": "CLIO_COL_NESTED_TYPE",
-         "nested_array": "CLIO_COL_NESTED_ARRAY"}
+         "nested_array": "CLIO_COL_NESTED_ARRAY", "search": "CLIO_COL_SEARCH"}
 PTYPES = {"int64": "CLIO_PARAM_INT", "int32": "CLIO_PARAM_INT", "bool": "CLIO_PARAM_BOOL",
           "date": "CLIO_PARAM_DATE", "date-time": "CLIO_PARAM_TIMESTAMP",
           "string": "CLIO_PARAM_STRING"}

@@ -43,7 +43,9 @@
 #include "optimizer/restrictinfo.h"
 #include "parser/parsetree.h"
 #include "utils/array.h"
+#include "funcapi.h"
 #include "utils/builtins.h"
+#include "utils/timestamp.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -58,6 +60,7 @@ PG_MODULE_MAGIC;
 #endif
 
 PG_FUNCTION_INFO_V1(clio_fdw_handler);
+PG_FUNCTION_INFO_V1(clio_fdw_stats);
 
 /* Planner cost of one HTTP round trip to Clio (an option may change it) */
 #define CLIO_DEFAULT_REQUEST_COST 1000.0
@@ -1271,8 +1274,16 @@ clioExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		ExplainPropertyInteger("Clio Pages", NULL, st->pages, es);
 		ExplainPropertyInteger("Clio Records", NULL, st->records, es);
 		ExplainPropertyInteger("Clio Bytes Received", NULL, st->stats.bytes, es);
+		if (st->stats.retries > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+			ExplainPropertyInteger("Clio Retries", NULL, st->stats.retries, es);
+		if (st->stats.rate_limited > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+			ExplainPropertyInteger("Clio Rate Limited", NULL, st->stats.rate_limited, es);
 		if (es->timing)
+		{
 			ExplainPropertyFloat("Clio Network Time", "ms", st->stats.network_ms, 3, es);
+			if (st->stats.wait_ms > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+				ExplainPropertyFloat("Clio Wait Time", "ms", st->stats.wait_ms, 3, es);
+		}
 	}
 }
 
@@ -1439,6 +1450,37 @@ clio_colmap_init(Relation rel, AttrNumber attnum, const ClioCollection *coll,
 	col->is_json = (attr->atttypid == JSONBOID || attr->atttypid == JSONOID);
 	col->is_array = OidIsValid(get_element_type(attr->atttypid));
 	col->is_search = (ref.cat && ref.cat->kind == CLIO_COL_SEARCH);
+}
+
+/*
+ * clio_fdw_stats
+ *		This backend's Clio counters since it started, and the latest
+ *		rate-limit headers Clio sent.
+ */
+Datum
+clio_fdw_stats(PG_FUNCTION_ARGS)
+{
+	const ClioStats *s = clio_http_backend_stats();
+	TupleDesc	tupdesc;
+	Datum		values[9];
+	bool		nulls[9];
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	memset(nulls, 0, sizeof(nulls));
+	values[0] = Int64GetDatum(s->requests);
+	values[1] = Int64GetDatum(s->bytes);
+	values[2] = Int64GetDatum(s->retries);
+	values[3] = Int64GetDatum(s->rate_limited);
+	values[4] = Float8GetDatum(s->network_ms);
+	values[5] = Float8GetDatum(s->wait_ms);
+	values[6] = Int64GetDatum(s->rl_limit);
+	nulls[6] = s->rl_limit < 0;
+	values[7] = Int64GetDatum(s->rl_remaining);
+	nulls[7] = s->rl_remaining < 0;
+	values[8] = TimestampTzGetDatum(time_t_to_timestamptz((pg_time_t) s->rl_reset));
+	nulls[8] = s->rl_reset < 0;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
 /* ----------------------------------------------------------------

@@ -33,6 +33,9 @@
 #define CLIO_MAX_PAGE_SIZE 200
 #define CLIO_DEFAULT_CONNECT_TIMEOUT_MS 10000
 #define CLIO_DEFAULT_REQUEST_TIMEOUT_MS 60000
+#define CLIO_DEFAULT_MAX_RETRIES 3
+#define CLIO_DEFAULT_MAX_RATE_LIMIT_WAIT_MS 60000
+#define CLIO_DEFAULT_MAX_RESPONSE_SIZE ((size_t) 100 * 1024 * 1024)
 
 /*
  * Options resolved into one typed struct: server, then user mapping, then
@@ -51,6 +54,10 @@ typedef struct ClioOptions
 	int			connect_timeout_ms;
 	int			request_timeout_ms;
 	bool		etag_check;		/* UPDATE sends If-Match (server or table) */
+	int			max_retries;	/* retries of a failed GET */
+	int			max_rate_limit_wait_ms; /* waiting out rate limits, per
+										 * request */
+	size_t		max_response_size;	/* largest response body accepted */
 
 	/* user mapping (execution only) */
 	Oid			umid;

@@ -35,6 +35,8 @@ typedef struct ClioHttpResponse
 								 * next request */
 	size_t		len;
 	char	   *location;		/* Location header (palloc'd), or NULL */
+	int64		retry_after;	/* Retry-After seconds, or -1 */
+	int64		rl_reset;		/* X-RateLimit-Reset (unix time), or -1 */
 } ClioHttpResponse;
 
 /* What a scan or a statement cost, for EXPLAIN ANALYZE */
@@ -42,7 +44,14 @@ typedef struct ClioStats
 {
 	int64		requests;		/* HTTP requests sent */
 	int64		bytes;			/* response bytes received (decoded) */
+	int64		retries;		/* requests sent again after a failure */
+	int64		rate_limited;	/* 429 answers */
 	double		network_ms;		/* time spent waiting on the network */
+	double		wait_ms;		/* time spent waiting out limits, backoff */
+	/* the latest rate-limit headers (backend counters only; -1: unknown) */
+	int64		rl_limit;
+	int64		rl_remaining;
+	int64		rl_reset;
 } ClioStats;
 
 extern void clio_http_init(void);

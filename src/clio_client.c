@@ -109,6 +109,13 @@ clio_raise_status(const ClioOptions *opts, const ClioHttpRequest *req,
 		case 429:
 			sqlstate = ERRCODE_CONFIGURATION_LIMIT_EXCEEDED;
 			what = "Clio's rate limit was exceeded";
+			if (resp->retry_after >= 0)
+				hint = psprintf("Clio asks to wait %lld more seconds; the server option max_rate_limit_wait (%d ms) sets how long a request may wait.",
+								(long long) resp->retry_after,
+								opts->max_rate_limit_wait_ms);
+			else
+				hint = psprintf("The server option max_rate_limit_wait (%d ms) sets how long a request may wait.",
+								opts->max_rate_limit_wait_ms);
 			break;
 		case 500:
 			sqlstate = ERRCODE_FDW_ERROR;
@@ -131,6 +138,9 @@ clio_raise_status(const ClioOptions *opts, const ClioHttpRequest *req,
 
 	if (message == NULL)
 		message = type;
+	if (status >= 500 && strcmp(req->method, "GET") != 0)
+		extra = psprintf("%s%sClio may or may not have made the change; it was not sent again.",
+						 extra ? extra : "", extra ? " " : "");
 	ereport(ERROR,
 			(errcode(sqlstate),
 			 errmsg("%s (HTTP %ld)", what, status),

@@ -26,16 +26,20 @@
 #include <curl/curl.h>
 
 #include "clio_http.h"
+#include "common/pg_prng.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "portability/instr_time.h"
 #include "storage/ipc.h"
+#include "storage/latch.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
+#include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
-/* Largest response body accepted */
-#define CLIO_MAX_RESPONSE_BYTES ((size_t) 256 * 1024 * 1024)
+/* First pause before retrying a failed request; it doubles each time */
+#define CLIO_BACKOFF_BASE_MS 500
+#define CLIO_BACKOFF_MAX_MS 30000
 
 /* How long one slice of a transfer may block before interrupts are checked */
 #define CLIO_POLL_MS 100
@@ -58,6 +62,15 @@ struct ClioConn
 
 	char		location[CLIO_HEADER_VALUE_MAX];
 	char		errbuf[CURL_ERROR_SIZE];
+
+	/* rate-limit headers of the latest response (-1: not sent) */
+	char		h_limit[32];
+	char		h_remaining[32];
+	char		h_reset[32];
+	char		h_retry_after[32];
+	int64		rl_limit;
+	int64		rl_remaining;
+	int64		rl_reset;		/* unix time the window ends */
 };
 
 static HTAB *clio_conns = NULL;
@@ -69,7 +82,12 @@ static size_t clio_header_cb(char *ptr, size_t size, size_t nmemb, void *userdat
 static void clio_copy_header(const char *line, size_t len, const char *name,
 							 char *dest, size_t destlen);
 static void clio_transport_error(ClioConn *conn, const ClioHttpRequest *req,
-								 CURLcode rc);
+								 CURLcode rc, bool sent);
+static CURLcode clio_transfer(ClioConn *conn, const ClioOptions *opts,
+							  const ClioHttpRequest *req, ClioStats *stats);
+static void clio_sleep_ms(long ms, ClioStats *stats);
+static int64 clio_header_int(const char *value);
+static int64 clio_now(void);
 
 /*
  * clio_http_init
@@ -86,6 +104,9 @@ clio_http_init(void)
 				 errmsg("could not initialize libcurl"),
 				 errdetail_internal("%s", curl_easy_strerror(rc))));
 	on_proc_exit(clio_http_exit, (Datum) 0);
+	clio_backend_stats.rl_limit = -1;
+	clio_backend_stats.rl_remaining = -1;
+	clio_backend_stats.rl_reset = -1;
 }
 
 /*
@@ -140,6 +161,7 @@ clio_http_connection(const ClioOptions *opts)
 		conn->multi = NULL;
 		conn->buf = NULL;
 		conn->len = conn->cap = 0;
+		conn->rl_limit = conn->rl_remaining = conn->rl_reset = -1;
 	}
 	if (conn->easy == NULL)
 	{
@@ -237,22 +259,24 @@ clio_header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 	size_t		n = size * nmemb;
 
 	clio_copy_header(ptr, n, "location", conn->location, sizeof(conn->location));
+	clio_copy_header(ptr, n, "x-ratelimit-limit", conn->h_limit, sizeof(conn->h_limit));
+	clio_copy_header(ptr, n, "x-ratelimit-remaining", conn->h_remaining,
+					 sizeof(conn->h_remaining));
+	clio_copy_header(ptr, n, "x-ratelimit-reset", conn->h_reset, sizeof(conn->h_reset));
+	clio_copy_header(ptr, n, "retry-after", conn->h_retry_after,
+					 sizeof(conn->h_retry_after));
 	return n;
 }
 
 /*
- * clio_http_perform
- *		Send one request and wait for the whole response.
- *
- * Transport failures (connect, TLS, timeout, a body too large) are
- * reported here as errors; an HTTP error status is returned to the caller,
- * which knows how to read Clio's error body.  resp->body stays valid until
- * the next request on the same connection.
+ * clio_transfer
+ *		One attempt at a request: send it and receive the whole response
+ *		into the connection's buffer.  Returns curl's result; the status and
+ *		headers are left in the handle and the connection.
  */
-void
-clio_http_perform(ClioConn *conn, const ClioOptions *opts,
-				  const ClioHttpRequest *req, ClioHttpResponse *resp,
-				  ClioStats *stats)
+static CURLcode
+clio_transfer(ClioConn *conn, const ClioOptions *opts,
+			  const ClioHttpRequest *req, ClioStats *stats)
 {
 	CURL	   *easy = conn->easy;
 	struct curl_slist *volatile headers = NULL;
@@ -301,11 +325,13 @@ clio_http_perform(ClioConn *conn, const ClioOptions *opts,
 	/* Reset the handle so that nothing from an earlier request leaks in */
 	curl_easy_reset(easy);
 	conn->len = 0;
-	conn->limit = CLIO_MAX_RESPONSE_BYTES;
+	conn->limit = opts->max_response_size;
 	conn->too_large = false;
 	conn->out_of_memory = false;
 	conn->location[0] = '\0';
 	conn->errbuf[0] = '\0';
+	conn->h_limit[0] = conn->h_remaining[0] = conn->h_reset[0] = '\0';
+	conn->h_retry_after[0] = '\0';
 
 	curl_easy_setopt(easy, CURLOPT_URL, req->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -399,23 +425,218 @@ clio_http_perform(ClioConn *conn, const ClioOptions *opts,
 	INSTR_TIME_SUBTRACT(elapsed, start);
 	clio_backend_stats.requests++;
 	clio_backend_stats.network_ms += INSTR_TIME_GET_MILLISEC(elapsed);
+	clio_backend_stats.bytes += conn->len;
 	if (stats)
 	{
 		stats->requests++;
 		stats->network_ms += INSTR_TIME_GET_MILLISEC(elapsed);
+		stats->bytes += conn->len;
 	}
 
-	if (rc != CURLE_OK)
-		clio_transport_error(conn, req, rc);
+	/* what the response says of the rate limit */
+	if (rc == CURLE_OK)
+	{
+		int64		v;
 
-	clio_backend_stats.bytes += conn->len;
+		if ((v = clio_header_int(conn->h_limit)) >= 0)
+			conn->rl_limit = v;
+		if ((v = clio_header_int(conn->h_remaining)) >= 0)
+			conn->rl_remaining = v;
+		if ((v = clio_header_int(conn->h_reset)) >= 0)
+			conn->rl_reset = v;
+		clio_backend_stats.rl_limit = conn->rl_limit;
+		clio_backend_stats.rl_remaining = conn->rl_remaining;
+		clio_backend_stats.rl_reset = conn->rl_reset;
+	}
+	return rc;
+}
+
+/*
+ * clio_header_int
+ *		A header's value as a non-negative integer, or -1.
+ */
+static int64
+clio_header_int(const char *value)
+{
+	char	   *end;
+	long long	v;
+
+	if (value[0] == '\0')
+		return -1;
+	errno = 0;
+	v = strtoll(value, &end, 10);
+	if (errno != 0 || end == value || v < 0)
+		return -1;
+	return (int64) v;
+}
+
+static int64
+clio_now(void)
+{
+	return (int64) time(NULL);
+}
+
+/*
+ * clio_sleep_ms
+ *		Wait, waking at once for query cancel, statement_timeout or
+ *		termination (their handlers set our latch).
+ */
+static void
+clio_sleep_ms(long ms, ClioStats *stats)
+{
+	instr_time	start,
+				now;
+
+	INSTR_TIME_SET_CURRENT(start);
+	for (;;)
+	{
+		long		left;
+
+		CHECK_FOR_INTERRUPTS();
+		INSTR_TIME_SET_CURRENT(now);
+		INSTR_TIME_SUBTRACT(now, start);
+		left = ms - (long) INSTR_TIME_GET_MILLISEC(now);
+		if (left <= 0)
+			break;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 Min(left, 1000), PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	clio_backend_stats.wait_ms += INSTR_TIME_GET_MILLISEC(now);
 	if (stats)
-		stats->bytes += conn->len;
+		stats->wait_ms += INSTR_TIME_GET_MILLISEC(now);
+}
 
-	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &resp->status);
+/*
+ * clio_http_perform
+ *		Send one request and wait for the whole response, with Clio's rate
+ *		limit respected and transient failures retried.
+ *
+ * Before a request, a window whose budget the last response said was
+ * spent is waited out.  A 429 is waited out (Retry-After, else the
+ * window's reset) and the same request sent again, up to
+ * max_rate_limit_wait in all.  A GET that fails in transport or with a 5xx
+ * is retried with exponential backoff and jitter, up to max_retries; a
+ * POST, PATCH or DELETE only when it cannot have reached Clio (nothing was
+ * sent).  Transport failures that remain are reported here; an HTTP error
+ * status is returned to the caller, which reads Clio's error body.
+ * resp->body stays valid until the next request on the same connection.
+ */
+void
+clio_http_perform(ClioConn *conn, const ClioOptions *opts,
+				  const ClioHttpRequest *req, ClioHttpResponse *resp,
+				  ClioStats *stats)
+{
+	bool		idempotent = strcmp(req->method, "GET") == 0;
+	long		waited_ms = 0;
+	int			attempt = 0;
+
+	for (;;)
+	{
+		CURLcode	rc;
+		long		status = 0;
+
+		/* a spent window: wait for its reset rather than provoke a 429 */
+		if (conn->rl_remaining == 0 && conn->rl_reset > 0)
+		{
+			int64		wait_s = conn->rl_reset - clio_now();
+
+			if (wait_s > 0)
+			{
+				long		ms = (long) Min(wait_s, 3600) * 1000;
+
+				if (waited_ms + ms > opts->max_rate_limit_wait_ms)
+					ereport(ERROR,
+							(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+							 errmsg("Clio's rate limit is spent for %ld more seconds",
+									(long) wait_s),
+							 errdetail("Waiting for the window to reset would pass max_rate_limit_wait (%d ms).",
+									   opts->max_rate_limit_wait_ms),
+							 errhint("Raise the server option max_rate_limit_wait, or try again after the reset."),
+							 errcontext("Clio request: %s", req->display)));
+				clio_sleep_ms(ms, stats);
+				waited_ms += ms;
+			}
+			conn->rl_remaining = -1;
+		}
+
+		rc = clio_transfer(conn, opts, req, stats);
+		if (rc == CURLE_OK)
+			curl_easy_getinfo(conn->easy, CURLINFO_RESPONSE_CODE, &status);
+
+		if (rc != CURLE_OK)
+		{
+			curl_off_t	sent = 0;
+			bool		may_have_reached;
+
+			curl_easy_getinfo(conn->easy, CURLINFO_REQUEST_SIZE, &sent);
+			may_have_reached = (sent > 0);
+			if (!conn->too_large && !conn->out_of_memory &&
+				(idempotent || !may_have_reached) &&
+				attempt < opts->max_retries)
+			{
+				long		backoff = Min((long) CLIO_BACKOFF_BASE_MS << attempt,
+										  CLIO_BACKOFF_MAX_MS);
+
+				backoff = backoff / 2 + (long) (pg_prng_double(&pg_global_prng_state) * backoff / 2);
+				attempt++;
+				clio_backend_stats.retries++;
+				if (stats)
+					stats->retries++;
+				clio_sleep_ms(backoff, stats);
+				continue;
+			}
+			clio_transport_error(conn, req, rc, !idempotent && may_have_reached);
+		}
+
+		if (status == 429)
+		{
+			int64		retry_s = clio_header_int(conn->h_retry_after);
+			long		ms;
+
+			clio_backend_stats.rate_limited++;
+			if (stats)
+				stats->rate_limited++;
+			if (retry_s < 0 && conn->rl_reset > 0)
+				retry_s = Max(conn->rl_reset - clio_now(), 1);
+			if (retry_s < 0)
+				retry_s = 1;
+			ms = (long) Min(retry_s, 3600) * 1000;
+			if (waited_ms + ms > opts->max_rate_limit_wait_ms)
+			{
+				/* give up: the caller reports the 429 with Clio's message */
+				break;
+			}
+			clio_sleep_ms(ms, stats);
+			waited_ms += ms;
+			conn->rl_remaining = -1;
+			continue;
+		}
+
+		if (status >= 500 && idempotent && attempt < opts->max_retries)
+		{
+			long		backoff = Min((long) CLIO_BACKOFF_BASE_MS << attempt,
+									  CLIO_BACKOFF_MAX_MS);
+
+			backoff = backoff / 2 + (long) (pg_prng_double(&pg_global_prng_state) * backoff / 2);
+			attempt++;
+			clio_backend_stats.retries++;
+			if (stats)
+				stats->retries++;
+			clio_sleep_ms(backoff, stats);
+			continue;
+		}
+		break;
+	}
+
+	curl_easy_getinfo(conn->easy, CURLINFO_RESPONSE_CODE, &resp->status);
 	resp->body = conn->buf ? conn->buf : "";
 	resp->len = conn->len;
 	resp->location = conn->location[0] ? pstrdup(conn->location) : NULL;
+	resp->retry_after = clio_header_int(conn->h_retry_after);
+	resp->rl_reset = conn->rl_reset;
 }
 
 /*
@@ -423,15 +644,26 @@ clio_http_perform(ClioConn *conn, const ClioOptions *opts,
  *		Report a request that got no complete HTTP response.
  */
 static void
-clio_transport_error(ClioConn *conn, const ClioHttpRequest *req, CURLcode rc)
+clio_transport_error(ClioConn *conn, const ClioHttpRequest *req, CURLcode rc,
+					 bool sent)
 {
 	const char *detail = conn->errbuf[0] ? conn->errbuf : curl_easy_strerror(rc);
+
+	if (sent && !conn->too_large && !conn->out_of_memory)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("the outcome of a Clio %s is unknown", req->method),
+				 errdetail("The request was sent, but no answer came back (%s). Clio may or may not have made the change; it was not sent again.",
+						   detail),
+				 errhint("Check the record in Clio before running the statement again."),
+				 errcontext("Clio request: %s", req->display)));
 
 	if (conn->too_large)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("Clio response is too large"),
 				 errdetail("The response went past %zu bytes.", conn->limit),
+				 errhint("The server option max_response_size sets the limit."),
 				 errcontext("Clio request: %s", req->display)));
 	if (conn->out_of_memory)
 		ereport(ERROR,

@@ -46,6 +46,8 @@ typedef enum ClioOptType
 	CLIO_OPT_DURATION,			/* seconds, or a number with a unit */
 	CLIO_OPT_API_VERSION,		/* 4.X.Y */
 	CLIO_OPT_BOOL,				/* on/off, true/false */
+	CLIO_OPT_RETRIES,			/* integer 0..10 */
+	CLIO_OPT_SIZE,				/* bytes, or a number with a unit */
 	CLIO_OPT_RESOURCE,			/* a catalog table name */
 	CLIO_OPT_FIELD				/* a Clio field name */
 } ClioOptType;
@@ -66,6 +68,9 @@ static const ClioOpt clio_opts[] = {
 	{"connect_timeout", ForeignServerRelationId, CLIO_OPT_DURATION},
 	{"request_timeout", ForeignServerRelationId, CLIO_OPT_DURATION},
 	{"etag_check", ForeignServerRelationId, CLIO_OPT_BOOL},
+	{"max_retries", ForeignServerRelationId, CLIO_OPT_RETRIES},
+	{"max_rate_limit_wait", ForeignServerRelationId, CLIO_OPT_DURATION},
+	{"max_response_size", ForeignServerRelationId, CLIO_OPT_SIZE},
 
 	/* user mapping */
 	{"api_key", UserMappingRelationId, CLIO_OPT_SECRET},
@@ -87,6 +92,8 @@ static void check_header_value(DefElem *def, const char *value);
 static void check_url(DefElem *def, const char *value);
 static int	parse_duration_ms(DefElem *def, const char *value);
 static int	parse_page_size(DefElem *def, const char *value);
+static int	parse_retries(DefElem *def, const char *value);
+static size_t parse_size(DefElem *def, const char *value);
 static bool is_loopback_host(const char *host, int len);
 
 /*
@@ -221,6 +228,12 @@ check_option(const ClioOpt *opt, DefElem *def)
 			break;
 		case CLIO_OPT_BOOL:
 			(void) defGetBoolean(def);
+			break;
+		case CLIO_OPT_RETRIES:
+			(void) parse_retries(def, value);
+			break;
+		case CLIO_OPT_SIZE:
+			(void) parse_size(def, value);
 			break;
 		case CLIO_OPT_API_VERSION:
 			{
@@ -401,6 +414,41 @@ parse_page_size(DefElem *def, const char *value)
 }
 
 /*
+ * parse_retries
+ *		An integer from 0 to 10.
+ */
+static int
+parse_retries(DefElem *def, const char *value)
+{
+	int			result;
+
+	if (!parse_int(value, &result, 0, NULL) || result < 0 || result > 10)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, value),
+				 errhint("Valid values are integers from 0 to 10.")));
+	return result;
+}
+
+/*
+ * parse_size
+ *		A size in bytes, or with a unit ("10MB"): 1kB to 1GB.
+ */
+static size_t
+parse_size(DefElem *def, const char *value)
+{
+	int			result;
+
+	if (!parse_int(value, &result, GUC_UNIT_BYTE, NULL) ||
+		result < 1024 || result > 1024 * 1024 * 1024)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, value),
+				 errhint("Give a size from 1kB to 1GB, e.g. '100MB'.")));
+	return (size_t) result;
+}
+
+/*
  * parse_duration_ms
  *		A duration: a number of seconds ("30", "2.5") or a number with a
  *		unit ("500ms", "30s", "2min").  Returns milliseconds, at least 1.
@@ -446,6 +494,9 @@ clio_server_options(ForeignServer *server, ClioOptions *opts)
 	opts->connect_timeout_ms = CLIO_DEFAULT_CONNECT_TIMEOUT_MS;
 	opts->request_timeout_ms = CLIO_DEFAULT_REQUEST_TIMEOUT_MS;
 	opts->etag_check = true;
+	opts->max_retries = CLIO_DEFAULT_MAX_RETRIES;
+	opts->max_rate_limit_wait_ms = CLIO_DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
+	opts->max_response_size = CLIO_DEFAULT_MAX_RESPONSE_SIZE;
 
 	foreach(lc, server->options)
 	{
@@ -472,6 +523,12 @@ clio_server_options(ForeignServer *server, ClioOptions *opts)
 			opts->request_timeout_ms = parse_duration_ms(def, defGetString(def));
 		else if (strcmp(def->defname, "etag_check") == 0)
 			opts->etag_check = defGetBoolean(def);
+		else if (strcmp(def->defname, "max_retries") == 0)
+			opts->max_retries = parse_retries(def, defGetString(def));
+		else if (strcmp(def->defname, "max_rate_limit_wait") == 0)
+			opts->max_rate_limit_wait_ms = parse_duration_ms(def, defGetString(def));
+		else if (strcmp(def->defname, "max_response_size") == 0)
+			opts->max_response_size = parse_size(def, defGetString(def));
 	}
 }
 

@@ -43,6 +43,7 @@
 #include "optimizer/restrictinfo.h"
 #include "parser/parsetree.h"
 #include "utils/array.h"
+#include "common/pg_prng.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
@@ -62,10 +63,6 @@ PG_MODULE_MAGIC;
 PG_FUNCTION_INFO_V1(clio_fdw_handler);
 PG_FUNCTION_INFO_V1(clio_fdw_stats);
 
-/* Planner cost of one HTTP round trip to Clio (an option may change it) */
-#define CLIO_DEFAULT_REQUEST_COST 1000.0
-/* Planner cost of turning one record into a row */
-#define CLIO_RECORD_COST 0.01
 /* Clio pages through at most this many records in any order but id(asc) */
 #define CLIO_OFFSET_CAP 10000
 
@@ -181,6 +178,14 @@ static char *clio_scan_fields(Relation rel, const ClioCollection *coll,
 							  Bitmapset *attrs_used, List **attnums);
 static double clio_fetched(PlannerInfo *root, RelOptInfo *baserel,
 						   const ClioCollection *coll, ClioPushdown *pd);
+static int64 clio_remote_estimate(PlannerInfo *root, RelOptInfo *baserel,
+								  Oid foreigntableid, ClioRelInfo *info);
+static bool clioAnalyzeForeignTable(Relation relation,
+									AcquireSampleRowsFunc *func,
+									BlockNumber *totalpages);
+static int	clio_acquire_sample_rows(Relation relation, int elevel,
+									 HeapTuple *rows, int targrows,
+									 double *totalrows, double *totaldeadrows);
 static List *clio_missing_filters(const ClioCollection *coll, ClioPushdown *pd);
 static void clio_path_cost(ClioRelInfo *info, double fetched, double rows,
 						   Cost *startup, Cost *total);
@@ -327,9 +332,9 @@ clio_path_cost(ClioRelInfo *info, double fetched, double rows,
 {
 	double		requests = Max(ceil(fetched / info->opts.page_size), 1);
 
-	*startup = CLIO_DEFAULT_REQUEST_COST;
-	*total = requests * CLIO_DEFAULT_REQUEST_COST +
-		fetched * CLIO_RECORD_COST + rows * cpu_tuple_cost;
+	*startup = info->opts.startup_cost;
+	*total = info->opts.startup_cost + (requests - 1) * info->opts.page_cost +
+		fetched * info->opts.tuple_cost + rows * cpu_tuple_cost;
 }
 
 /*
@@ -366,6 +371,36 @@ clioGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid
 
 	if (info->pd->mode == CLIO_SCAN_RECORD)
 		baserel->rows = 1;
+	else if (info->opts.use_remote_estimate && info->pd->mode == CLIO_SCAN_LIST &&
+			 info->missing == NIL)
+	{
+		/* Clio counts what the pushed conditions select; the rest is ours */
+		int64		count = clio_remote_estimate(root, baserel, foreigntableid, info);
+
+		if (count >= 0)
+		{
+			info->fetched = clamp_row_est(count);
+			baserel->rows = clamp_row_est(count *
+										  clauselist_selectivity(root,
+																 info->pd->local_clauses,
+																 baserel->relid,
+																 JOIN_INNER, NULL));
+		}
+		else
+			baserel->rows = info->fetched;
+	}
+	else if (baserel->tuples > 0)
+	{
+		/* ANALYZE has counted the table: its statistics estimate */
+		info->fetched = clamp_row_est(baserel->tuples *
+									  clauselist_selectivity(root, info->pd->pushed_clauses,
+															 baserel->relid, JOIN_INNER, NULL));
+		baserel->rows = clamp_row_est(baserel->tuples *
+									  clauselist_selectivity(root,
+															 baserel->baserestrictinfo,
+															 baserel->relid,
+															 JOIN_INNER, NULL));
+	}
 	else
 		baserel->rows = clamp_row_est(info->opts.coll->rows *
 									  clauselist_selectivity(root,
@@ -373,6 +408,59 @@ clioGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid
 															 baserel->relid,
 															 JOIN_INNER, NULL));
 	baserel->rows = Min(baserel->rows, info->fetched);
+}
+
+/*
+ * clio_remote_estimate
+ *		Ask Clio how many records the table's constant pushed conditions
+ *		select (a one-record request, cached briefly), or -1.
+ */
+static int64
+clio_remote_estimate(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
+					 ClioRelInfo *info)
+{
+	const ClioCollection *coll = info->opts.coll;
+	ClioOptions opts = info->opts;
+	RangeTblEntry *rte = planner_rt_fetch(baserel->relid, root);
+	Oid			userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+	Relation	rel = table_open(foreigntableid, NoLock);
+	List	   *params = NIL;
+	ListCell   *lc;
+	char	   *query;
+	char	   *display;
+
+	clio_exec_options(rel, userid, &opts);
+	table_close(rel, NoLock);
+
+	params = clio_params_add(params, "fields", "id");
+	foreach(lc, info->pd->pushed)
+	{
+		ClioPushed *p = (ClioPushed *) lfirst(lc);
+		List	   *repeat = NIL;
+		char	   *text;
+		ListCell   *rc;
+
+		if (p->kind == CLIO_VAL_NULL)
+			text = "null";
+		else if (IsA(p->expr, Const) && !((Const *) p->expr)->constisnull)
+			text = clio_format_value(p, ((Const *) p->expr)->constvalue,
+									 ((Const *) p->expr)->consttype, &repeat);
+		else
+			continue;			/* known only at execution: a wider count */
+		if (p->kind == CLIO_VAL_REPEAT)
+		{
+			foreach(rc, repeat)
+				params = clio_params_add(params, p->param, strVal(lfirst(rc)));
+		}
+		else if (text)
+			params = clio_params_add(params, p->param, text);
+	}
+	params = clio_params_add(params, "limit", "1");
+	query = clio_query_string(coll->fixed_params, params, true);
+	display = psprintf("GET %s?%s", clio_request_path(coll->path, NULL, false),
+					   clio_query_string(coll->fixed_params, params, false));
+	return clio_remote_count(&opts, clio_request_path(coll->path, NULL, true),
+							 query, display);
 }
 
 /*
@@ -1317,6 +1405,7 @@ clio_fdw_handler(PG_FUNCTION_ARGS)
 	routine->EndForeignScan = clioEndForeignScan;
 	routine->ExplainForeignScan = clioExplainForeignScan;
 	routine->ImportForeignSchema = clioImportForeignSchema;
+	routine->AnalyzeForeignTable = clioAnalyzeForeignTable;
 
 	/* src/clio_modify.c */
 	routine->AddForeignUpdateTargets = clioAddForeignUpdateTargets;
@@ -1450,6 +1539,158 @@ clio_colmap_init(Relation rel, AttrNumber attnum, const ClioCollection *coll,
 	col->is_json = (attr->atttypid == JSONBOID || attr->atttypid == JSONOID);
 	col->is_array = OidIsValid(get_element_type(attr->atttypid));
 	col->is_search = (ref.cat && ref.cat->kind == CLIO_COL_SEARCH);
+}
+
+/* ----------------------------------------------------------------
+ *		ANALYZE
+ * ----------------------------------------------------------------
+ */
+
+/* Pages an ANALYZE reads at most */
+#define CLIO_ANALYZE_PAGES 10
+
+/*
+ * clioAnalyzeForeignTable
+ */
+static bool
+clioAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func,
+						BlockNumber *totalpages)
+{
+	*func = clio_acquire_sample_rows;
+	*totalpages = 1;
+	return true;
+}
+
+/*
+ * clio_acquire_sample_rows
+ *		A bounded sample: the first page (which also tells the total, as
+ *		meta.records) and up to CLIO_ANALYZE_PAGES pages at random offsets
+ *		within what Clio lets offset paging reach (10,000 records).
+ */
+static int
+clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
+						 int targrows, double *totalrows, double *totaldeadrows)
+{
+	ClioOptions opts;
+	const ClioCollection *coll;
+	TupleDesc	tupdesc = RelationGetDescr(relation);
+	ClioColMap *cols;
+	int			ncols = 0;
+	List	   *uses = NIL;
+	char	   *fields;
+	ClioConn   *conn;
+	MemoryContext pagecxt;
+	MemoryContext oldcxt;
+	int64		total = -1;
+	int			npages;
+	int			numrows = 0;
+	double		seen = 0;
+	int			p;
+	int			i;
+
+	clio_exec_options(relation, GetUserId(), &opts);
+	coll = opts.coll;
+	conn = clio_http_connection(&opts);
+
+	cols = palloc0(sizeof(ClioColMap) * tupdesc->natts);
+	for (i = 1; i <= tupdesc->natts; i++)
+	{
+		ClioColumnRef ref;
+
+		if (TupleDescAttr(tupdesc, i - 1)->attisdropped)
+			continue;
+		clio_resolve_column(relation, i, coll, &ref);
+		if (ref.field == NULL)
+			continue;
+		clio_colmap_init(relation, i, coll, &cols[ncols++]);
+		uses = clio_fields_add(uses, ref.field, ref.request);
+	}
+	fields = clio_fields_string(uses);
+
+	npages = Max(1, Min(CLIO_ANALYZE_PAGES,
+						(targrows + opts.page_size - 1) / opts.page_size));
+	pagecxt = AllocSetContextCreate(CurrentMemoryContext, "clio_fdw analyze",
+									ALLOCSET_DEFAULT_SIZES);
+	for (p = 0; p < npages; p++)
+	{
+		List	   *params = NIL;
+		ClioHttpRequest req;
+		ClioHttpResponse resp;
+		ClioPage   *page;
+		long		offset = 0;
+		int			n;
+
+		if (p > 0)
+		{
+			int64		reach = Min(total, (int64) CLIO_OFFSET_CAP) - opts.page_size;
+
+			if (reach <= opts.page_size)
+				break;			/* the first page had it all, or nearly */
+			offset = opts.page_size +
+				(long) (pg_prng_double(&pg_global_prng_state) * (reach - opts.page_size));
+		}
+
+		oldcxt = MemoryContextSwitchTo(pagecxt);
+		params = clio_params_add(params, "fields", fields);
+		params = clio_params_add(params, "limit", psprintf("%d", opts.page_size));
+		if (offset > 0)
+			params = clio_params_add(params, "offset", psprintf("%ld", offset));
+		req.method = "GET";
+		req.url = clio_url(opts.base_url, clio_request_path(coll->path, NULL, true),
+						   clio_query_string(coll->fixed_params, params, true));
+		req.display = psprintf("GET %s?%s", clio_request_path(coll->path, NULL, false),
+							   clio_query_string(coll->fixed_params, params, false));
+		req.body = NULL;
+		req.if_match = NULL;
+		(void) clio_send(conn, &opts, &req, &resp, NULL, false, NULL);
+		page = clio_json_parse_page(resp.body, resp.len, false, req.display);
+		if (p == 0)
+			total = clio_json_page_total(page);
+		n = clio_json_page_length(page);
+		MemoryContextSwitchTo(oldcxt);
+
+		for (i = 0; i < n; i++)
+		{
+			Datum	   *values = palloc(sizeof(Datum) * tupdesc->natts);
+			bool	   *nulls = palloc(sizeof(bool) * tupdesc->natts);
+			int			k;
+
+			memset(nulls, true, sizeof(bool) * tupdesc->natts);
+			oldcxt = MemoryContextSwitchTo(pagecxt);
+			clio_json_record_values(page, i, cols, ncols, values, nulls,
+									RelationGetRelationName(relation));
+			MemoryContextSwitchTo(oldcxt);
+			seen += 1;
+			if (numrows < targrows)
+				k = numrows++;
+			else
+			{
+				/* reservoir: replace a random row, with falling odds */
+				k = (int) (pg_prng_double(&pg_global_prng_state) * seen);
+				if (k >= targrows)
+				{
+					pfree(values);
+					pfree(nulls);
+					continue;
+				}
+				heap_freetuple(rows[k]);
+			}
+			rows[k] = heap_form_tuple(tupdesc, values, nulls);
+			pfree(values);
+			pfree(nulls);
+		}
+		MemoryContextReset(pagecxt);
+		if (total >= 0 && total <= opts.page_size)
+			break;
+	}
+	MemoryContextDelete(pagecxt);
+
+	*totalrows = total >= 0 ? (double) total : seen;
+	*totaldeadrows = 0;
+	ereport(elevel,
+			(errmsg("\"%s\": Clio has %.0f records; %d sampled",
+					RelationGetRelationName(relation), *totalrows, numrows)));
+	return numrows;
 }
 
 /*

@@ -36,6 +36,9 @@
 #define CLIO_DEFAULT_MAX_RETRIES 3
 #define CLIO_DEFAULT_MAX_RATE_LIMIT_WAIT_MS 60000
 #define CLIO_DEFAULT_MAX_RESPONSE_SIZE ((size_t) 100 * 1024 * 1024)
+#define CLIO_DEFAULT_STARTUP_COST 1000.0
+#define CLIO_DEFAULT_PAGE_COST 1000.0
+#define CLIO_DEFAULT_TUPLE_COST 0.01
 
 /*
  * Options resolved into one typed struct: server, then user mapping, then
@@ -58,6 +61,10 @@ typedef struct ClioOptions
 	int			max_rate_limit_wait_ms; /* waiting out rate limits, per
 										 * request */
 	size_t		max_response_size;	/* largest response body accepted */
+	bool		use_remote_estimate;	/* ask Clio for meta.records */
+	double		startup_cost;	/* planner cost of the first request */
+	double		page_cost;		/* ... of each further page */
+	double		tuple_cost;		/* ... of each record */
 
 	/* user mapping (execution only) */
 	Oid			umid;

@@ -65,5 +65,7 @@ extern const ClioStats *clio_http_backend_stats(void);
 extern long clio_send(ClioConn *conn, const ClioOptions *opts,
 					  const ClioHttpRequest *req, ClioHttpResponse *resp,
 					  ClioStats *stats, bool allow_404, const char *detail);
+extern int64 clio_remote_count(const ClioOptions *opts, const char *path,
+							   const char *query, const char *display);
 
 #endif							/* CLIO_HTTP_H */

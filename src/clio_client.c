@@ -15,8 +15,26 @@
  */
 #include "postgres.h"
 
+#include "clio_deparse.h"
 #include "clio_http.h"
 #include "clio_json.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+/* How long a remote row count is reused */
+#define CLIO_COUNT_CACHE_SECONDS 60
+#define CLIO_COUNT_CACHE_SIZE 64
+
+typedef struct ClioCountEntry
+{
+	Oid			umid;
+	char	   *url;			/* in TopMemoryContext */
+	int64		count;
+	TimestampTz at;
+} ClioCountEntry;
+
+static ClioCountEntry clio_counts[CLIO_COUNT_CACHE_SIZE];
+static int	clio_ncounts = 0;
 
 static void clio_raise_status(const ClioOptions *opts,
 							  const ClioHttpRequest *req,
@@ -149,4 +167,63 @@ clio_raise_status(const ClioOptions *opts, const ClioHttpRequest *req,
 			 extra ? errdetail("%s", extra) : 0,
 			 hint ? errhint("%s", hint) : 0,
 			 errcontext("Clio request: %s", req->display)));
+}
+
+/*
+ * clio_remote_count
+ *		meta.records of a filtered list: the number of records it has, from
+ *		a request for one record.  Kept for a minute per user mapping and
+ *		URL, so that planning a statement again costs no request.  -1 when
+ *		Clio does not say.
+ */
+int64
+clio_remote_count(const ClioOptions *opts, const char *path, const char *query,
+				  const char *display)
+{
+	char	   *url = clio_url(opts->base_url, path, query);
+	TimestampTz now = GetCurrentTimestamp();
+	ClioHttpRequest req;
+	ClioHttpResponse resp;
+	ClioPage   *page;
+	MemoryContext cxt;
+	MemoryContext oldcxt;
+	int64		count;
+	int			i;
+	int			slot;
+
+	for (i = 0; i < clio_ncounts; i++)
+	{
+		if (clio_counts[i].umid == opts->umid && strcmp(clio_counts[i].url, url) == 0 &&
+			!TimestampDifferenceExceeds(clio_counts[i].at, now,
+										CLIO_COUNT_CACHE_SECONDS * 1000))
+			return clio_counts[i].count;
+	}
+
+	req.method = "GET";
+	req.url = url;
+	req.display = display;
+	req.body = NULL;
+	req.if_match = NULL;
+	(void) clio_send(clio_http_connection(opts), opts, &req, &resp, NULL, false, NULL);
+
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "clio_fdw count",
+								ALLOCSET_SMALL_SIZES);
+	oldcxt = MemoryContextSwitchTo(cxt);
+	page = clio_json_parse_page(resp.body, resp.len, false, display);
+	count = clio_json_page_total(page);
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextDelete(cxt);
+
+	/* remember it: the oldest entry makes room */
+	slot = clio_ncounts < CLIO_COUNT_CACHE_SIZE ? clio_ncounts++ : 0;
+	for (i = 0; i < clio_ncounts; i++)
+		if (clio_counts[i].at < clio_counts[slot].at)
+			slot = i;
+	if (clio_counts[slot].url)
+		pfree(clio_counts[slot].url);
+	clio_counts[slot].umid = opts->umid;
+	clio_counts[slot].url = MemoryContextStrdup(TopMemoryContext, url);
+	clio_counts[slot].count = count;
+	clio_counts[slot].at = now;
+	return count;
 }

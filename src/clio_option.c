@@ -48,6 +48,7 @@ typedef enum ClioOptType
 	CLIO_OPT_BOOL,				/* on/off, true/false */
 	CLIO_OPT_RETRIES,			/* integer 0..10 */
 	CLIO_OPT_SIZE,				/* bytes, or a number with a unit */
+	CLIO_OPT_COST,				/* a non-negative number */
 	CLIO_OPT_RESOURCE,			/* a catalog table name */
 	CLIO_OPT_FIELD				/* a Clio field name */
 } ClioOptType;
@@ -71,6 +72,10 @@ static const ClioOpt clio_opts[] = {
 	{"max_retries", ForeignServerRelationId, CLIO_OPT_RETRIES},
 	{"max_rate_limit_wait", ForeignServerRelationId, CLIO_OPT_DURATION},
 	{"max_response_size", ForeignServerRelationId, CLIO_OPT_SIZE},
+	{"use_remote_estimate", ForeignServerRelationId, CLIO_OPT_BOOL},
+	{"fdw_startup_cost", ForeignServerRelationId, CLIO_OPT_COST},
+	{"fdw_page_cost", ForeignServerRelationId, CLIO_OPT_COST},
+	{"fdw_tuple_cost", ForeignServerRelationId, CLIO_OPT_COST},
 
 	/* user mapping */
 	{"api_key", UserMappingRelationId, CLIO_OPT_SECRET},
@@ -79,6 +84,7 @@ static const ClioOpt clio_opts[] = {
 	{"resource", ForeignTableRelationId, CLIO_OPT_RESOURCE},
 	{"page_size", ForeignTableRelationId, CLIO_OPT_PAGE_SIZE},
 	{"etag_check", ForeignTableRelationId, CLIO_OPT_BOOL},
+	{"use_remote_estimate", ForeignTableRelationId, CLIO_OPT_BOOL},
 
 	/* column */
 	{"field", AttributeRelationId, CLIO_OPT_FIELD},
@@ -94,6 +100,7 @@ static int	parse_duration_ms(DefElem *def, const char *value);
 static int	parse_page_size(DefElem *def, const char *value);
 static int	parse_retries(DefElem *def, const char *value);
 static size_t parse_size(DefElem *def, const char *value);
+static double parse_cost(DefElem *def, const char *value);
 static bool is_loopback_host(const char *host, int len);
 
 /*
@@ -234,6 +241,9 @@ check_option(const ClioOpt *opt, DefElem *def)
 			break;
 		case CLIO_OPT_SIZE:
 			(void) parse_size(def, value);
+			break;
+		case CLIO_OPT_COST:
+			(void) parse_cost(def, value);
 			break;
 		case CLIO_OPT_API_VERSION:
 			{
@@ -449,6 +459,24 @@ parse_size(DefElem *def, const char *value)
 }
 
 /*
+ * parse_cost
+ *		A planner cost: a number, zero or more.
+ */
+static double
+parse_cost(DefElem *def, const char *value)
+{
+	double		result;
+
+	if (!parse_real(value, &result, 0, NULL) || result < 0 || isnan(result) ||
+		isinf(result))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, value),
+				 errhint("Give a number, zero or more.")));
+	return result;
+}
+
+/*
  * parse_duration_ms
  *		A duration: a number of seconds ("30", "2.5") or a number with a
  *		unit ("500ms", "30s", "2min").  Returns milliseconds, at least 1.
@@ -497,6 +525,10 @@ clio_server_options(ForeignServer *server, ClioOptions *opts)
 	opts->max_retries = CLIO_DEFAULT_MAX_RETRIES;
 	opts->max_rate_limit_wait_ms = CLIO_DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
 	opts->max_response_size = CLIO_DEFAULT_MAX_RESPONSE_SIZE;
+	opts->use_remote_estimate = false;
+	opts->startup_cost = CLIO_DEFAULT_STARTUP_COST;
+	opts->page_cost = CLIO_DEFAULT_PAGE_COST;
+	opts->tuple_cost = CLIO_DEFAULT_TUPLE_COST;
 
 	foreach(lc, server->options)
 	{
@@ -529,6 +561,14 @@ clio_server_options(ForeignServer *server, ClioOptions *opts)
 			opts->max_rate_limit_wait_ms = parse_duration_ms(def, defGetString(def));
 		else if (strcmp(def->defname, "max_response_size") == 0)
 			opts->max_response_size = parse_size(def, defGetString(def));
+		else if (strcmp(def->defname, "use_remote_estimate") == 0)
+			opts->use_remote_estimate = defGetBoolean(def);
+		else if (strcmp(def->defname, "fdw_startup_cost") == 0)
+			opts->startup_cost = parse_cost(def, defGetString(def));
+		else if (strcmp(def->defname, "fdw_page_cost") == 0)
+			opts->page_cost = parse_cost(def, defGetString(def));
+		else if (strcmp(def->defname, "fdw_tuple_cost") == 0)
+			opts->tuple_cost = parse_cost(def, defGetString(def));
 	}
 }
 
@@ -558,6 +598,8 @@ clio_table_options(Oid foreigntableid, ClioOptions *opts)
 			opts->page_size = parse_page_size(def, defGetString(def));
 		else if (strcmp(def->defname, "etag_check") == 0)
 			opts->etag_check = defGetBoolean(def);
+		else if (strcmp(def->defname, "use_remote_estimate") == 0)
+			opts->use_remote_estimate = defGetBoolean(def);
 	}
 
 	if (resource == NULL)

@@ -12,6 +12,7 @@ OBJS = \
 	src/clio_catalog_data.o \
 	src/clio_client.o \
 	src/clio_deparse.o \
+	src/clio_functions.o \
 	src/clio_http.o \
 	src/clio_json.o \
 	src/clio_modify.o \

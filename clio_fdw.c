@@ -48,6 +48,8 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
+#include "utils/syscache.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -155,6 +157,7 @@ typedef struct ClioEcState
 } ClioEcState;
 
 void		_PG_init(void);
+static void clio_usermapping_changed(Datum arg, int cacheid, uint32 hashvalue);
 
 /* callbacks */
 static void clioGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
@@ -1134,6 +1137,7 @@ clio_fetch_page(ClioScanState *st)
 	st->next_row = 0;
 	oldcxt = MemoryContextSwitchTo(st->page_cxt);
 
+	memset(&req, 0, sizeof(req));
 	query = clio_scan_request_text(st, true, &path);
 	req.url = clio_url(st->opts.base_url, path, query);
 	query = clio_scan_request_text(st, false, &display_path);
@@ -1144,8 +1148,8 @@ clio_fetch_page(ClioScanState *st)
 	req.if_match = NULL;
 
 	single = (st->mode == CLIO_SCAN_RECORD && clio_record_by_get(st->opts.coll));
-	status = clio_send(st->conn, &st->opts, &req, &resp, &st->stats, single,
-					   NULL);
+	status = clio_send(st->conn, &st->opts, &req, &resp, &st->stats,
+					   single ? CLIO_ALLOW_404 : 0, NULL);
 	st->started = true;
 	st->pages_in_scan++;
 	st->pages++;
@@ -1376,6 +1380,16 @@ clioExplainForeignScan(ForeignScanState *node, ExplainState *es)
 }
 
 /*
+ * clio_usermapping_changed
+ *		Syscache callback.
+ */
+static void
+clio_usermapping_changed(Datum arg, int cacheid, uint32 hashvalue)
+{
+	clio_http_forget_tokens();
+}
+
+/*
  * _PG_init
  *		Library load: set up libcurl and reserve our GUC prefix.
  */
@@ -1384,6 +1398,8 @@ _PG_init(void)
 {
 	clio_http_init();
 	clio_modify_init();
+	/* a user mapping changed: its refreshed tokens no longer apply */
+	CacheRegisterSyscacheCallback(USERMAPPINGOID, clio_usermapping_changed, (Datum) 0);
 	MarkGUCPrefixReserved("clio_fdw");
 }
 
@@ -1635,6 +1651,7 @@ clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 		params = clio_params_add(params, "limit", psprintf("%d", opts.page_size));
 		if (offset > 0)
 			params = clio_params_add(params, "offset", psprintf("%ld", offset));
+		memset(&req, 0, sizeof(req));
 		req.method = "GET";
 		req.url = clio_url(opts.base_url, clio_request_path(coll->path, NULL, true),
 						   clio_query_string(coll->fixed_params, params, true));
@@ -1642,7 +1659,7 @@ clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 							   clio_query_string(coll->fixed_params, params, false));
 		req.body = NULL;
 		req.if_match = NULL;
-		(void) clio_send(conn, &opts, &req, &resp, NULL, false, NULL);
+		(void) clio_send(conn, &opts, &req, &resp, NULL, 0, NULL);
 		page = clio_json_parse_page(resp.body, resp.len, false, req.display);
 		if (p == 0)
 			total = clio_json_page_total(page);

@@ -29,6 +29,7 @@
 
 /* Defaults of the server options */
 #define CLIO_DEFAULT_BASE_URL "https://gateway.maton.ai/clio"
+#define CLIO_DEFAULT_CTRL_URL "https://ctrl.maton.ai"
 #define CLIO_DEFAULT_PAGE_SIZE 200
 #define CLIO_MAX_PAGE_SIZE 200
 #define CLIO_DEFAULT_CONNECT_TIMEOUT_MS 10000
@@ -66,9 +67,14 @@ typedef struct ClioOptions
 	double		page_cost;		/* ... of each further page */
 	double		tuple_cost;		/* ... of each record */
 
+	char	   *ctrl_url;		/* Maton's connection API */
+
 	/* user mapping (execution only) */
 	Oid			umid;
-	char	   *api_key;		/* Authorization: Bearer ... */
+	char	   *api_key;		/* the bearer: api_key or access_token */
+	char	   *refresh_token;	/* OAuth refresh, with client_id/secret */
+	char	   *client_id;
+	char	   *client_secret;
 
 	/* foreign table */
 	const ClioCollection *coll;
@@ -156,6 +162,10 @@ extern void clio_server_options(ForeignServer *server, ClioOptions *opts);
 extern void clio_table_options(Oid foreigntableid, ClioOptions *opts);
 extern void clio_user_options(UserMapping *user, ClioOptions *opts);
 extern void clio_exec_options(Relation rel, Oid userid, ClioOptions *opts);
+extern void clio_server_exec_options(ForeignServer *server, Oid userid,
+									 ClioOptions *opts);
+extern const char *clio_region_url(const char *region);
+extern bool clio_url_acceptable(const char *url);
 extern char *clio_column_field(Oid relid, AttrNumber attnum);
 
 /* in src/clio_catalog.c */

@@ -24,8 +24,14 @@ typedef struct ClioHttpRequest
 	const char *method;			/* GET, POST, PATCH or DELETE */
 	const char *url;			/* absolute URL, already encoded */
 	const char *display;		/* what errors show: method and path, no secret */
-	const char *body;			/* JSON request body, or NULL */
+	const char *body;			/* request body, or NULL */
+	size_t		body_len;		/* its length; 0: strlen(body) */
+	const char *content_type;	/* of the body; NULL: application/json */
 	const char *if_match;		/* If-Match header value, or NULL */
+	const char *const *headers; /* more "Name: value" headers, NULL-ended */
+	bool		no_auth;		/* to a host that must not get the
+								 * credentials: no Authorization, no Clio
+								 * headers */
 } ClioHttpRequest;
 
 typedef struct ClioHttpResponse
@@ -60,11 +66,19 @@ extern void clio_http_perform(ClioConn *conn, const ClioOptions *opts,
 							  const ClioHttpRequest *req,
 							  ClioHttpResponse *resp, ClioStats *stats);
 extern const ClioStats *clio_http_backend_stats(void);
+extern void clio_http_set_token(ClioConn *conn, const char *token);
+extern bool clio_http_has_token(ClioConn *conn);
+extern void clio_http_forget_tokens(void);
 
 /* in src/clio_client.c */
+/* what clio_send returns rather than raising */
+#define CLIO_ALLOW_404		0x01	/* "not found" is an answer */
+#define CLIO_ALLOW_REDIRECT 0x02	/* 3xx with a Location */
+
 extern long clio_send(ClioConn *conn, const ClioOptions *opts,
 					  const ClioHttpRequest *req, ClioHttpResponse *resp,
-					  ClioStats *stats, bool allow_404, const char *detail);
+					  ClioStats *stats, int allow, const char *detail);
+extern char *clio_oauth_refresh(ClioConn *conn, const ClioOptions *opts);
 extern int64 clio_remote_count(const ClioOptions *opts, const char *path,
 							   const char *query, const char *display);
 

@@ -56,7 +56,12 @@ extern void clio_colmap_init(Relation rel, AttrNumber attnum,
 /* in src/clio_json.c */
 extern ClioPage *clio_json_parse_page(const char *body, size_t len,
 									  bool single, const char *what);
+extern ClioPage *clio_json_parse_list(const char *body, size_t len,
+									  const char *key, bool single,
+									  const char *what);
 extern int	clio_json_page_length(ClioPage *page);
+extern bool clio_json_upload_target(ClioPage *page, char **uuid,
+									char **put_url, List **put_headers);
 extern const char *clio_json_page_next(ClioPage *page);
 extern int64 clio_json_page_total(ClioPage *page);
 extern void clio_json_record_values(ClioPage *page, int index,
@@ -67,6 +72,12 @@ extern char *clio_json_write_body(ClioWriteCol *cols, int ncols,
 								  Datum *values, bool *nulls,
 								  const char *omit_key, char **omitted);
 extern char *clio_json_record_id(ClioPage *page, int index);
+extern char *clio_json_document_body(const char *filename,
+									 const char *parent_type,
+									 int64 parent_id);
+extern char *clio_json_fully_uploaded_body(const char *uuid);
+extern char *clio_json_string_field(const char *body, size_t len,
+									const char *key);
 extern void clio_json_error_body(const char *body, size_t len,
 								 char **type, char **message);
 

@@ -50,16 +50,96 @@ static void clio_raise_status(const ClioOptions *opts,
  */
 long
 clio_send(ClioConn *conn, const ClioOptions *opts, const ClioHttpRequest *req,
-		  ClioHttpResponse *resp, ClioStats *stats, bool allow_404,
+		  ClioHttpResponse *resp, ClioStats *stats, int allow,
 		  const char *detail)
 {
+	/* with only a refresh token, get an access token first */
+	if (!req->no_auth && opts->api_key == NULL && opts->refresh_token &&
+		!clio_http_has_token(conn))
+		(void) clio_oauth_refresh(conn, opts);
+
 	clio_http_perform(conn, opts, req, resp, stats);
+
+	/* an expired access token: refresh it once, and send again */
+	if (resp->status == 401 && !req->no_auth && opts->refresh_token)
+	{
+		(void) clio_oauth_refresh(conn, opts);
+		clio_http_perform(conn, opts, req, resp, stats);
+	}
 	if (resp->status >= 200 && resp->status < 300)
 		return resp->status;
-	if (resp->status == 404 && allow_404)
+	if (resp->status == 404 && (allow & CLIO_ALLOW_404))
+		return resp->status;
+	if (resp->status >= 300 && resp->status < 400 && resp->location &&
+		(allow & CLIO_ALLOW_REDIRECT))
 		return resp->status;
 	clio_raise_status(opts, req, resp, detail);
 	return resp->status;		/* not reached */
+}
+
+/*
+ * clio_oauth_refresh
+ *		Get a new access token from Clio's token endpoint (<base_url>/oauth/
+ *		token) with the user mapping's refresh token and app credentials,
+ *		and make the connection use it.  Returns the token.  Nothing of the
+ *		request (it holds secrets) appears in messages.
+ */
+char *
+clio_oauth_refresh(ClioConn *conn, const ClioOptions *opts)
+{
+	ClioHttpRequest req;
+	ClioHttpResponse resp;
+	StringInfoData body;
+	char	   *token;
+	char	   *type;
+	char	   *message;
+
+	if (opts->refresh_token == NULL || opts->client_id == NULL ||
+		opts->client_secret == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("cannot refresh the Clio access token"),
+				 errhint("The user mapping needs refresh_token, client_id and client_secret.")));
+
+	initStringInfo(&body);
+	appendStringInfo(&body, "grant_type=refresh_token&refresh_token=%s&client_id=%s&client_secret=%s",
+					 clio_percent_encode(opts->refresh_token),
+					 clio_percent_encode(opts->client_id),
+					 clio_percent_encode(opts->client_secret));
+	memset(&req, 0, sizeof(req));
+	req.method = "POST";
+	req.url = psprintf("%s/oauth/token", opts->base_url);
+	req.display = "POST /oauth/token";
+	req.body = body.data;
+	req.content_type = "application/x-www-form-urlencoded";
+	req.no_auth = true;
+	PG_TRY();
+	{
+		clio_http_perform(conn, opts, &req, &resp, NULL);
+	}
+	PG_FINALLY();
+	{
+		explicit_bzero(body.data, body.len);
+	}
+	PG_END_TRY();
+
+	if (resp.status < 200 || resp.status >= 300)
+	{
+		clio_json_error_body(resp.body, resp.len, &type, &message);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("Clio refused to refresh the access token (HTTP %ld)", resp.status),
+				 message ? errdetail("Clio says: %s", message) :
+				 type ? errdetail("Clio says: %s", type) : 0,
+				 errhint("The refresh token may be revoked, or client_id and client_secret wrong: authorize the app again and update the user mapping.")));
+	}
+	token = clio_json_string_field(resp.body, resp.len, "access_token");
+	if (token == NULL || token[0] == '\0' || strpbrk(token, "\r\n") != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("Clio's token response has no usable access_token")));
+	clio_http_set_token(conn, token);
+	return token;
 }
 
 /*
@@ -199,12 +279,13 @@ clio_remote_count(const ClioOptions *opts, const char *path, const char *query,
 			return clio_counts[i].count;
 	}
 
+	memset(&req, 0, sizeof(req));
 	req.method = "GET";
 	req.url = url;
 	req.display = display;
 	req.body = NULL;
 	req.if_match = NULL;
-	(void) clio_send(clio_http_connection(opts), opts, &req, &resp, NULL, false, NULL);
+	(void) clio_send(clio_http_connection(opts), opts, &req, &resp, NULL, 0, NULL);
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "clio_fdw count",
 								ALLOCSET_SMALL_SIZES);

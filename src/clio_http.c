@@ -60,6 +60,8 @@ struct ClioConn
 	bool		too_large;		/* the body went past limit */
 	bool		out_of_memory;	/* realloc failed */
 
+	char	   *token;			/* access token from a refresh (malloc'd) */
+
 	char		location[CLIO_HEADER_VALUE_MAX];
 	char		errbuf[CURL_ERROR_SIZE];
 
@@ -129,6 +131,11 @@ clio_http_exit(int code, Datum arg)
 			if (conn->easy)
 				curl_easy_cleanup(conn->easy);
 			free(conn->buf);
+			if (conn->token)
+			{
+				explicit_bzero(conn->token, strlen(conn->token));
+				free(conn->token);
+			}
 		}
 	}
 	curl_global_cleanup();
@@ -162,6 +169,7 @@ clio_http_connection(const ClioOptions *opts)
 		conn->buf = NULL;
 		conn->len = conn->cap = 0;
 		conn->rl_limit = conn->rl_remaining = conn->rl_reset = -1;
+		conn->token = NULL;
 	}
 	if (conn->easy == NULL)
 	{
@@ -288,22 +296,33 @@ clio_transfer(ClioConn *conn, const ClioOptions *opts,
 
 	/* Headers: every value was checked for control characters */
 	initStringInfo(&hdr);
-	if (opts->api_key)
+	if (!req->no_auth && (conn->token || opts->api_key))
 	{
-		appendStringInfo(&hdr, "Authorization: Bearer %s", opts->api_key);
+		appendStringInfo(&hdr, "Authorization: Bearer %s",
+						 conn->token ? conn->token : opts->api_key);
 		headers = curl_slist_append(headers, hdr.data);
 		/* do not leave the key lying in palloc'd memory longer than needed */
-		memset(hdr.data, 0, hdr.len);
+		explicit_bzero(hdr.data, hdr.len);
 		resetStringInfo(&hdr);
 	}
-	headers = curl_slist_append(headers, "Accept: application/json");
-	appendStringInfo(&hdr, "X-API-VERSION: %s", opts->api_version);
-	headers = curl_slist_append(headers, hdr.data);
-	if (opts->connection_id)
+	if (!req->no_auth)
 	{
-		resetStringInfo(&hdr);
-		appendStringInfo(&hdr, "Maton-Connection: %s", opts->connection_id);
+		headers = curl_slist_append(headers, "Accept: application/json");
+		appendStringInfo(&hdr, "X-API-VERSION: %s", opts->api_version);
 		headers = curl_slist_append(headers, hdr.data);
+		if (opts->connection_id)
+		{
+			resetStringInfo(&hdr);
+			appendStringInfo(&hdr, "Maton-Connection: %s", opts->connection_id);
+			headers = curl_slist_append(headers, hdr.data);
+		}
+	}
+	if (req->headers)
+	{
+		const char *const *h;
+
+		for (h = req->headers; *h; h++)
+			headers = curl_slist_append(headers, *h);
 	}
 	if (req->if_match)
 	{
@@ -313,7 +332,10 @@ clio_transfer(ClioConn *conn, const ClioOptions *opts,
 	}
 	if (req->body)
 	{
-		headers = curl_slist_append(headers, "Content-Type: application/json");
+		resetStringInfo(&hdr);
+		appendStringInfo(&hdr, "Content-Type: %s",
+						 req->content_type ? req->content_type : "application/json");
+		headers = curl_slist_append(headers, hdr.data);
 		headers = curl_slist_append(headers, "Expect:");
 	}
 	pfree(hdr.data);
@@ -359,7 +381,8 @@ clio_transfer(ClioConn *conn, const ClioOptions *opts,
 	if (req->body)
 	{
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body);
-		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, (long) strlen(req->body));
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+						 (curl_off_t) (req->body_len ? req->body_len : strlen(req->body)));
 	}
 	else if (strcmp(req->method, "GET") == 0)
 		curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
@@ -707,6 +730,59 @@ clio_transport_error(ClioConn *conn, const ClioHttpRequest *req, CURLcode rc,
 					 errmsg("Clio request failed"),
 					 errdetail_internal("%s", detail),
 					 errcontext("Clio request: %s", req->display)));
+	}
+}
+
+/*
+ * clio_http_set_token
+ *		Use token (an access token from a refresh) instead of the user
+ *		mapping's, for the life of the backend or until the mapping changes.
+ */
+void
+clio_http_set_token(ClioConn *conn, const char *token)
+{
+	char	   *copy = strdup(token);
+
+	if (copy == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+	if (conn->token)
+	{
+		explicit_bzero(conn->token, strlen(conn->token));
+		free(conn->token);
+	}
+	conn->token = copy;
+}
+
+bool
+clio_http_has_token(ClioConn *conn)
+{
+	return conn->token != NULL;
+}
+
+/*
+ * clio_http_forget_tokens
+ *		A user mapping changed: drop every refreshed token, so that the
+ *		mapping's own credentials are used again.
+ */
+void
+clio_http_forget_tokens(void)
+{
+	HASH_SEQ_STATUS scan;
+	ClioConn   *conn;
+
+	if (clio_conns == NULL)
+		return;
+	hash_seq_init(&scan, clio_conns);
+	while ((conn = hash_seq_search(&scan)) != NULL)
+	{
+		if (conn->token)
+		{
+			explicit_bzero(conn->token, strlen(conn->token));
+			free(conn->token);
+			conn->token = NULL;
+		}
 	}
 }
 

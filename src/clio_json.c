@@ -87,6 +87,18 @@ clio_page_free(void *arg)
 ClioPage *
 clio_json_parse_page(const char *body, size_t len, bool single, const char *what)
 {
+	return clio_json_parse_list(body, len, "data", single, what);
+}
+
+/*
+ * clio_json_parse_list
+ *		As clio_json_parse_page, for an envelope whose records are under
+ *		"key" (Maton's connection API uses "connections" and "connection").
+ */
+ClioPage *
+clio_json_parse_list(const char *body, size_t len, const char *key,
+					 bool single, const char *what)
+{
 	ClioPage   *page = palloc0(sizeof(ClioPage));
 	cJSON	   *data;
 	cJSON	   *meta;
@@ -118,14 +130,14 @@ clio_json_parse_page(const char *body, size_t len, bool single, const char *what
 				 errdetail("The response is not a JSON object."),
 				 errcontext("Clio request: %s", what)));
 
-	data = cJSON_GetObjectItemCaseSensitive(page->root, "data");
+	data = cJSON_GetObjectItemCaseSensitive(page->root, key);
 	if (single)
 	{
 		if (!cJSON_IsObject(data))
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 					 errmsg("unexpected Clio response"),
-					 errdetail("The response's \"data\" is not a record."),
+					 errdetail("The response's \"%s\" is not a record.", key),
 					 errcontext("Clio request: %s", what)));
 		page->records = palloc(sizeof(cJSON *));
 		page->records[0] = data;
@@ -140,7 +152,7 @@ clio_json_parse_page(const char *body, size_t len, bool single, const char *what
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 					 errmsg("unexpected Clio response"),
-					 errdetail("The response's \"data\" is not an array."),
+					 errdetail("The response's \"%s\" is not an array.", key),
 					 errcontext("Clio request: %s", what)));
 		page->records = palloc(sizeof(cJSON *) * Max(cJSON_GetArraySize(data), 1));
 		cJSON_ArrayForEach(rec, data)
@@ -149,7 +161,7 @@ clio_json_parse_page(const char *body, size_t len, bool single, const char *what
 				ereport(ERROR,
 						(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 						 errmsg("unexpected Clio response"),
-						 errdetail("Element %d of the response's \"data\" is not a record.", n),
+						 errdetail("Element %d of the response's \"%s\" is not a record.", n, key),
 						 errcontext("Clio request: %s", what)));
 			page->records[n++] = rec;
 		}
@@ -707,4 +719,143 @@ clio_json_write_body(ClioWriteCol *cols, int ncols, Datum *values, bool *nulls,
 	PG_END_TRY();
 
 	return result;
+}
+
+/*
+ * clio_json_string_field
+ *		A top-level string of a JSON object (palloc'd), or NULL.
+ */
+char *
+clio_json_string_field(const char *body, size_t len, const char *key)
+{
+	cJSON	   *root = cJSON_ParseWithLength(body, len);
+	cJSON	   *v;
+	char	   *result = NULL;
+
+	if (root == NULL)
+		return NULL;
+	PG_TRY();
+	{
+		v = cJSON_GetObjectItemCaseSensitive(root, key);
+		if (cJSON_IsString(v))
+			result = pstrdup(v->valuestring);
+	}
+	PG_FINALLY();
+	{
+		cJSON_Delete(root);
+	}
+	PG_END_TRY();
+	return result;
+}
+
+/*
+ * clio_json_upload_target
+ *		From a document just created, where its bytes go: the version's uuid,
+ *		put_url and put_headers (as "Name: value" strings).  A header that
+ *		holds a line break is refused: it would add a header.
+ */
+bool
+clio_json_upload_target(ClioPage *page, char **uuid, char **put_url,
+						List **put_headers)
+{
+	cJSON	   *ver = cJSON_GetObjectItemCaseSensitive(page->records[0],
+													   "latest_document_version");
+	cJSON	   *u = cJSON_GetObjectItemCaseSensitive(ver, "uuid");
+	cJSON	   *url = cJSON_GetObjectItemCaseSensitive(ver, "put_url");
+	cJSON	   *hdrs = cJSON_GetObjectItemCaseSensitive(ver, "put_headers");
+	cJSON	   *h;
+
+	*put_headers = NIL;
+	if (!cJSON_IsString(u) || !cJSON_IsString(url))
+		return false;
+	*uuid = pstrdup(u->valuestring);
+	*put_url = pstrdup(url->valuestring);
+	cJSON_ArrayForEach(h, hdrs)
+	{
+		cJSON	   *name = cJSON_GetObjectItemCaseSensitive(h, "name");
+		cJSON	   *value = cJSON_GetObjectItemCaseSensitive(h, "value");
+
+		if (!cJSON_IsString(name) || !cJSON_IsString(value))
+			continue;
+		if (strpbrk(name->valuestring, "\r\n:") || strpbrk(value->valuestring, "\r\n"))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("Clio's upload headers hold a line break")));
+		*put_headers = lappend(*put_headers,
+							   psprintf("%s: %s", name->valuestring, value->valuestring));
+	}
+	return true;
+}
+
+/*
+ * clio_json_print
+ *		A cJSON tree as palloc'd text; the tree is freed, also on error.
+ */
+static char *
+clio_json_print(cJSON *root)
+{
+	char	   *printed = root ? cJSON_PrintUnformatted(root) : NULL;
+	char	   *result = NULL;
+
+	cJSON_Delete(root);
+	if (printed == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory building a Clio request")));
+	PG_TRY();
+	{
+		result = pstrdup(printed);
+	}
+	PG_FINALLY();
+	{
+		free(printed);
+	}
+	PG_END_TRY();
+	return result;
+}
+
+/*
+ * clio_json_document_body
+ *		{"data": {"name", "filename", "parent": {"id", "type"}}} for a new
+ *		document.
+ */
+char *
+clio_json_document_body(const char *filename, const char *parent_type,
+						int64 parent_id)
+{
+	char	   *name = pg_server_to_any(filename, strlen(filename), PG_UTF8);
+	cJSON	   *root = cJSON_CreateObject();
+	cJSON	   *data = root ? cJSON_AddObjectToObject(root, "data") : NULL;
+	cJSON	   *parent = data ? cJSON_AddObjectToObject(data, "parent") : NULL;
+
+	if (parent == NULL ||
+		!cJSON_AddStringToObject(data, "name", name) ||
+		!cJSON_AddStringToObject(data, "filename", name) ||
+		!cJSON_AddNumberToObject(parent, "id", (double) parent_id) ||
+		!cJSON_AddStringToObject(parent, "type", parent_type))
+	{
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	return clio_json_print(root);
+}
+
+/*
+ * clio_json_fully_uploaded_body
+ *		{"data": {"uuid": ..., "fully_uploaded": true}}
+ */
+char *
+clio_json_fully_uploaded_body(const char *uuid)
+{
+	cJSON	   *root = cJSON_CreateObject();
+	cJSON	   *data = root ? cJSON_AddObjectToObject(root, "data") : NULL;
+
+	if (data == NULL ||
+		!cJSON_AddStringToObject(data, "uuid", uuid) ||
+		!cJSON_AddTrueToObject(data, "fully_uploaded"))
+	{
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	return clio_json_print(root);
 }

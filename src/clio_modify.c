@@ -547,6 +547,7 @@ clio_send_write(ClioModifyState *ms, const char *method, const char *id,
 		params = clio_params_add(params, "fields", ms->fields);
 	path = clio_request_path(ms->coll->path, id, true);
 	display_path = clio_request_path(ms->coll->path, id, false);
+	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.url = clio_url(ms->opts.base_url, path, clio_query_string(NULL, params, true));
 	req.display = params ?
@@ -556,7 +557,8 @@ clio_send_write(ClioModifyState *ms, const char *method, const char *id,
 	req.if_match = if_match;
 
 	status = clio_send(ms->conn, &ms->opts, &req, &resp, &ms->stats,
-					   strcmp(method, "POST") != 0, clio_row_detail(ms));
+					   strcmp(method, "POST") != 0 ? CLIO_ALLOW_404 : 0,
+					   clio_row_detail(ms));
 	if (status == 404)
 		return false;
 	clio_xact_wrote = true;

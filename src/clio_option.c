@@ -49,6 +49,7 @@ typedef enum ClioOptType
 	CLIO_OPT_RETRIES,			/* integer 0..10 */
 	CLIO_OPT_SIZE,				/* bytes, or a number with a unit */
 	CLIO_OPT_COST,				/* a non-negative number */
+	CLIO_OPT_REGION,			/* us, eu, ca, au */
 	CLIO_OPT_RESOURCE,			/* a catalog table name */
 	CLIO_OPT_FIELD				/* a Clio field name */
 } ClioOptType;
@@ -63,6 +64,8 @@ typedef struct ClioOpt
 static const ClioOpt clio_opts[] = {
 	/* foreign server */
 	{"base_url", ForeignServerRelationId, CLIO_OPT_URL},
+	{"region", ForeignServerRelationId, CLIO_OPT_REGION},
+	{"ctrl_url", ForeignServerRelationId, CLIO_OPT_URL},
 	{"connection_id", ForeignServerRelationId, CLIO_OPT_HEADER},
 	{"api_version", ForeignServerRelationId, CLIO_OPT_API_VERSION},
 	{"page_size", ForeignServerRelationId, CLIO_OPT_PAGE_SIZE},
@@ -79,6 +82,11 @@ static const ClioOpt clio_opts[] = {
 
 	/* user mapping */
 	{"api_key", UserMappingRelationId, CLIO_OPT_SECRET},
+	{"access_token", UserMappingRelationId, CLIO_OPT_SECRET},
+	{"refresh_token", UserMappingRelationId, CLIO_OPT_SECRET},
+	{"client_id", UserMappingRelationId, CLIO_OPT_SECRET},
+	{"client_secret", UserMappingRelationId, CLIO_OPT_SECRET},
+	{"connection_id", UserMappingRelationId, CLIO_OPT_HEADER},
 
 	/* foreign table */
 	{"resource", ForeignTableRelationId, CLIO_OPT_RESOURCE},
@@ -181,6 +189,45 @@ clio_fdw_validator(PG_FUNCTION_ARGS)
 		check_option(opt, def);
 	}
 
+	/* combinations */
+	{
+		bool		base_url = false,
+					region = false,
+					api_key = false,
+					access_token = false,
+					refresh = false,
+					client_id = false,
+					client_secret = false;
+
+		foreach(cell, options)
+		{
+			DefElem    *def = (DefElem *) lfirst(cell);
+
+			base_url |= strcmp(def->defname, "base_url") == 0;
+			region |= strcmp(def->defname, "region") == 0;
+			api_key |= strcmp(def->defname, "api_key") == 0;
+			access_token |= strcmp(def->defname, "access_token") == 0;
+			refresh |= strcmp(def->defname, "refresh_token") == 0;
+			client_id |= strcmp(def->defname, "client_id") == 0;
+			client_secret |= strcmp(def->defname, "client_secret") == 0;
+		}
+		if (base_url && region)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+					 errmsg("options \"base_url\" and \"region\" cannot both be set"),
+					 errhint("\"region\" stands for the base_url of a Clio region; keep one of them.")));
+		if (api_key && access_token)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+					 errmsg("options \"api_key\" and \"access_token\" cannot both be set"),
+					 errhint("api_key is a Maton API key, access_token a Clio OAuth token; a user mapping uses one.")));
+		if (refresh && !(client_id && client_secret))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+					 errmsg("option \"refresh_token\" needs \"client_id\" and \"client_secret\""),
+					 errhint("They are your Clio app's credentials, used to get a new access token.")));
+	}
+
 	PG_RETURN_VOID();
 }
 
@@ -244,6 +291,14 @@ check_option(const ClioOpt *opt, DefElem *def)
 			break;
 		case CLIO_OPT_COST:
 			(void) parse_cost(def, value);
+			break;
+		case CLIO_OPT_REGION:
+			if (clio_region_url(value) == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+						 errmsg("invalid value for option \"%s\": \"%s\"",
+								def->defname, value),
+						 errhint("Clio's regions are us, eu, ca and au.")));
 			break;
 		case CLIO_OPT_API_VERSION:
 			{
@@ -331,6 +386,34 @@ is_loopback_host(const char *host, int len)
 	return (len == 9 && pg_strncasecmp(host, "localhost", 9) == 0) ||
 		(len == 9 && strncmp(host, "127.0.0.1", 9) == 0) ||
 		(len == 5 && strncmp(host, "[::1]", 5) == 0);
+}
+
+/*
+ * clio_url_acceptable
+ *		Whether a URL Clio hands out (a redirect, an upload target) may be
+ *		used: https, or http to this machine.
+ */
+bool
+clio_url_acceptable(const char *url)
+{
+	const char *host;
+	const char *end;
+
+	if (pg_strncasecmp(url, "https://", 8) == 0)
+		return true;
+	if (pg_strncasecmp(url, "http://", 7) != 0)
+		return false;
+	host = url + 7;
+	if (*host == '[')
+	{
+		end = strchr(host, ']');
+		if (end == NULL)
+			return false;
+		end++;
+	}
+	else
+		end = host + strcspn(host, ":/?#@");
+	return is_loopback_host(host, end - host);
 }
 
 /*
@@ -506,6 +589,24 @@ parse_duration_ms(DefElem *def, const char *value)
 }
 
 /*
+ * clio_region_url
+ *		The base URL of a Clio region, or NULL.
+ */
+const char *
+clio_region_url(const char *region)
+{
+	if (strcmp(region, "us") == 0)
+		return "https://app.clio.com";
+	if (strcmp(region, "eu") == 0)
+		return "https://eu.app.clio.com";
+	if (strcmp(region, "ca") == 0)
+		return "https://ca.app.clio.com";
+	if (strcmp(region, "au") == 0)
+		return "https://au.app.clio.com";
+	return NULL;
+}
+
+/*
  * clio_server_options
  *		Fill the server part of opts, with defaults for what is not set.
  */
@@ -516,6 +617,7 @@ clio_server_options(ForeignServer *server, ClioOptions *opts)
 
 	opts->serverid = server->serverid;
 	opts->base_url = CLIO_DEFAULT_BASE_URL;
+	opts->ctrl_url = CLIO_DEFAULT_CTRL_URL;
 	opts->connection_id = NULL;
 	opts->api_version = (char *) clio_catalog_api_version;
 	opts->page_size = CLIO_DEFAULT_PAGE_SIZE;
@@ -542,6 +644,17 @@ clio_server_options(ForeignServer *server, ClioOptions *opts)
 			while (len > 0 && url[len - 1] == '/')
 				url[--len] = '\0';
 			opts->base_url = url;
+		}
+		else if (strcmp(def->defname, "region") == 0)
+			opts->base_url = (char *) clio_region_url(defGetString(def));
+		else if (strcmp(def->defname, "ctrl_url") == 0)
+		{
+			char	   *url = pstrdup(defGetString(def));
+			int			len = strlen(url);
+
+			while (len > 0 && url[len - 1] == '/')
+				url[--len] = '\0';
+			opts->ctrl_url = url;
 		}
 		else if (strcmp(def->defname, "connection_id") == 0)
 			opts->connection_id = defGetString(def);
@@ -632,13 +745,25 @@ clio_user_options(UserMapping *user, ClioOptions *opts)
 
 	opts->umid = user->umid;
 	opts->api_key = NULL;
+	opts->refresh_token = NULL;
+	opts->client_id = NULL;
+	opts->client_secret = NULL;
 
 	foreach(lc, user->options)
 	{
 		DefElem    *def = (DefElem *) lfirst(lc);
 
-		if (strcmp(def->defname, "api_key") == 0)
+		if (strcmp(def->defname, "api_key") == 0 ||
+			strcmp(def->defname, "access_token") == 0)
 			opts->api_key = defGetString(def);
+		else if (strcmp(def->defname, "refresh_token") == 0)
+			opts->refresh_token = defGetString(def);
+		else if (strcmp(def->defname, "client_id") == 0)
+			opts->client_id = defGetString(def);
+		else if (strcmp(def->defname, "client_secret") == 0)
+			opts->client_secret = defGetString(def);
+		else if (strcmp(def->defname, "connection_id") == 0)
+			opts->connection_id = defGetString(def);	/* wins over the server's */
 	}
 }
 
@@ -651,21 +776,38 @@ clio_user_options(UserMapping *user, ClioOptions *opts)
 void
 clio_exec_options(Relation rel, Oid userid, ClioOptions *opts)
 {
+	clio_table_options(RelationGetRelid(rel), opts);
+	clio_server_exec_options(NULL, userid, opts);
+}
+
+/*
+ * clio_server_exec_options
+ *		The credentials of a user's mapping, onto options already holding a
+ *		server's (server == NULL) or a server's own options (server given:
+ *		for functions that work on a server rather than a table).
+ */
+void
+clio_server_exec_options(ForeignServer *server, Oid userid, ClioOptions *opts)
+{
 	UserMapping *user;
 
-	clio_table_options(RelationGetRelid(rel), opts);
+	if (server != NULL)
+	{
+		memset(opts, 0, sizeof(*opts));
+		clio_server_options(server, opts);
+	}
 	user = GetUserMapping(userid, opts->serverid);
 	clio_user_options(user, opts);
-	if (opts->api_key == NULL)
+	if (opts->api_key == NULL && opts->refresh_token == NULL)
 	{
-		ForeignServer *server = GetForeignServer(opts->serverid);
+		ForeignServer *s = GetForeignServer(opts->serverid);
 
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
 				 errmsg("user mapping for \"%s\" on server \"%s\" has no api_key",
-						GetUserNameFromId(userid, false), server->servername),
-				 errhint("ALTER USER MAPPING FOR CURRENT_USER SERVER %s OPTIONS (ADD api_key '...').",
-						 quote_identifier(server->servername))));
+						GetUserNameFromId(userid, false), s->servername),
+				 errhint("ALTER USER MAPPING FOR CURRENT_USER SERVER %s OPTIONS (ADD api_key '...'), or access_token for a Clio OAuth token.",
+						 quote_identifier(s->servername))));
 	}
 }
 

@@ -1,0 +1,444 @@
+/*-------------------------------------------------------------------------
+ *
+ * clio_functions.c
+ *		  SQL functions: Maton connections, who am I, document download and
+ *		  upload
+ *
+ * Each function takes the name of a clio_fdw server and acts with the
+ * caller's user mapping for it, as the foreign tables do.
+ *
+ * IDENTIFICATION
+ *		  src/clio_functions.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "clio_deparse.h"
+#include "clio_fdw.h"
+#include "clio_http.h"
+#include "clio_json.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+PG_FUNCTION_INFO_V1(clio_connections);
+PG_FUNCTION_INFO_V1(clio_create_connection);
+PG_FUNCTION_INFO_V1(clio_delete_connection);
+PG_FUNCTION_INFO_V1(clio_who_am_i);
+PG_FUNCTION_INFO_V1(clio_document_download);
+PG_FUNCTION_INFO_V1(clio_document_upload);
+
+/* Redirects a download follows at most */
+#define CLIO_MAX_REDIRECTS 5
+
+static void clio_fn_options(Name server, ClioOptions *opts);
+static ClioColMap *clio_fn_colmaps(TupleDesc tupdesc);
+static void clio_fn_rows(FunctionCallInfo fcinfo, ClioPage *page);
+static ClioPage *clio_fn_request(ClioOptions *opts, const char *method,
+								 const char *url, const char *display,
+								 const char *body, const char *key,
+								 bool single, int allow, long *status);
+static char *clio_resolve_location(const char *base, const char *location);
+
+/*
+ * clio_fn_options
+ *		The named server's options and the caller's credentials for it.
+ */
+static void
+clio_fn_options(Name server, ClioOptions *opts)
+{
+	ForeignServer *srv = GetForeignServerByName(NameStr(*server), false);
+	ForeignDataWrapper *fdw = GetForeignDataWrapper(srv->fdwid);
+
+	if (strcmp(fdw->fdwname, "clio_fdw") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("server \"%s\" is not a clio_fdw server",
+						NameStr(*server))));
+	clio_server_exec_options(srv, GetUserId(), opts);
+}
+
+/*
+ * clio_fn_colmaps
+ *		Fill a function's result columns from JSON fields of the same name.
+ */
+static ClioColMap *
+clio_fn_colmaps(TupleDesc tupdesc)
+{
+	ClioColMap *cols = palloc0(sizeof(ClioColMap) * tupdesc->natts);
+	int			i;
+
+	for (i = 0; i < tupdesc->natts; i++)
+	{
+		Form_pg_attribute attr = TupleDescAttr(tupdesc, i);
+		ClioColMap *col = &cols[i];
+		Oid			infunc;
+
+		col->attnum = i + 1;
+		col->colname = pstrdup(NameStr(attr->attname));
+		col->field = col->colname;
+		col->typid = attr->atttypid;
+		col->typmod = attr->atttypmod;
+		getTypeInputInfo(attr->atttypid, &infunc, &col->ioparam);
+		fmgr_info(infunc, &col->input);
+		col->is_json = (attr->atttypid == JSONBOID || attr->atttypid == JSONOID);
+		col->is_array = OidIsValid(get_element_type(attr->atttypid));
+	}
+	return cols;
+}
+
+/*
+ * clio_fn_rows
+ *		Return a page's records as the rows of a set-returning function.
+ */
+static void
+clio_fn_rows(FunctionCallInfo fcinfo, ClioPage *page)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	TupleDesc	tupdesc;
+	ClioColMap *cols;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	tupdesc = rsinfo->setDesc;
+	cols = clio_fn_colmaps(tupdesc);
+	for (i = 0; i < clio_json_page_length(page); i++)
+	{
+		Datum	   *values = palloc(sizeof(Datum) * tupdesc->natts);
+		bool	   *nulls = palloc(sizeof(bool) * tupdesc->natts);
+
+		memset(nulls, true, sizeof(bool) * tupdesc->natts);
+		clio_json_record_values(page, i, cols, tupdesc->natts, values, nulls,
+								"function result");
+		tuplestore_putvalues(rsinfo->setResult, tupdesc, values, nulls);
+	}
+}
+
+/*
+ * clio_fn_request
+ *		Send one request, check its status, and parse its records (under
+ *		"key") when it has a body.
+ */
+static ClioPage *
+clio_fn_request(ClioOptions *opts, const char *method, const char *url,
+				const char *display, const char *body, const char *key,
+				bool single, int allow, long *status)
+{
+	ClioHttpRequest req;
+	ClioHttpResponse resp;
+	long		st;
+
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.url = url;
+	req.display = display;
+	req.body = body;
+	st = clio_send(clio_http_connection(opts), opts, &req, &resp, NULL, allow, NULL);
+	if (status)
+		*status = st;
+	if (key == NULL || st == 204 || st == 404 || resp.len == 0)
+		return NULL;
+	return clio_json_parse_list(resp.body, resp.len, key, single, display);
+}
+
+/* ----------------------------------------------------------------
+ *		Maton connections
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * clio_connections(server name, status text DEFAULT NULL)
+ *		The Clio connections of the caller's Maton account, or one of them
+ *		(by id), as rows.
+ */
+Datum
+clio_connections(PG_FUNCTION_ARGS)
+{
+	ClioOptions opts;
+	List	   *params = NIL;
+	ClioPage   *page;
+	char	   *url;
+	char	   *display;
+
+	clio_fn_options(PG_GETARG_NAME(0), &opts);
+	if (!PG_ARGISNULL(2))
+	{
+		/* one connection by id */
+		char	   *id = text_to_cstring(PG_GETARG_TEXT_PP(2));
+		long		status;
+
+		url = psprintf("%s/connections/%s", opts.ctrl_url, clio_percent_encode(id));
+		display = psprintf("GET /connections/%s", id);
+		page = clio_fn_request(&opts, "GET", url, display, NULL, "connection",
+							   true, CLIO_ALLOW_404, &status);
+		if (page == NULL)
+		{
+			InitMaterializedSRF(fcinfo, 0);
+			return (Datum) 0;
+		}
+		clio_fn_rows(fcinfo, page);
+		return (Datum) 0;
+	}
+
+	params = clio_params_add(params, "app", "clio");
+	if (!PG_ARGISNULL(1))
+		params = clio_params_add(params, "status",
+								 text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	url = psprintf("%s/connections?%s", opts.ctrl_url,
+				   clio_query_string(NULL, params, true));
+	display = psprintf("GET /connections?%s", clio_query_string(NULL, params, false));
+	page = clio_fn_request(&opts, "GET", url, display, NULL, "connections",
+						   false, 0, NULL);
+	clio_fn_rows(fcinfo, page);
+	return (Datum) 0;
+}
+
+/*
+ * clio_create_connection(server name)
+ *		Start a new Clio connection; its url is to be opened in a browser to
+ *		authorize it.
+ */
+Datum
+clio_create_connection(PG_FUNCTION_ARGS)
+{
+	ClioOptions opts;
+	ClioPage   *page;
+
+	clio_fn_options(PG_GETARG_NAME(0), &opts);
+	page = clio_fn_request(&opts, "POST", psprintf("%s/connections", opts.ctrl_url),
+						   "POST /connections", "{\"app\":\"clio\"}",
+						   "connection", true, 0, NULL);
+	if (page == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("Maton answered the new connection with no body")));
+	clio_fn_rows(fcinfo, page);
+	return (Datum) 0;
+}
+
+/*
+ * clio_delete_connection(server name, connection_id text)
+ *		Delete a connection; false if there was none of that id.
+ */
+Datum
+clio_delete_connection(PG_FUNCTION_ARGS)
+{
+	ClioOptions opts;
+	char	   *id = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	long		status;
+
+	clio_fn_options(PG_GETARG_NAME(0), &opts);
+	(void) clio_fn_request(&opts, "DELETE",
+						   psprintf("%s/connections/%s", opts.ctrl_url,
+									clio_percent_encode(id)),
+						   psprintf("DELETE /connections/%s", id), NULL, NULL,
+						   false, CLIO_ALLOW_404, &status);
+	PG_RETURN_BOOL(status != 404);
+}
+
+/* ----------------------------------------------------------------
+ *		Who am I
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * clio_who_am_i(server name)
+ *		The Clio user the caller's credentials act as: one row.
+ */
+Datum
+clio_who_am_i(PG_FUNCTION_ARGS)
+{
+	ClioOptions opts;
+	ClioPage   *page;
+	List	   *params = NIL;
+	char	   *path;
+
+	clio_fn_options(PG_GETARG_NAME(0), &opts);
+	params = clio_params_add(params, "fields",
+							 "id,name,first_name,last_name,email,enabled,subscription_type,time_zone,roles");
+	path = clio_request_path("users/who_am_i", NULL, false);
+	page = clio_fn_request(&opts, "GET",
+						   clio_url(opts.base_url, path,
+									clio_query_string(NULL, params, true)),
+						   psprintf("GET %s?%s", path,
+									clio_query_string(NULL, params, false)),
+						   NULL, "data", true, 0, NULL);
+	clio_fn_rows(fcinfo, page);
+	return (Datum) 0;
+}
+
+/* ----------------------------------------------------------------
+ *		Documents
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * clio_resolve_location
+ *		A redirect's target as an absolute URL.
+ */
+static char *
+clio_resolve_location(const char *base, const char *location)
+{
+	const char *p;
+
+	if (strstr(location, "://") != NULL)
+		return pstrdup(location);
+	/* scheme://host[:port] of base, then the absolute path */
+	p = strstr(base, "://");
+	if (p == NULL || location[0] != '/')
+		return NULL;
+	p = strchr(p + 3, '/');
+	if (p == NULL)
+		return psprintf("%s%s", base, location);
+	return psprintf("%.*s%s", (int) (p - base), base, location);
+}
+
+/*
+ * clio_document_download(server name, document_id bigint)
+ *		The document's bytes.  Clio answers with a redirect to its file
+ *		storage; that request carries no Clio credential.
+ */
+Datum
+clio_document_download(PG_FUNCTION_ARGS)
+{
+	ClioOptions opts;
+	int64		id = PG_GETARG_INT64(1);
+	ClioConn   *conn;
+	ClioHttpRequest req;
+	ClioHttpResponse resp;
+	char	   *path;
+	const char *url;
+	long		status;
+	int			hops;
+	bytea	   *result;
+
+	clio_fn_options(PG_GETARG_NAME(0), &opts);
+	conn = clio_http_connection(&opts);
+
+	path = psprintf("/api/v4/documents/" INT64_FORMAT "/download.json", id);
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.url = clio_url(opts.base_url, path, NULL);
+	req.display = psprintf("GET %s", path);
+	status = clio_send(conn, &opts, &req, &resp, NULL, CLIO_ALLOW_REDIRECT, NULL);
+	url = req.url;
+
+	for (hops = 0; status >= 300 && status < 400; hops++)
+	{
+		char	   *target = clio_resolve_location(url, resp.location);
+
+		if (hops >= CLIO_MAX_REDIRECTS || target == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("could not follow Clio's redirect for document " INT64_FORMAT, id)));
+		if (!clio_url_acceptable(target))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("Clio redirected the download of document " INT64_FORMAT " to a URL that is not https",
+							id)));
+		/* the storage host gets no credential and no Clio header */
+		memset(&req, 0, sizeof(req));
+		req.method = "GET";
+		req.url = target;
+		req.display = psprintf("GET (file storage) for document " INT64_FORMAT, id);
+		req.no_auth = true;
+		status = clio_send(conn, &opts, &req, &resp, NULL, CLIO_ALLOW_REDIRECT, NULL);
+		url = target;
+	}
+
+	result = (bytea *) palloc(VARHDRSZ + resp.len);
+	SET_VARSIZE(result, VARHDRSZ + resp.len);
+	memcpy(VARDATA(result), resp.body, resp.len);
+	PG_RETURN_BYTEA_P(result);
+}
+
+/*
+ * clio_document_upload(server name, parent_type text, parent_id bigint,
+ *						filename text, content bytea)
+ *		Create a document in a matter's or contact's folder, Clio's way:
+ *		create it (and its first version), PUT the bytes to the storage URL
+ *		Clio gives, then mark the version fully uploaded.  Returns the new
+ *		document's id.
+ */
+Datum
+clio_document_upload(PG_FUNCTION_ARGS)
+{
+	ClioOptions opts;
+	char	   *parent_type = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	int64		parent_id = PG_GETARG_INT64(2);
+	char	   *filename = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	bytea	   *content = PG_GETARG_BYTEA_PP(4);
+	ClioConn   *conn;
+	ClioPage   *page;
+	ClioHttpRequest req;
+	ClioHttpResponse resp;
+	List	   *params = NIL;
+	List	   *put_headers;
+	const char **headers;
+	char	   *uuid;
+	char	   *put_url;
+	char	   *docid;
+	char	   *body;
+	char	   *path;
+	ListCell   *lc;
+	int			i;
+
+	if (strcmp(parent_type, "Matter") != 0 && strcmp(parent_type, "Contact") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid parent type \"%s\"", parent_type),
+				 errhint("A document goes in a 'Matter' or a 'Contact'.")));
+	clio_fn_options(PG_GETARG_NAME(0), &opts);
+	conn = clio_http_connection(&opts);
+
+	/* 1: the document and its version */
+	body = clio_json_document_body(filename, parent_type, parent_id);
+	params = clio_params_add(params, "fields",
+							 "id,latest_document_version{uuid,put_url,put_headers}");
+	path = clio_request_path("documents", NULL, false);
+	page = clio_fn_request(&opts, "POST",
+						   clio_url(opts.base_url, path, clio_query_string(NULL, params, true)),
+						   psprintf("POST %s?%s", path, clio_query_string(NULL, params, false)),
+						   body, "data", true, 0, NULL);
+	if (page == NULL || (docid = clio_json_record_id(page, 0)) == NULL ||
+		!clio_json_upload_target(page, &uuid, &put_url, &put_headers))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("Clio's answer to creating a document has no upload target")));
+	if (!clio_url_acceptable(put_url))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("Clio's upload URL for document %s is not https", docid)));
+
+	/* 2: the bytes, to file storage, with Clio's headers and no credential */
+	headers = palloc0(sizeof(char *) * (list_length(put_headers) + 1));
+	i = 0;
+	foreach(lc, put_headers)
+		headers[i++] = (const char *) lfirst(lc);
+	memset(&req, 0, sizeof(req));
+	req.method = "PUT";
+	req.url = put_url;
+	req.display = psprintf("PUT (file storage) for document %s", docid);
+	req.body = VARSIZE_ANY_EXHDR(content) > 0 ? VARDATA_ANY(content) : "";
+	req.body_len = VARSIZE_ANY_EXHDR(content);
+	req.content_type = "application/octet-stream";
+	req.headers = headers;
+	req.no_auth = true;
+	(void) clio_send(conn, &opts, &req, &resp, NULL, 0,
+					 psprintf("Document %s exists in Clio without its content.", docid));
+
+	/* 3: the version is complete */
+	path = clio_request_path("documents", docid, false);
+	(void) clio_fn_request(&opts, "PATCH",
+						   clio_url(opts.base_url, clio_request_path("documents", docid, true), NULL),
+						   psprintf("PATCH %s", path),
+						   clio_json_fully_uploaded_body(uuid), NULL, true, 0, NULL);
+
+	PG_RETURN_INT64(pg_strtoint64(docid));
+}

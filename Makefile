@@ -16,7 +16,8 @@ OBJS = \
 	src/clio_http.o \
 	src/clio_json.o \
 	src/clio_modify.o \
-	src/clio_option.o
+	src/clio_option.o \
+	src/clio_url.o
 
 EXTENSION = clio_fdw
 DATA = clio_fdw--1.0.sql

@@ -12,6 +12,7 @@
 #define CLIO_DEPARSE_H
 
 #include "clio_fdw.h"
+#include "clio_url.h"
 #include "nodes/pathnodes.h"
 #include "nodes/primnodes.h"
 
@@ -74,8 +75,5 @@ extern char *clio_request_path(const char *collection, const char *id,
 extern char *clio_query_string(const char *fixed, List *params, bool encode);
 extern char *clio_url(const char *base_url, const char *path,
 					  const char *query);
-extern char *clio_percent_encode(const char *s);
-extern bool clio_next_params(const char *next, char **page_token,
-							 char **offset);
 
 #endif							/* CLIO_DEPARSE_H */

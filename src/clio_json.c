@@ -14,18 +14,29 @@
  * Text from Clio is validated (and converted) to the database encoding
  * before it becomes a datum.
  *
+ * The first part of the file (checking a page's shape, turning a JSON
+ * value into text) needs nothing of the backend but palloc: built with
+ * FRONTEND defined, it is what the fuzzers in test/fuzz exercise.
+ *
  * IDENTIFICATION
  *		  src/clio_json.c
  *
  *-------------------------------------------------------------------------
  */
+#ifdef FRONTEND
+#include "postgres_fe.h"
+#else
 #include "postgres.h"
+#endif
 
 #include <ctype.h>
 #include <math.h>
 
 #include <cJSON.h>
 
+#include "lib/stringinfo.h"
+
+#ifndef FRONTEND
 #include "catalog/pg_type.h"
 #include "clio_json.h"
 #include "mb/pg_wchar.h"
@@ -35,6 +46,255 @@
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#endif
+
+/* What can be wrong with the shape of a response */
+typedef enum ClioShape
+{
+	CLIO_SHAPE_OK,
+	CLIO_SHAPE_NOT_OBJECT,		/* the response is not an object */
+	CLIO_SHAPE_NOT_RECORD,		/* single: data is not an object */
+	CLIO_SHAPE_NOT_ARRAY,		/* list: data is not an array */
+	CLIO_SHAPE_BAD_ELEMENT,		/* list: an element is not an object */
+	CLIO_SHAPE_BAD_NEXT			/* meta.paging.next is not a string */
+} ClioShape;
+
+/* the pure part, exported for the fuzzers */
+extern ClioShape clio_json_shape(cJSON *root, const char *key, bool single,
+								 cJSON **data, int *bad, const char **next,
+								 int64 *total);
+extern char *clio_json_value_text(cJSON *v, bool is_json, bool is_array);
+extern void clio_format_number(double d, char *buf, size_t len);
+
+static char *clio_json_text(cJSON *v);
+static void clio_append_array_literal(StringInfo buf, cJSON *array);
+
+#ifdef FRONTEND
+#define clio_server_text(s) ((char *) (s))
+#define clio_oom() abort()
+#else
+static char *clio_server_text(const char *s);
+
+static void
+clio_oom(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OUT_OF_MEMORY),
+			 errmsg("out of memory")));
+}
+#endif
+
+/* ----------------------------------------------------------------
+ *		Pure part
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * clio_json_shape
+ *		Check that a response is {"<key>": [records...]} (or, single,
+ *		{"<key>": {record}}), and find its paging link and record count.
+ *		On a problem, *bad is the offending element's index.
+ */
+ClioShape
+clio_json_shape(cJSON *root, const char *key, bool single, cJSON **data,
+				int *bad, const char **next, int64 *total)
+{
+	cJSON	   *meta;
+	cJSON	   *rec;
+	int			n = 0;
+
+	*data = NULL;
+	*bad = -1;
+	*next = NULL;
+	*total = -1;
+	if (!cJSON_IsObject(root))
+		return CLIO_SHAPE_NOT_OBJECT;
+	*data = cJSON_GetObjectItemCaseSensitive(root, key);
+	if (single)
+	{
+		if (!cJSON_IsObject(*data))
+			return CLIO_SHAPE_NOT_RECORD;
+	}
+	else
+	{
+		if (!cJSON_IsArray(*data))
+			return CLIO_SHAPE_NOT_ARRAY;
+		cJSON_ArrayForEach(rec, *data)
+		{
+			if (!cJSON_IsObject(rec))
+			{
+				*bad = n;
+				return CLIO_SHAPE_BAD_ELEMENT;
+			}
+			n++;
+		}
+	}
+
+	meta = cJSON_GetObjectItemCaseSensitive(root, "meta");
+	if (cJSON_IsObject(meta))
+	{
+		cJSON	   *paging = cJSON_GetObjectItemCaseSensitive(meta, "paging");
+		cJSON	   *records = cJSON_GetObjectItemCaseSensitive(meta, "records");
+
+		if (cJSON_IsObject(paging))
+		{
+			cJSON	   *nx = cJSON_GetObjectItemCaseSensitive(paging, "next");
+
+			if (cJSON_IsString(nx) && nx->valuestring[0] != '\0')
+				*next = nx->valuestring;
+			else if (nx != NULL && !cJSON_IsNull(nx))
+				return CLIO_SHAPE_BAD_NEXT;
+		}
+		if (cJSON_IsNumber(records) && records->valuedouble >= 0 &&
+			records->valuedouble < 9e15)
+			*total = (int64) records->valuedouble;
+	}
+	return CLIO_SHAPE_OK;
+}
+
+/*
+ * clio_format_number
+ *		The shortest text that reads back as the same double; integral
+ *		values without a fraction or exponent.
+ */
+void
+clio_format_number(double d, char *buf, size_t len)
+{
+	if (d == floor(d) && fabs(d) < 1e15)
+		snprintf(buf, len, "%.0f", d);
+	else
+	{
+		snprintf(buf, len, "%.15g", d);
+		if (strtod(buf, NULL) != d)
+			snprintf(buf, len, "%.17g", d);
+	}
+}
+
+/*
+ * clio_json_text
+ *		A JSON value printed as palloc'd text (cJSON's malloc'd copy is
+ *		freed at once).
+ */
+static char *
+clio_json_text(cJSON *v)
+{
+	char	   *printed = cJSON_PrintUnformatted(v);
+	size_t		len;
+	char	   *copy;
+
+	if (printed == NULL)
+		clio_oom();
+	len = strlen(printed);
+	copy = palloc_extended(len + 1, MCXT_ALLOC_NO_OOM);
+	if (copy)
+		memcpy(copy, printed, len + 1);
+	free(printed);
+	if (copy == NULL)
+		clio_oom();
+	return copy;
+}
+
+/*
+ * clio_append_array_literal
+ *		An array literal ({"a","b",NULL}) from a JSON array, for array_in.
+ */
+static void
+clio_append_array_literal(StringInfo buf, cJSON *array)
+{
+	cJSON	   *el;
+	bool		first = true;
+
+	appendStringInfoChar(buf, '{');
+	cJSON_ArrayForEach(el, array)
+	{
+		const char *s;
+		char		num[64];
+		char	   *owned = NULL;
+
+		if (!first)
+			appendStringInfoChar(buf, ',');
+		first = false;
+		if (cJSON_IsNull(el))
+		{
+			appendStringInfoString(buf, "NULL");
+			continue;
+		}
+		if (cJSON_IsString(el))
+			s = clio_server_text(el->valuestring);
+		else if (cJSON_IsNumber(el))
+		{
+			clio_format_number(el->valuedouble, num, sizeof(num));
+			s = num;
+		}
+		else if (cJSON_IsBool(el))
+			s = cJSON_IsTrue(el) ? "true" : "false";
+		else
+			s = clio_server_text(owned = clio_json_text(el));
+		appendStringInfoChar(buf, '"');
+		for (; *s; s++)
+		{
+			if (*s == '"' || *s == '\\')
+				appendStringInfoChar(buf, '\\');
+			appendStringInfoChar(buf, *s);
+		}
+		appendStringInfoChar(buf, '"');
+		if (owned)
+			pfree(owned);
+	}
+	appendStringInfoChar(buf, '}');
+}
+
+/*
+ * clio_json_value_text
+ *		The text form of a JSON value, as a column's input function wants
+ *		it: objects and arrays as JSON text (or an array literal for an
+ *		array column, is_array), numbers in their shortest exact form.
+ *		NULL for a value of no known JSON type.
+ */
+char *
+clio_json_value_text(cJSON *v, bool is_json, bool is_array)
+{
+	char		num[64];
+
+	if (cJSON_IsArray(v) && is_array)
+	{
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		clio_append_array_literal(&buf, v);
+		return buf.data;
+	}
+	if (is_json || cJSON_IsObject(v) || cJSON_IsArray(v))
+		return clio_server_text(clio_json_text(v));
+	if (cJSON_IsString(v))
+		return clio_server_text(v->valuestring);
+	if (cJSON_IsNumber(v))
+	{
+		clio_format_number(v->valuedouble, num, sizeof(num));
+		return pstrdup(num);
+	}
+	if (cJSON_IsBool(v))
+		return pstrdup(cJSON_IsTrue(v) ? "true" : "false");
+	return NULL;
+}
+
+#ifndef FRONTEND
+
+/* ----------------------------------------------------------------
+ *		Backend part
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * clio_server_text
+ *		Text from Clio (UTF-8) validated and converted to the database
+ *		encoding.
+ */
+static char *
+clio_server_text(const char *s)
+{
+	return pg_any_to_server(s, strlen(s), PG_UTF8);
+}
 
 struct ClioPage
 {
@@ -56,10 +316,6 @@ typedef struct ClioConvContext
 
 static void clio_page_free(void *arg);
 static void clio_conv_error_cb(void *arg);
-static char *clio_value_text(cJSON *v, ClioColMap *col);
-static char *clio_server_text(const char *s);
-static void clio_format_number(double d, char *buf, size_t len);
-static void clio_append_array_literal(StringInfo buf, cJSON *array);
 static cJSON *clio_datum_json(Datum value, ClioWriteCol *col);
 static cJSON *clio_checked(cJSON *item);
 
@@ -100,8 +356,6 @@ clio_json_parse_list(const char *body, size_t len, const char *key,
 					 bool single, const char *what)
 {
 	ClioPage   *page = palloc0(sizeof(ClioPage));
-	cJSON	   *data;
-	cJSON	   *meta;
 
 	page->total = -1;
 	page->root = cJSON_ParseWithLength(body, len);
@@ -123,73 +377,44 @@ clio_json_parse_list(const char *body, size_t len, const char *key,
 	page->cb.arg = page;
 	MemoryContextRegisterResetCallback(CurrentMemoryContext, &page->cb);
 
-	if (!cJSON_IsObject(page->root))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-				 errmsg("unexpected Clio response"),
-				 errdetail("The response is not a JSON object."),
-				 errcontext("Clio request: %s", what)));
-
-	data = cJSON_GetObjectItemCaseSensitive(page->root, key);
-	if (single)
 	{
-		if (!cJSON_IsObject(data))
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-					 errmsg("unexpected Clio response"),
-					 errdetail("The response's \"%s\" is not a record.", key),
-					 errcontext("Clio request: %s", what)));
-		page->records = palloc(sizeof(cJSON *));
-		page->records[0] = data;
-		page->nrecords = 1;
-	}
-	else
-	{
+		cJSON	   *data;
+		const char *next;
+		int			bad;
+		ClioShape	shape = clio_json_shape(page->root, key, single, &data, &bad,
+											&next, &page->total);
 		cJSON	   *rec;
 		int			n = 0;
 
-		if (!cJSON_IsArray(data))
+		if (shape != CLIO_SHAPE_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 					 errmsg("unexpected Clio response"),
-					 errdetail("The response's \"%s\" is not an array.", key),
+					 shape == CLIO_SHAPE_NOT_OBJECT ?
+					 errdetail("The response is not a JSON object.") :
+					 shape == CLIO_SHAPE_NOT_RECORD ?
+					 errdetail("The response's \"%s\" is not a record.", key) :
+					 shape == CLIO_SHAPE_NOT_ARRAY ?
+					 errdetail("The response's \"%s\" is not an array.", key) :
+					 shape == CLIO_SHAPE_BAD_ELEMENT ?
+					 errdetail("Element %d of the response's \"%s\" is not a record.", bad, key) :
+					 errdetail("The response's \"meta.paging.next\" is not a URL."),
 					 errcontext("Clio request: %s", what)));
-		page->records = palloc(sizeof(cJSON *) * Max(cJSON_GetArraySize(data), 1));
-		cJSON_ArrayForEach(rec, data)
+		if (single)
 		{
-			if (!cJSON_IsObject(rec))
-				ereport(ERROR,
-						(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-						 errmsg("unexpected Clio response"),
-						 errdetail("Element %d of the response's \"%s\" is not a record.", n, key),
-						 errcontext("Clio request: %s", what)));
-			page->records[n++] = rec;
+			page->records = palloc(sizeof(cJSON *));
+			page->records[0] = data;
+			page->nrecords = 1;
 		}
-		page->nrecords = n;
-	}
-
-	meta = cJSON_GetObjectItemCaseSensitive(page->root, "meta");
-	if (cJSON_IsObject(meta))
-	{
-		cJSON	   *paging = cJSON_GetObjectItemCaseSensitive(meta, "paging");
-		cJSON	   *records = cJSON_GetObjectItemCaseSensitive(meta, "records");
-
-		if (cJSON_IsObject(paging))
+		else
 		{
-			cJSON	   *next = cJSON_GetObjectItemCaseSensitive(paging, "next");
-
-			if (cJSON_IsString(next) && next->valuestring[0] != '\0')
-				page->next = pstrdup(next->valuestring);
-			else if (next != NULL && !cJSON_IsNull(next))
-				ereport(ERROR,
-						(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-						 errmsg("unexpected Clio response"),
-						 errdetail("The response's \"meta.paging.next\" is not a URL."),
-						 errcontext("Clio request: %s", what)));
+			page->records = palloc(sizeof(cJSON *) * Max(cJSON_GetArraySize(data), 1));
+			cJSON_ArrayForEach(rec, data)
+				page->records[n++] = rec;
+			page->nrecords = n;
 		}
-		if (cJSON_IsNumber(records) && records->valuedouble >= 0 &&
-			records->valuedouble < 9e15)
-			page->total = (int64) records->valuedouble;
+		if (next)
+			page->next = pstrdup(next);
 	}
 	return page;
 }
@@ -286,150 +511,17 @@ clio_json_record_values(ClioPage *page, int index, ClioColMap *cols, int ncols,
 			nulls[att] = true;
 			continue;
 		}
-		text = clio_value_text(v, col);
+		text = clio_json_value_text(v, col->is_json, col->is_array);
+		if (text == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("unexpected JSON value in Clio field \"%s\"", col->field)));
 		values[att] = InputFunctionCall(&col->input, text, col->ioparam,
 										col->typmod);
 		nulls[att] = false;
 	}
 
 	error_context_stack = errcb.previous;
-}
-
-/*
- * clio_server_text
- *		Text from Clio (UTF-8) validated and converted to the database
- *		encoding.
- */
-static char *
-clio_server_text(const char *s)
-{
-	return pg_any_to_server(s, strlen(s), PG_UTF8);
-}
-
-/*
- * clio_format_number
- *		The shortest text that reads back as the same double; integral
- *		values without a fraction or exponent.
- */
-static void
-clio_format_number(double d, char *buf, size_t len)
-{
-	if (d == floor(d) && fabs(d) < 1e15)
-		snprintf(buf, len, "%.0f", d);
-	else
-	{
-		snprintf(buf, len, "%.15g", d);
-		if (strtod(buf, NULL) != d)
-			snprintf(buf, len, "%.17g", d);
-	}
-}
-
-/*
- * clio_append_array_literal
- *		An array literal ({"a","b",NULL}) from a JSON array, for array_in.
- */
-static void
-clio_append_array_literal(StringInfo buf, cJSON *array)
-{
-	cJSON	   *el;
-	bool		first = true;
-
-	appendStringInfoChar(buf, '{');
-	cJSON_ArrayForEach(el, array)
-	{
-		const char *s;
-		char		num[64];
-		char	   *printed = NULL;
-
-		if (!first)
-			appendStringInfoChar(buf, ',');
-		first = false;
-		if (cJSON_IsNull(el))
-		{
-			appendStringInfoString(buf, "NULL");
-			continue;
-		}
-		if (cJSON_IsString(el))
-			s = clio_server_text(el->valuestring);
-		else if (cJSON_IsNumber(el))
-		{
-			clio_format_number(el->valuedouble, num, sizeof(num));
-			s = num;
-		}
-		else if (cJSON_IsBool(el))
-			s = cJSON_IsTrue(el) ? "true" : "false";
-		else
-		{
-			printed = cJSON_PrintUnformatted(el);
-			if (printed == NULL)
-				ereport(ERROR,
-						(errcode(ERRCODE_OUT_OF_MEMORY),
-						 errmsg("out of memory")));
-			s = clio_server_text(printed);
-			if (s == printed)
-				s = pstrdup(printed);
-			free(printed);
-		}
-		appendStringInfoChar(buf, '"');
-		for (; *s; s++)
-		{
-			if (*s == '"' || *s == '\\')
-				appendStringInfoChar(buf, '\\');
-			appendStringInfoChar(buf, *s);
-		}
-		appendStringInfoChar(buf, '"');
-	}
-	appendStringInfoChar(buf, '}');
-}
-
-/*
- * clio_value_text
- *		The text form of a JSON value, as the column's input function wants
- *		it.  JSON objects and arrays become JSON text (or an array literal
- *		for an array column).
- */
-static char *
-clio_value_text(cJSON *v, ClioColMap *col)
-{
-	char		num[64];
-
-	if (cJSON_IsArray(v) && col->is_array)
-	{
-		StringInfoData buf;
-
-		initStringInfo(&buf);
-		clio_append_array_literal(&buf, v);
-		return buf.data;
-	}
-	if (col->is_json || cJSON_IsObject(v) || cJSON_IsArray(v))
-	{
-		char	   *printed = cJSON_PrintUnformatted(v);
-		char	   *result;
-
-		if (printed == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("out of memory")));
-		result = clio_server_text(printed);
-		if (result == printed)
-			result = pstrdup(printed);
-		free(printed);
-		return result;
-	}
-	if (cJSON_IsString(v))
-		return clio_server_text(v->valuestring);
-	if (cJSON_IsNumber(v))
-	{
-		clio_format_number(v->valuedouble, num, sizeof(num));
-		return pstrdup(num);
-	}
-	if (cJSON_IsBool(v))
-		return pstrdup(cJSON_IsTrue(v) ? "true" : "false");
-
-	ereport(ERROR,
-			(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-			 errmsg("unexpected JSON value in Clio field \"%s\"", col->field)));
-	return NULL;				/* keep compiler quiet */
 }
 
 /*
@@ -470,9 +562,12 @@ clio_json_error_body(const char *body, size_t len, char **type, char **message)
 
 		PG_TRY();
 		{
-			if (cJSON_IsString(typ))
+			/* a message that is not valid UTF-8 is left out, not an error */
+			if (cJSON_IsString(typ) &&
+				pg_verify_mbstr(PG_UTF8, typ->valuestring, strlen(typ->valuestring), true))
 				*type = pstrdup(clio_server_text(typ->valuestring));
-			if (cJSON_IsString(msg))
+			if (cJSON_IsString(msg) &&
+				pg_verify_mbstr(PG_UTF8, msg->valuestring, strlen(msg->valuestring), true))
 				*message = pstrdup(clio_server_text(msg->valuestring));
 		}
 		PG_FINALLY();
@@ -859,3 +954,5 @@ clio_json_fully_uploaded_body(const char *uuid)
 	}
 	return clio_json_print(root);
 }
+
+#endif							/* !FRONTEND */

@@ -934,6 +934,26 @@ def order_key_fn(ds, res, store, field):
 def sort_ids(ds, res, store, ids, field, desc):
     if field == "id":
         return list(reversed(ids)) if desc else list(ids)
+    if field in store.fast_columns and res.fields.get(field) is not None \
+            and res.fields[field].type in ("date", "int8", "int4", "numeric", "timestamptz"):
+        keys, rids = store.range_index(field)
+        if len(rids) == len(store.ids):          # no NULL keys: the index is the order
+            if ids is not store.ids:
+                member = set(ids)
+                pairs = [(k, i) for k, i in zip(keys, rids) if i in member]
+            else:
+                pairs = list(zip(keys, rids))
+            if not desc:
+                return [i for _, i in pairs]
+            out = []
+            j = len(pairs)
+            while j > 0:
+                k = j - 1
+                while k > 0 and pairs[k - 1][0] == pairs[j - 1][0]:
+                    k -= 1
+                out.extend(i for _, i in pairs[k:j])
+                j = k
+            return out
     fn = order_key_fn(ds, res, store, field)
     if fn is None:
         return list(reversed(ids)) if desc else list(ids)

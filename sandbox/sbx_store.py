@@ -57,8 +57,11 @@ def norm_key(value, ftype):
 
 class Store:
     def __init__(self, path, seed_ids, builder, field_types, fast_keys=None,
-                 first_new_id=None):
+                 first_new_id=None, fast_columns=None):
         self.path = path
+        # field -> (array of raw values per seeded record, raw value -> key):
+        # lets indexes be built by grouping raw values, without a call per record
+        self.fast_columns = fast_columns or {}
         self.seed_ids = seed_ids if isinstance(seed_ids, array) else array("q", seed_ids)
         self.builder = builder
         self.field_types = field_types
@@ -69,13 +72,17 @@ class Store:
         self.reset()
 
     def reset(self):
+        pristine = (getattr(self, "overlay", None) == {} and not self.deleted
+                    and self.next_id == self.first_new_id)
         self.overlay = {}
         self.deleted = set()
         self.ids = array("q", self.seed_ids)
         self.next_id = self.first_new_id
         self.cache = {}
-        self.eq_indexes = {}
-        self.range_indexes = {}
+        if not pristine:
+            # indexes follow every write; they only need rebuilding after some
+            self.eq_indexes = {}
+            self.range_indexes = {}
 
     # -------------------------------------------------------- reads
     def seed_index(self, id_):
@@ -144,8 +151,28 @@ class Store:
         return [(i, self.key(i, field)) for i in self.ids]
 
     # -------------------------------------------------------- indexes
+    def _column_groups(self, field):
+        """{key: [ids]} straight from a raw column, or None if not possible."""
+        fc = self.fast_columns.get(field)
+        if fc is None or self.overlay or self.deleted:
+            return None
+        col, decode = fc
+        sid = self.seed_ids
+        groups = {}
+        for i, v in enumerate(col):
+            g = groups.get(v)
+            if g is None:
+                groups[v] = g = []
+            g.append(sid[i])
+        return {decode(v): ids for v, ids in groups.items()}
+
     def eq_index(self, field):
         idx = self.eq_indexes.get(field)
+        if idx is None:
+            idx = self._column_groups(field)
+        if idx is not None and field not in self.eq_indexes:
+            self.eq_indexes[field] = idx
+            return idx
         if idx is None:
             idx = {}
             for id_, k in self._all_keys(field):
@@ -161,6 +188,16 @@ class Store:
 
     def range_index(self, field):
         idx = self.range_indexes.get(field)
+        if idx is None and field in self.fast_columns and not self.overlay and not self.deleted:
+            col, decode = self.fast_columns[field]
+            order = sorted(range(len(col)), key=col.__getitem__)
+            sid = self.seed_ids
+            keys = [decode(col[i]) for i in order]
+            if None not in keys:
+                idx = (keys, [sid[i] for i in order])
+                self.range_indexes[field] = idx
+            else:
+                idx = None
         if idx is None:
             pairs = [(k, i) for i, k in self._all_keys(field) if k is not None]
             pairs.sort()

@@ -95,13 +95,25 @@ def eastern_offset(epoch):
     return -14400 if start <= epoch < end else -18000
 
 
+_HOUR_CACHE = {}
+
+
 def fmt_ts(epoch):
     """ISO-8601 timestamp in the account's time zone, as Clio writes them."""
     epoch = int(epoch)
-    off = eastern_offset(epoch)
-    t = time.gmtime(epoch + off)
-    return "%04d-%02d-%02dT%02d:%02d:%02d%s" % (
-        t[0], t[1], t[2], t[3], t[4], t[5], "-04:00" if off == -14400 else "-05:00")
+    hour = epoch // 3600
+    h = _HOUR_CACHE.get(hour)
+    if h is None:
+        # DST switches on whole UTC hours, so one UTC hour has one offset
+        off = eastern_offset(hour * 3600)
+        t = time.gmtime(hour * 3600 + off)
+        h = ("%04d-%02d-%02dT%02d:" % (t[0], t[1], t[2], t[3]),
+             "-04:00" if off == -14400 else "-05:00")
+        if len(_HOUR_CACHE) > 200000:
+            _HOUR_CACHE.clear()
+        _HOUR_CACHE[hour] = h
+    rest = epoch - hour * 3600
+    return "%s%02d:%02d%s" % (h[0], rest // 60, rest % 60, h[1])
 
 
 def local_epoch(ordinal, seconds_of_day):

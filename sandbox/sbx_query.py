@@ -214,6 +214,7 @@ class QueryBuilder:
         self.params = params
         self.conds = []
         self.ignored = []
+        self.no_association = []
 
     def one(self, name):
         return self.params[name][-1]
@@ -290,6 +291,7 @@ class QueryBuilder:
     def ignore(self, name, key):
         """A filter on an association the records do not have: the keyword
         null matches everything, an id matches nothing."""
+        self.no_association.append(name)
         if key is not None:
             self.conds.append(NOTHING)
 
@@ -602,8 +604,12 @@ class QueryBuilder:
         if self.params.get("include_deleted", ["false"])[-1] != "true":
             self.conds.append(Eq("deleted_at", [None]))
         if self.params.get("show_uncompleted", ["false"])[-1] != "true":
-            self.conds.append(Pred(("completed",), lambda r: (r.get("latest_document_version") or {})
-                                   .get("fully_uploaded", True) is not False))
+            # seeded documents are all complete: only written ones can be uploading
+            store = self.ds.stores["documents"]
+            uploading = [i for i, r in store.overlay.items()
+                         if (r.get("latest_document_version") or {}).get("fully_uploaded") is False]
+            if uploading:
+                self.conds.append(IdSet(uploading, negate=True))
 
     def f_folders(self, name, values):
         return self.f_documents(name, values)
@@ -790,6 +796,18 @@ class QueryBuilder:
             return True
         return False
 
+    def f_billable_clients(self, name, values):
+        if name == "client_id":
+            self.conds.append(IdSet([_int(name, values[-1], False)]))
+            return True
+        return False
+
+    def f_billable_matters(self, name, values):
+        if name == "matter_id":
+            self.conds.append(IdSet([_int(name, values[-1], False)]))
+            return True
+        return False
+
     def f_practice_areas(self, name, values):
         if name == "matter_id":
             _int(name, values[-1], False)
@@ -799,7 +817,7 @@ class QueryBuilder:
 
 
 def describe_filters(catalog):
-    """{path: {filter: 'implemented' | 'accepted, ignored'}} for the README."""
+    """{path: {filter: 'implemented' | 'ignored' | 'no association'}} for the README."""
     out = {}
     for path, res in sorted(catalog.resources.items()):
         qb = QueryBuilder(None, res, {})
@@ -807,6 +825,7 @@ def describe_filters(catalog):
         row = {}
         for name, spec in sorted(res.filters.items()):
             status = "implemented"
+            qb.no_association = []
             if handler is not None:
                 qb.ignored = []
                 try:
@@ -817,7 +836,8 @@ def describe_filters(catalog):
                 except Exception:
                     handled = True
                 if handled:
-                    row[name] = "ignored" if name in qb.ignored else status
+                    row[name] = "ignored" if name in qb.ignored else (
+                        "no association" if name in qb.no_association else status)
                     continue
             qb.ignored = []
             qb.conds = []
@@ -826,7 +846,8 @@ def describe_filters(catalog):
                 qb.generic(name, [_sample(spec)])
             except Exception:
                 pass
-            row[name] = "ignored" if name in qb.ignored else status
+            row[name] = "ignored" if name in qb.ignored else (
+                "no association" if name in qb.no_association else status)
         out[path] = row
     return out
 

@@ -282,6 +282,7 @@ class Renderer:
     def __init__(self, dataset):
         self.ds = dataset
         self.catalog = dataset.catalog
+        self._subinfo = {}      # id(subplan) -> (subplan, names, has second-level names)
 
     def render(self, rec, plan):
         out = {}
@@ -336,10 +337,14 @@ class Renderer:
             return [self.nested(x, ref, subplan) for x in v]
         if isinstance(v, Ref):
             target = None
-            if not any(second for _, second in subplan) and ref not in self.ds.special_views:
+            info = self._subinfo.get(id(subplan))
+            if info is None or info[0] is not subplan:
+                info = (subplan, tuple(s for s, _ in subplan), any(sec for _, sec in subplan))
+                self._subinfo[id(subplan)] = info
+            if not info[2] and ref not in self.ds.special_views:
                 st = self.ds.stores.get(v.coll)
                 if st is not None and st.fast_keys:
-                    target = st.partial(v.id, [s for s, _ in subplan])
+                    target = st.partial(v.id, info[1])
             if target is None:
                 target = self.ds.view(v, ref)
             if target is None:

@@ -592,6 +592,125 @@ class TestWrites(SandboxCase):
         self.assertEqual(self.records("matters")[0], m)
 
 
+class TestWritesEverywhere(SandboxCase):
+    """A minimal valid body for every collection that takes POST: no 5xx anywhere."""
+
+    def sample(self, node, key, path):
+        t = node.get("t")
+        stores = self.sb.datasets[0].stores
+        if node.get("enum"):
+            return node["enum"][0]
+        if t == "string":
+            return {"date": "2026-11-20", "date-time": "2026-11-20T10:00:00-05:00"}.get(node.get("f"), "x")
+        if t == "integer":
+            return {"matter_id": stores["matters"].ids[0], "medical_provider_id": stores["contacts"].ids[0],
+                    "report_preset_id": stores["report_presets"].ids[0]}.get(key, 1)
+        if t == "number":
+            return 1.5
+        if t == "boolean":
+            return True
+        if t == "object":
+            props = node.get("p", {})
+            if "id" in props:
+                if props.get("type", {}).get("enum"):
+                    ty = props["type"]["enum"][0]
+                    coll = {"User": "users", "Contact": "contacts", "Matter": "matters",
+                            "Folder": "folders", "Document": "documents",
+                            "CalendarEntry": "calendar_entries"}.get(ty, "tasks")
+                    return {"id": stores[coll].ids[0], "type": ty}
+                f = self.sb.catalog.resources[path].fields.get(key)
+                target = self.sb.catalog.ref_path(f.ref) if f is not None and f.ref else None
+                if target in stores and len(stores[target].ids):
+                    return {"id": stores[target].ids[0]}
+                return {"id": 1}
+            return {k: self.sample(v, k, path) for k, v in props.items() if k in node.get("r", [])}
+        return [] if t == "array" else None
+
+    def test_no_server_errors(self):
+        for path, res in sorted(self.sb.catalog.resources.items()):
+            if not res.methods["post"] or not res.post_body:
+                continue
+            node = res.post_body
+            body = {k: self.sample(node["p"][k], k, path) for k in node.get("r", [])}
+            if path == "notes":
+                body = {"type": "Matter", "matter": {"id": self.sb.datasets[0].stores["matters"].ids[0]}}
+            s, _, d = self.c.request("POST", "/api/v4/%s.json" % path, body={"data": body})
+            self.assertEqual(s, 201, (path, body, d))
+            id_ = d["data"]["id"]
+            if res.methods["patch"] and res.patch_body:
+                pb = {k: self.sample(v, k, path) for k, v in list(res.patch_body["p"].items())[:3]}
+                s, _, d = self.c.request("PATCH", "/api/v4/%s/%s.json" % (path, id_), body={"data": pb})
+                self.assertIn(s, (200, 422), (path, pb, d))
+            if res.methods["delete"]:
+                s, _, d = self.c.request("DELETE", "/api/v4/%s/%s.json" % (path, id_))
+                self.assertEqual(s, 204, (path, d))
+
+
+class TestMore(SandboxCase):
+    def test_previous_links(self):
+        d = self.ok("/api/v4/contacts.json", {"limit": 100})
+        self.assertNotIn("previous", d["meta"]["paging"])
+        u = urllib.parse.urlsplit(d["meta"]["paging"]["next"])
+        d2 = self.ok(u.path, urllib.parse.parse_qsl(u.query))
+        p = urllib.parse.urlsplit(d2["meta"]["paging"]["previous"])
+        d3 = self.ok(p.path, urllib.parse.parse_qsl(p.query))
+        self.assertEqual(d3["data"], d["data"])
+        d = self.ok("/api/v4/contacts.json", {"limit": 100, "order": "name(asc)", "offset": 100})
+        q = urllib.parse.parse_qs(urllib.parse.urlsplit(d["meta"]["paging"]["previous"]).query)
+        self.assertEqual(q["offset"], ["0"])
+
+    def test_custom_field_value_filter(self):
+        ms = self.records("matters")
+        opt = self.records("custom_fields")[3]["picklist_options"][0]
+        self.assertEqual(opt["option"], "Website")
+        want = [m["id"] for m in ms if any(v["custom_field"]["id"] == 8004 and v["picklist_option"]
+                                           and v["picklist_option"]["id"] == opt["id"]
+                                           for v in m["custom_field_values"])]
+        got, _, _ = self.scan("matters", {"custom_field_values[8004]": str(opt["id"])})
+        self.assertEqual([m["id"] for m in got], want)
+        self.assertTrue(want)
+        d = self.ok("/api/v4/matters/%d.json" % want[0], [("fields", "custom_field_values{id,value}"),
+                                                          ("custom_field_ids[]", "8001")])
+        self.assertEqual(len(d["data"]["custom_field_values"]), 1)
+
+    def test_second_firm_records(self):
+        s, _, d = self.c.admin("GET", "records/users?firm=1")
+        self.assertEqual([u["id"] for u in d["data"]][:1], [700001001])
+        s, _, info = self.c.admin("GET", "info")
+        self.assertEqual(info["who_am_i"], [1001, 700001001])
+        self.assertEqual(info["counts"][0]["activities"], 4000)
+
+    def test_trickle(self):
+        self.c.admin("POST", "faults", {"rules": [{"path": "^/api/v4/users", "action": "slow",
+                                                  "trickle_ms": 20, "chunk_bytes": 200}]})
+        t = time.time()
+        d = self.ok("/api/v4/users.json", {"fields": "id,name,email"})
+        self.assertEqual(len(d["data"]), 12)
+        self.assertGreater(time.time() - t, 0.04)
+
+    def test_document_new_version(self):
+        doc = self.records("documents")[1]
+        old = self.ok("/api/v4/documents/%d.json" % doc["id"],
+                      {"fields": "latest_document_version{version_number}"})["data"]
+        old = old["latest_document_version"]["version_number"]
+        s, _, d = self.c.request("POST", "/api/v4/documents.json",
+                                 {"fields": "id,latest_document_version{version_number,fully_uploaded}"},
+                                 body={"data": {"name": doc["name"], "parent": {"id": doc["id"], "type": "Document"}}})
+        self.assertEqual(s, 201, d)
+        self.assertEqual(d["data"]["id"], doc["id"])
+        self.assertFalse(d["data"]["latest_document_version"]["fully_uploaded"])
+        self.assertEqual(d["data"]["latest_document_version"]["version_number"], old + 1)
+
+    def test_head_and_conditional(self):
+        m = self.records("matters")[0]
+        s, h, body = self.c.request("HEAD", "/api/v4/matters/%d.json" % m["id"], raw=True)
+        self.assertEqual((s, body), (200, b""))
+        from sbx_util import http_date, parse_ts
+        s, _, _ = self.get("/api/v4/matters/%d.json" % m["id"],
+                           headers={"If-Modified-Since": http_date(parse_ts(m["updated_at"]) + 5)})
+        self.assertEqual(s, 304)
+
+
 class TestRateLimitsAndFaults(SandboxCase):
     def test_rate_limit(self):
         self.c.admin("POST", "config", {"rate_limit": 3, "rate_window": 60})

@@ -252,6 +252,9 @@ clio_scan_fields(Relation rel, const ClioCollection *coll,
 	List	   *uses = NIL;
 	int			i;
 
+	/* the id always comes along, so that an error can name the record */
+	if (clio_catalog_column(coll, "id") != NULL)
+		uses = clio_fields_add(uses, "id", NULL);
 	*attnums = NIL;
 	wholerow = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, attrs_used);
 	for (i = 1; i <= tupdesc->natts; i++)

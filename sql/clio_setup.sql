@@ -47,6 +47,62 @@ EXCEPTION WHEN OTHERS THEN
   RETURN SQLSTATE;
 END $$;
 
+-- the key, for tests that check where it went (never printed)
+SELECT format('ALTER DATABASE %I SET clio_test.key = %L', current_database(), :'sandbox_key') \gexec
+
 CREATE SERVER clio FOREIGN DATA WRAPPER clio_fdw OPTIONS (base_url :'sandbox_url');
 CREATE USER MAPPING FOR CURRENT_USER SERVER clio OPTIONS (api_key :'sandbox_key');
+
+-- every collection, for the suites that follow
+CREATE SCHEMA clio;
+IMPORT FOREIGN SCHEMA clio FROM SERVER clio INTO clio;
 SELECT sandbox.clear();
+
+-- Compare a foreign table, read in full, with the sandbox's own records of
+-- the collection: the rows missing on either side, and per column the rows
+-- whose value differs.  No rows back means identical.
+CREATE FUNCTION sandbox.compare(tbl regclass, coll text, keep text DEFAULT 'true')
+RETURNS TABLE (what text, differences bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  first jsonb;
+  col record;
+  expr text;
+  n bigint;
+BEGIN
+  SET LOCAL client_min_messages = warning;
+  DROP TABLE IF EXISTS pg_temp.sandbox_recs;
+  CREATE TEMP TABLE sandbox_recs AS
+    SELECT r FROM jsonb_array_elements(sandbox.call('GET', '/_sandbox/records/' || coll)->'data') r;
+  EXECUTE format('DELETE FROM sandbox_recs WHERE NOT (%s)', keep);
+  DROP TABLE IF EXISTS pg_temp.sandbox_rows;
+  EXECUTE format('CREATE TEMP TABLE sandbox_rows AS SELECT * FROM %s', tbl);
+  SELECT r INTO first FROM sandbox_recs LIMIT 1;
+
+  SELECT count(*) INTO n FROM sandbox_rows t FULL JOIN sandbox_recs s ON (s.r->>'id') = t.id::text
+   WHERE t.id IS NULL OR s.r IS NULL;
+  IF n > 0 THEN what := 'rows on one side only'; differences := n; RETURN NEXT; END IF;
+
+  FOR col IN SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type
+               FROM pg_attribute a WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+  LOOP
+    IF first ? col.name THEN
+      IF col.type = 'jsonb' THEN
+        expr := format('t.%I IS DISTINCT FROM nullif(s.r->%L, ''null''::jsonb)', col.name, col.name);
+      ELSIF col.type = 'text[]' THEN
+        expr := format('t.%I IS DISTINCT FROM CASE WHEN jsonb_typeof(s.r->%L) = ''array'' THEN ARRAY(SELECT jsonb_array_elements_text(s.r->%L)) END',
+                       col.name, col.name, col.name);
+      ELSE
+        expr := format('t.%I IS DISTINCT FROM (s.r->>%L)::%s', col.name, col.name, col.type);
+      END IF;
+    ELSIF col.name LIKE '%\_id' AND first ? left(col.name, -3) THEN
+      expr := format('t.%I IS DISTINCT FROM (s.r->%L->>''id'')::%s', col.name, left(col.name, -3), col.type);
+    ELSIF col.name LIKE '%\_type' AND first ? left(col.name, -5) THEN
+      expr := format('t.%I IS DISTINCT FROM s.r->%L->>''type''', col.name, left(col.name, -5));
+    ELSE
+      CONTINUE;   -- not a field (search)
+    END IF;
+    EXECUTE format('SELECT count(*) FROM sandbox_rows t JOIN sandbox_recs s ON (s.r->>''id'') = t.id::text WHERE %s', expr) INTO n;
+    IF n > 0 THEN what := col.name; differences := n; RETURN NEXT; END IF;
+  END LOOP;
+END $$;

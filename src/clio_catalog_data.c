@@ -1254,7 +1254,6 @@ static const ClioColumn documents_columns[] = {
 	{"group", "group", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL},
 	{"group_id", "group", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL},
 	{"external_properties", "external_properties", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,name,value,created_at,updated_at", NULL, true, true, NULL},
-	{"document_versions", "document_versions", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,document_id,etag,uuid,created_at,updated_at,filename,size,version_number,content_type,received_at,put_url,fully_uploaded", NULL, false, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL},
 };
 static const ClioFilter documents_filters[] = {

@@ -1,0 +1,45 @@
+-- ===================================================================
+-- clio_import: IMPORT FOREIGN SCHEMA, the tables and their columns.
+-- Importing sends no request.
+-- ===================================================================
+SELECT sandbox.clear();
+
+CREATE SCHEMA imported;
+IMPORT FOREIGN SCHEMA clio FROM SERVER clio INTO imported;
+SELECT count(*) AS tables FROM information_schema.foreign_tables WHERE foreign_table_schema = 'imported';
+SELECT foreign_table_name FROM information_schema.foreign_tables
+ WHERE foreign_table_schema = 'imported' ORDER BY 1;
+
+-- every table names its resource
+SELECT c.relname, ft.ftoptions FROM pg_foreign_table ft JOIN pg_class c ON c.oid = ft.ftrelid
+ WHERE c.relnamespace = 'imported'::regnamespace AND c.relname IN ('matters', 'matter_notes', 'contact_notes')
+ ORDER BY 1;
+
+-- column types of the main tables
+SELECT table_name, column_name, data_type
+  FROM information_schema.columns
+ WHERE table_schema = 'imported' AND table_name IN ('matters', 'tasks', 'calendar_entries', 'users')
+ ORDER BY table_name, ordinal_position;
+
+-- LIMIT TO and EXCEPT
+CREATE SCHEMA part;
+IMPORT FOREIGN SCHEMA clio LIMIT TO (matters, contacts) FROM SERVER clio INTO part;
+SELECT foreign_table_name FROM information_schema.foreign_tables WHERE foreign_table_schema = 'part' ORDER BY 1;
+CREATE SCHEMA most;
+IMPORT FOREIGN SCHEMA clio EXCEPT (activities, log_entries) FROM SERVER clio INTO most;
+SELECT count(*) AS tables,
+       count(*) FILTER (WHERE foreign_table_name IN ('activities', 'log_entries')) AS excepted
+  FROM information_schema.foreign_tables WHERE foreign_table_schema = 'most';
+
+-- mistakes
+IMPORT FOREIGN SCHEMA public FROM SERVER clio INTO part;
+IMPORT FOREIGN SCHEMA clio LIMIT TO (mattres) FROM SERVER clio INTO part;
+IMPORT FOREIGN SCHEMA clio EXCEPT (nothing_like_this) FROM SERVER clio INTO part;
+IMPORT FOREIGN SCHEMA clio FROM SERVER clio INTO part OPTIONS (nested 'flat');
+IMPORT FOREIGN SCHEMA clio LIMIT TO (matters) FROM SERVER clio INTO part;  -- exists already
+
+SELECT count(*) AS requests FROM sandbox.requests();
+SET client_min_messages = warning;
+DROP SCHEMA part CASCADE;
+DROP SCHEMA most CASCADE;
+DROP SCHEMA imported CASCADE;

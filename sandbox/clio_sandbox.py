@@ -17,7 +17,9 @@ Python 3 standard library only.  See sandbox/README.md.
 """
 
 import argparse
+import calendar
 import collections
+import gc
 import gzip
 import hashlib
 import hmac
@@ -33,6 +35,7 @@ import socket
 import sys
 import threading
 import time
+import traceback
 import urllib.parse
 import uuid
 
@@ -40,10 +43,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-from sbx_catalog import Catalog, compile_fields  # noqa: E402
+from sbx_catalog import Catalog, compile_fields, full_plan  # noqa: E402
 from sbx_dataset import Dataset  # noqa: E402
-from sbx_util import (ApiError, bad_request, http_date, not_found,  # noqa: E402
-                      parse_http_date, parse_ts)
+from sbx_util import (
+    ApiError,
+    bad_request,
+    http_date,
+    not_found,  # noqa: E402
+    parse_http_date,
+    parse_ts,
+)
 from sbx_writes import Writer  # noqa: E402
 
 CLIO_HOST = "https://app.clio.com"
@@ -94,6 +103,7 @@ def api_error(err):
 
 # ------------------------------------------------------------ request log
 
+
 class RequestLog:
     def __init__(self, max_entries, path=None):
         self.entries = collections.deque(maxlen=max_entries)
@@ -121,8 +131,18 @@ class RequestLog:
 
 # ------------------------------------------------------------ faults
 
-FAULT_ACTIONS = ("429", "500", "502", "503", "drop", "slow", "truncate", "malformed",
-                 "stall", "mutate")
+FAULT_ACTIONS = (
+    "429",
+    "500",
+    "502",
+    "503",
+    "drop",
+    "slow",
+    "truncate",
+    "malformed",
+    "stall",
+    "mutate",
+)
 
 
 class Faults:
@@ -131,7 +151,7 @@ class Faults:
         self.clear()
 
     def clear(self):
-        with getattr(self, "lock", threading.Lock()):
+        with self.lock:
             self.rules = []
             self.fired = []
             self.next_id = 1
@@ -140,8 +160,14 @@ class Faults:
         added = []
         with self.lock:
             for r in rules:
-                if not isinstance(r, dict) or "path" not in r or r.get("action") not in FAULT_ACTIONS:
-                    raise bad_request("each rule needs a path and an action in %s" % ", ".join(FAULT_ACTIONS))
+                if (
+                    not isinstance(r, dict)
+                    or "path" not in r
+                    or r.get("action") not in FAULT_ACTIONS
+                ):
+                    raise bad_request(
+                        "each rule needs a path and an action in %s" % ", ".join(FAULT_ACTIONS)
+                    )
                 try:
                     regex = re.compile(r["path"])
                 except re.error as e:
@@ -177,8 +203,15 @@ class Faults:
                 if k < nth or (count > 0 and k >= nth + count):
                     continue
                 rule["fired"] += 1
-                self.fired.append({"rule": rule["id"], "action": rule["action"], "method": method,
-                                   "path": path, "time": time.time()})
+                self.fired.append(
+                    {
+                        "rule": rule["id"],
+                        "action": rule["action"],
+                        "method": method,
+                        "path": path,
+                        "time": time.time(),
+                    }
+                )
                 return rule
         return None
 
@@ -188,6 +221,7 @@ class Faults:
 
 
 # ------------------------------------------------------------ rate limits
+
 
 class RateLimiter:
     def __init__(self):
@@ -209,15 +243,18 @@ class RateLimiter:
             w[1] += 1
             end = w[0] + window
             eff = limit if limit > 0 else UNLIMITED
-            headers = {"X-RateLimit-Limit": str(eff),
-                       "X-RateLimit-Remaining": str(max(0, eff - w[1])),
-                       "X-RateLimit-Reset": str(int(math.ceil(end)))}
+            headers = {
+                "X-RateLimit-Limit": str(eff),
+                "X-RateLimit-Remaining": str(max(0, eff - w[1])),
+                "X-RateLimit-Reset": str(int(math.ceil(end))),
+            }
             if limit > 0 and w[1] > limit:
                 return headers, max(1, int(math.ceil(end - now)))
             return headers, None
 
 
 # ------------------------------------------------------------ file storage
+
 
 class Storage:
     """Signed URLs on the storage listener (an S3 look-alike)."""
@@ -237,25 +274,30 @@ class Storage:
         ttl = int(self.server.config["url_ttl"])
         now = int(time.time())
         expires = now + ttl
-        q = urllib.parse.urlencode([
-            ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
-            ("X-Amz-Date", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))),
-            ("X-Amz-Expires", str(ttl)),
-            ("X-Amz-SignedHeaders", "host"),
-            ("X-Amz-Signature", self.sign(method, path, expires)),
-        ])
+        q = urllib.parse.urlencode(
+            [
+                ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
+                ("X-Amz-Date", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))),
+                ("X-Amz-Expires", str(ttl)),
+                ("X-Amz-SignedHeaders", "host"),
+                ("X-Amz-Signature", self.sign(method, path, expires)),
+            ]
+        )
         return "%s%s?%s" % (self.base(), path, q)
 
     def check(self, method, path, params):
         try:
-            start = time.mktime(time.strptime(params["X-Amz-Date"][-1], "%Y%m%dT%H%M%SZ")) - time.timezone
+            start = calendar.timegm(time.strptime(params["X-Amz-Date"][-1], "%Y%m%dT%H%M%SZ"))
             ttl = int(params["X-Amz-Expires"][-1])
             sig = params["X-Amz-Signature"][-1]
         except (KeyError, ValueError, IndexError):
             return "AccessDenied", "Query-string authentication requires the X-Amz parameters"
         expires = int(start) + ttl
         if not hmac.compare_digest(sig, self.sign(method, path, expires)):
-            return "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."
+            return (
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided.",
+            )
         if time.time() > expires:
             return "AccessDenied", "Request has expired"
         return None
@@ -272,29 +314,40 @@ class FirmStorage:
         return self.storage.url("PUT", "/uploads/%d/%s" % (self.firm, uid))
 
     def put_headers(self, ctype):
-        return [{"name": "Content-Type", "value": ctype},
-                {"name": "x-amz-server-side-encryption", "value": "AES256"}]
+        return [
+            {"name": "Content-Type", "value": ctype},
+            {"name": "x-amz-server-side-encryption", "value": "AES256"},
+        ]
 
 
 def s3_error(status, code, message):
-    body = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>%s</Code><Message>%s</Message>'
-            '<RequestId>%s</RequestId></Error>' % (code, message, uuid.uuid4().hex[:16].upper()))
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>%s</Code><Message>%s</Message>'
+        "<RequestId>%s</RequestId></Error>" % (code, message, uuid.uuid4().hex[:16].upper())
+    )
     return Response(status, body.encode(), ctype="application/xml")
 
 
 # ------------------------------------------------------------ the sandbox
 
+
 class Sandbox:
     def __init__(self, args):
         self.args = args
         self.catalog = Catalog()
-        self.datasets = [Dataset(self.catalog, args.seed, args.scale, 0),
-                         Dataset(self.catalog, args.seed, SECOND_FIRM_SCALE, 1)]
+        self.datasets = [
+            Dataset(self.catalog, args.seed, args.scale, 0),
+            Dataset(self.catalog, args.seed, SECOND_FIRM_SCALE, 1),
+        ]
         self.writers = [Writer(ds) for ds in self.datasets]
         self.api_keys = list(args.api_key or ["sandbox-key"])
-        self.initial_config = {"latency_ms": args.latency_ms, "rate_limit": args.rate_limit,
-                               "rate_window": args.rate_window, "token_lifetime": args.token_lifetime,
-                               "url_ttl": 300}
+        self.initial_config = {
+            "latency_ms": args.latency_ms,
+            "rate_limit": args.rate_limit,
+            "rate_window": args.rate_window,
+            "token_lifetime": args.token_lifetime,
+            "url_ttl": 300,
+        }
         self.config = dict(self.initial_config)
         self.log = RequestLog(args.log_max, args.log_file)
         self.faults = Faults()
@@ -313,10 +366,16 @@ class Sandbox:
             self.connections = collections.OrderedDict()
             for cid, status, created, firm in SEED_CONNECTIONS:
                 self.connections[cid] = {
-                    "connection_id": cid, "status": status, "creation_time": created,
+                    "connection_id": cid,
+                    "status": status,
+                    "creation_time": created,
                     "last_updated_time": created,
-                    "url": "https://connect.maton.ai/?session_token=%s" % hashlib.sha256(cid.encode()).hexdigest()[:32],
-                    "app": "clio", "metadata": {}, "_firm": firm}
+                    "url": "https://connect.maton.ai/?session_token=%s"
+                    % hashlib.sha256(cid.encode()).hexdigest()[:32],
+                    "app": "clio",
+                    "metadata": {},
+                    "_firm": firm,
+                }
             self.tokens = {}
 
     def reset(self):
@@ -341,23 +400,40 @@ class Sandbox:
     def check_clio_token(self, token):
         """None if valid, else an ApiError (401)."""
         if token is None:
-            return ApiError(401, "Unauthorized", "An access token is required",
-                            {"WWW-Authenticate": 'Bearer realm="Clio"'})
+            return ApiError(
+                401,
+                "Unauthorized",
+                "An access token is required",
+                {"WWW-Authenticate": 'Bearer realm="Clio"'},
+            )
         if token in self.api_keys:
             return None
         t = self.tokens.get(token)
         if t is None or t.get("revoked"):
-            return ApiError(401, "Unauthorized", "The access token is invalid",
-                            {"WWW-Authenticate": 'Bearer realm="Clio", error="invalid_token", '
-                                                 'error_description="The access token is invalid"'})
+            return ApiError(
+                401,
+                "Unauthorized",
+                "The access token is invalid",
+                {
+                    "WWW-Authenticate": 'Bearer realm="Clio", error="invalid_token", '
+                    'error_description="The access token is invalid"'
+                },
+            )
         if t["expires"] <= time.time():
-            return ApiError(401, "Unauthorized", "The access token expired",
-                            {"WWW-Authenticate": 'Bearer realm="Clio", error="invalid_token", '
-                                                 'error_description="The access token expired"'})
+            return ApiError(
+                401,
+                "Unauthorized",
+                "The access token expired",
+                {
+                    "WWW-Authenticate": 'Bearer realm="Clio", error="invalid_token", '
+                    'error_description="The access token expired"'
+                },
+            )
         return None
 
 
 # ------------------------------------------------------------ HTTP handling
+
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -430,10 +506,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             resp = self.admin(method, path, pairs, body)
             self.send(resp, method)
             return
-        entry = {"time": round(started, 3), "method": method, "path": path, "query": query,
-                 "params": self.params_dict(pairs), "headers": headers,
-                 "body": self.body_text(body), "status": None, "bytes": 0,
-                 "host": headers.get("host"), "listener": self.listener}
+        entry = {
+            "time": round(started, 3),
+            "method": method,
+            "path": path,
+            "query": query,
+            "params": self.params_dict(pairs),
+            "headers": headers,
+            "body": self.body_text(body),
+            "status": None,
+            "bytes": 0,
+            "host": headers.get("host"),
+            "listener": self.listener,
+        }
         latency = sb.config["latency_ms"]
         if latency:
             time.sleep(latency / 1000.0)
@@ -470,18 +555,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 resp = self.route(method, path, pairs, headers, body, entry)
             except ApiError as e:
                 resp = api_error(e)
-            except Exception as e:          # a sandbox bug: answer 500 and say why
-                import traceback
+            except Exception as e:  # a sandbox bug: answer 500 and say why
                 traceback.print_exc()
                 resp = Response(500, error_body("InternalServerError", "sandbox error: %r" % e))
         mode = None
         if rule is not None and rule["action"] in ("truncate", "slow"):
             mode = rule
-        sent = self.send(resp, method, headers, mode)
-        entry["status"] = resp.status
-        entry["bytes"] = sent
-        entry["duration_ms"] = round((time.time() - started) * 1000, 1)
-        sb.log.add(entry)
+
+        def log(nbytes):
+            # logged before the response goes out, so that a client's next
+            # request is always logged after this one
+            entry["status"] = resp.status
+            entry["bytes"] = nbytes
+            entry["duration_ms"] = round((time.time() - started) * 1000, 1)
+            sb.log.add(entry)
+
+        self.send(resp, method, headers, mode, log)
 
     @staticmethod
     def params_dict(pairs):
@@ -501,7 +590,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except UnicodeDecodeError:
             return "<binary: %d bytes>" % len(body)
 
-    def send(self, resp, method, req_headers=None, mode=None):
+    def send(self, resp, method, req_headers=None, mode=None, on_ready=None):
+        """Write the response; on_ready(bytes of body to send) is called first."""
         body = resp.body
         hdrs = dict(resp.headers)
         if body and req_headers is not None and resp.status != 304 and self.listener == "api":
@@ -521,10 +611,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             # client's delayed ACK (Nagle) and cost ~40 ms per request
             self._headers_buffer.append(b"\r\n")
             if method == "HEAD" or not body:
+                if on_ready:
+                    on_ready(0)
                 self.flush_headers()
                 return 0
-            if mode is not None and mode["action"] == "truncate":
-                cut = max(0, min(len(body) - 1, len(body) // 2))
+            truncate = mode is not None and mode["action"] == "truncate"
+            cut = max(0, min(len(body) - 1, len(body) // 2)) if truncate else len(body)
+            if on_ready:
+                on_ready(cut)
+            if truncate:
                 self._headers_buffer.append(body[:cut])
                 self.flush_headers()
                 self.close_connection = True
@@ -537,7 +632,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.flush_headers()
                 step = int(mode.get("chunk_bytes") or 1024)
                 for i in range(0, len(body), step):
-                    self.wfile.write(body[i:i + step])
+                    self.wfile.write(body[i : i + step])
                     self.wfile.flush()
                     time.sleep(float(mode["trickle_ms"]) / 1000.0)
                 return len(body)
@@ -563,8 +658,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def fault_response(self, rule, req_headers):
         sb = self.server.sandbox
         status = int(rule["action"])
-        names = {429: ("RateLimited", "Too many requests"), 500: ("InternalServerError", "Internal server error"),
-                 502: ("BadGateway", "Bad gateway"), 503: ("ServiceUnavailable", "Service unavailable")}
+        names = {
+            429: ("RateLimited", "Too many requests"),
+            500: ("InternalServerError", "Internal server error"),
+            502: ("BadGateway", "Bad gateway"),
+            503: ("ServiceUnavailable", "Service unavailable"),
+        }
         etype, msg = names[status]
         body = rule["body"].encode() if rule.get("body") is not None else error_body(etype, msg)
         hdrs = {}
@@ -572,7 +671,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             hdrs["Retry-After"] = str(rule.get("retry_after", 1))
         token = sb.bearer(req_headers)
         if self.listener == "api":
-            rl, _ = sb.rates.hit(token or "anonymous", sb.config["rate_limit"], sb.config["rate_window"])
+            rl, _ = sb.rates.hit(
+                token or "anonymous", sb.config["rate_limit"], sb.config["rate_window"]
+            )
             if status == 429:
                 rl["X-RateLimit-Remaining"] = "0"
             hdrs.update(rl)
@@ -593,20 +694,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not gateway and not path.startswith("/api/v4/"):
             return api_error(not_found("No route matches [%s] %r" % (method, path)))
         token = sb.bearer(headers)
-        rate_headers, retry = sb.rates.hit(token or "anonymous", sb.config["rate_limit"],
-                                           sb.config["rate_window"])
+        rate_headers, retry = sb.rates.hit(
+            token or "anonymous", sb.config["rate_limit"], sb.config["rate_window"]
+        )
         firm = 0
         if gateway:
             if token is None or token not in sb.api_keys:
-                return self.with_headers(Response(401, dumps({"error": {
-                    "code": 401, "message": "Invalid or missing Maton API key"}})), rate_headers)
+                return self.with_headers(
+                    Response(
+                        401,
+                        dumps(
+                            {"error": {"code": 401, "message": "Invalid or missing Maton API key"}}
+                        ),
+                    ),
+                    rate_headers,
+                )
             conn_id = headers.get("maton-connection")
             conn = self.pick_connection(conn_id)
             if conn is None:
-                msg = ("Connection %s is not an active clio connection" % conn_id if conn_id
-                       else "No active connection found for app clio")
-                return self.with_headers(Response(400, dumps({"error": {"code": 400, "message": msg}})),
-                                         rate_headers)
+                msg = (
+                    "Connection %s is not an active clio connection" % conn_id
+                    if conn_id
+                    else "No active connection found for app clio"
+                )
+                return self.with_headers(
+                    Response(400, dumps({"error": {"code": 400, "message": msg}})), rate_headers
+                )
             firm = conn["_firm"]
             entry["connection"] = conn["connection_id"]
         else:
@@ -616,13 +729,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if retry is not None:
             h = dict(rate_headers)
             h["Retry-After"] = str(retry)
-            return Response(429, error_body("RateLimited", "Rate limit exceeded. Retry in %d seconds." % retry), h)
+            return Response(
+                429,
+                error_body("RateLimited", "Rate limit exceeded. Retry in %d seconds." % retry),
+                h,
+            )
         ver = sb.catalog.version(headers.get("x-api-version"))
         if ver is None:
-            return self.with_headers(api_error(ApiError(
-                410, "Gone", "API version %r is invalid or no longer supported" % headers.get("x-api-version"))),
-                rate_headers)
-        rest = path[len("/clio/api/v4/") if gateway else len("/api/v4/"):]
+            return self.with_headers(
+                api_error(
+                    ApiError(
+                        410,
+                        "Gone",
+                        "API version %r is invalid or no longer supported"
+                        % headers.get("x-api-version"),
+                    )
+                ),
+                rate_headers,
+            )
+        rest = path[len("/clio/api/v4/") if gateway else len("/api/v4/") :]
         try:
             resp = self.api(method, rest, pairs, headers, body, firm, ver)
         except ApiError as e:
@@ -643,7 +768,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if conn_id:
                 c = sb.connections.get(conn_id.strip())
                 return c if c and c["status"] == "ACTIVE" and c["_firm"] is not None else None
-            active = [c for c in sb.connections.values() if c["status"] == "ACTIVE" and c["_firm"] is not None]
+            active = [
+                c
+                for c in sb.connections.values()
+                if c["status"] == "ACTIVE" and c["_firm"] is not None
+            ]
             active.sort(key=lambda c: c["creation_time"])
             return active[0] if active else None
 
@@ -673,7 +802,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 meta_paging = {}
                 for k, (pname, pval) in paging.items():
                     meta_paging[k] = self.page_url(res.path, pairs, pname, pval)
-                return Response(200, dumps({"data": data, "meta": {"paging": meta_paging, "records": total}}))
+                return Response(
+                    200, dumps({"data": data, "meta": {"paging": meta_paging, "records": total}})
+                )
             if method == "POST" and res.methods["post"]:
                 plan = self.write_plan(res, pairs, vtuple)
                 with ds.lock:
@@ -681,7 +812,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     return Response(201, dumps({"data": ds.render(rec, plan)}))
             raise not_found("No route matches [%s] /api/v4/%s" % (method, rest))
         id_ = self.parse_id(segs[1])
-        if len(segs) == 3 and segs[0] == "documents" and segs[2] == "download" and method in ("GET", "HEAD"):
+        if (
+            len(segs) == 3
+            and segs[0] == "documents"
+            and segs[2] == "download"
+            and method in ("GET", "HEAD")
+        ):
             return self.download(ds, res, id_, pairs)
         if len(segs) != 2 or id_ is None:
             raise not_found("No route matches [%s] /api/v4/%s" % (method, rest))
@@ -719,12 +855,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def check_show_params(self, res, pairs):
         for name, _ in pairs:
             if name not in res.show_params:
-                raise bad_request("Invalid parameter: %s is not a valid parameter for a single %s"
-                                  % (name, res.schema))
+                raise bad_request(
+                    "Invalid parameter: %s is not a valid parameter for a single %s"
+                    % (name, res.schema)
+                )
 
     def one(self, ds, res, rec, pairs, headers, vtuple):
         params = self.params_dict(pairs)
-        plan = compile_fields(self.server.sandbox.catalog, res, params.get("fields", [None])[-1], vtuple)
+        plan = compile_fields(
+            self.server.sandbox.catalog, res, params.get("fields", [None])[-1], vtuple
+        )
         etag = rec.get("etag")
         inm = headers.get("if-none-match")
         if inm and etag and (etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"):
@@ -782,9 +922,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sb = self.server.sandbox
         params = self.params_dict(pairs)
         if headers.get("authorization"):
-            return s3_error(400, "InvalidArgument",
-                            "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, "
-                            "Signature query string parameter or the Authorization header should be specified")
+            return s3_error(
+                400,
+                "InvalidArgument",
+                "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, "
+                "Signature query string parameter or the Authorization header should be specified",
+            )
         m = re.match(r"^/files/(\d+)/(\d+)/(\d+)$", path)
         if m and method in ("GET", "HEAD"):
             err = sb.storage.check("GET", path, params)
@@ -798,13 +941,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if data is None:
                 return s3_error(404, "NoSuchKey", "The specified key does not exist.")
             fname = ver.get("filename") or "file"
-            return Response(200, data, {
-                "ETag": '"%s"' % hashlib.md5(data).hexdigest(),
-                "Content-Disposition": "attachment; filename=\"%s\"; filename*=UTF-8''%s" % (
-                    fname.encode("ascii", "replace").decode().replace('"', "'"),
-                    urllib.parse.quote(fname)),
-                "Last-Modified": http_date(parse_ts(ver["updated_at"]) or 0),
-            }, ctype=ver.get("content_type") or "application/octet-stream")
+            return Response(
+                200,
+                data,
+                {
+                    "ETag": '"%s"' % hashlib.md5(data).hexdigest(),
+                    "Content-Disposition": "attachment; filename=\"%s\"; filename*=UTF-8''%s"
+                    % (
+                        fname.encode("ascii", "replace").decode().replace('"', "'"),
+                        urllib.parse.quote(fname),
+                    ),
+                    "Last-Modified": http_date(parse_ts(ver["updated_at"]) or 0),
+                },
+                ctype=ver.get("content_type") or "application/octet-stream",
+            )
         m = re.match(r"^/uploads/(\d+)/([0-9a-f-]+)$", path)
         if m and method == "PUT":
             err = sb.storage.check("PUT", path, params)
@@ -817,47 +967,89 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     return s3_error(404, "NoSuchUpload", "The specified upload does not exist.")
                 for name, value in up["headers"].items():
                     if headers.get(name) != value:
-                        return s3_error(403, "SignatureDoesNotMatch",
-                                        "The request signature we calculated does not match the signature "
-                                        "you provided. Missing or wrong signed header: %s" % name)
+                        return s3_error(
+                            403,
+                            "SignatureDoesNotMatch",
+                            "The request signature we calculated does not match the signature "
+                            "you provided. Missing or wrong signed header: %s" % name,
+                        )
                 up["data"] = body
             return Response(200, b"", {"ETag": '"%s"' % hashlib.md5(body).hexdigest()})
-        return s3_error(405 if m else 404, "MethodNotAllowed" if m else "NoSuchKey",
-                        "The specified method is not allowed against this resource." if m
-                        else "The specified key does not exist.")
+        return s3_error(
+            405 if m else 404,
+            "MethodNotAllowed" if m else "NoSuchKey",
+            "The specified method is not allowed against this resource."
+            if m
+            else "The specified key does not exist.",
+        )
 
     # -------------------------------------------------------- OAuth
     def oauth_token(self, headers, body):
         sb = self.server.sandbox
-        form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        form = dict(
+            urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+        )
 
         def err(status, code, desc):
-            return Response(status, dumps({"error": code, "error_description": desc}),
-                            {"Cache-Control": "no-store", "Pragma": "no-cache"})
+            return Response(
+                status,
+                dumps({"error": code, "error_description": desc}),
+                {"Cache-Control": "no-store", "Pragma": "no-cache"},
+            )
+
         gt = form.get("grant_type")
         if not gt:
-            return err(400, "invalid_request", "The request is missing a required parameter: grant_type.")
+            return err(
+                400, "invalid_request", "The request is missing a required parameter: grant_type."
+            )
         if gt not in ("refresh_token", "authorization_code"):
-            return err(400, "unsupported_grant_type", "The authorization grant type is not supported.")
-        if form.get("client_id") != OAUTH_CLIENT_ID or form.get("client_secret") != OAUTH_CLIENT_SECRET:
-            return err(401, "invalid_client", "Client authentication failed due to unknown client, "
-                       "no client authentication included, or unsupported authentication method.")
+            return err(
+                400, "unsupported_grant_type", "The authorization grant type is not supported."
+            )
+        if (
+            form.get("client_id") != OAUTH_CLIENT_ID
+            or form.get("client_secret") != OAUTH_CLIENT_SECRET
+        ):
+            return err(
+                401,
+                "invalid_client",
+                "Client authentication failed due to unknown client, "
+                "no client authentication included, or unsupported authentication method.",
+            )
         if gt == "refresh_token":
             if form.get("refresh_token") != OAUTH_REFRESH_TOKEN:
-                return err(400, "invalid_grant", "The provided authorization grant is invalid, expired, "
-                           "revoked, does not match the redirection URI used in the authorization request, "
-                           "or was issued to another client.")
+                return err(
+                    400,
+                    "invalid_grant",
+                    "The provided authorization grant is invalid, expired, "
+                    "revoked, does not match the redirection URI used in the authorization "
+                    "request, "
+                    "or was issued to another client.",
+                )
         elif form.get("code") != OAUTH_AUTH_CODE:
-            return err(400, "invalid_grant", "The provided authorization grant is invalid, expired, revoked, "
-                       "does not match the redirection URI used in the authorization request, "
-                       "or was issued to another client.")
+            return err(
+                400,
+                "invalid_grant",
+                "The provided authorization grant is invalid, expired, revoked, "
+                "does not match the redirection URI used in the authorization request, "
+                "or was issued to another client.",
+            )
         token = secrets.token_hex(20)
         lifetime = int(sb.config["token_lifetime"])
         with sb.lock:
             sb.tokens[token] = {"expires": time.time() + lifetime, "revoked": False}
-        return Response(200, dumps({"access_token": token, "token_type": "bearer", "expires_in": lifetime,
-                                    "refresh_token": OAUTH_REFRESH_TOKEN}),
-                        {"Cache-Control": "no-store", "Pragma": "no-cache"})
+        return Response(
+            200,
+            dumps(
+                {
+                    "access_token": token,
+                    "token_type": "bearer",
+                    "expires_in": lifetime,
+                    "refresh_token": OAUTH_REFRESH_TOKEN,
+                }
+            ),
+            {"Cache-Control": "no-store", "Pragma": "no-cache"},
+        )
 
     def oauth_deauthorize(self, headers, body):
         sb = self.server.sandbox
@@ -866,7 +1058,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with sb.lock:
             t = sb.tokens.get(token)
             if t is None:
-                return Response(400, dumps({"error": "invalid_request", "error_description": "Unknown token"}))
+                return Response(
+                    400, dumps({"error": "invalid_request", "error_description": "Unknown token"})
+                )
             t["revoked"] = True
         return Response(200, b"{}")
 
@@ -875,7 +1069,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sb = self.server.sandbox
         token = sb.bearer(headers)
         if token is None or token not in sb.api_keys:
-            return Response(401, dumps({"error": {"code": 401, "message": "Invalid or missing API key"}}))
+            return Response(
+                401, dumps({"error": {"code": 401, "message": "Invalid or missing API key"}})
+            )
         parts = [p for p in path.split("/") if p]
         with sb.lock:
             if len(parts) == 1 and method == "GET":
@@ -892,21 +1088,33 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 try:
                     req = json.loads(body or b"{}")
                 except ValueError:
-                    return Response(400, dumps({"error": {"code": 400, "message": "Invalid JSON body"}}))
+                    return Response(
+                        400, dumps({"error": {"code": 400, "message": "Invalid JSON body"}})
+                    )
                 if not isinstance(req, dict) or not req.get("app"):
-                    return Response(400, dumps({"error": {"code": 400, "message": "app is required"}}))
+                    return Response(
+                        400, dumps({"error": {"code": 400, "message": "app is required"}})
+                    )
                 cid = str(uuid.uuid4())
                 now = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + ".000000Z"
-                c = {"connection_id": cid, "status": "PENDING", "creation_time": now,
-                     "last_updated_time": now,
-                     "url": "https://connect.maton.ai/?session_token=%s" % secrets.token_hex(16),
-                     "app": req["app"], "metadata": {}, "_firm": None}
+                c = {
+                    "connection_id": cid,
+                    "status": "PENDING",
+                    "creation_time": now,
+                    "last_updated_time": now,
+                    "url": "https://connect.maton.ai/?session_token=%s" % secrets.token_hex(16),
+                    "app": req["app"],
+                    "metadata": {},
+                    "_firm": None,
+                }
                 sb.connections[cid] = c
                 return Response(200, dumps({"connection": self.public_conn(c)}))
             if len(parts) == 2:
                 c = sb.connections.get(parts[1])
                 if c is None:
-                    return Response(404, dumps({"error": {"code": 404, "message": "Connection not found"}}))
+                    return Response(
+                        404, dumps({"error": {"code": 404, "message": "Connection not found"}})
+                    )
                 if method == "GET":
                     return Response(200, dumps({"connection": self.public_conn(c)}))
                 if method == "DELETE":
@@ -939,7 +1147,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/_sandbox/log":
             if method == "GET":
                 since = int(params.get("since", ["0"])[-1] or 0)
-                return Response(200, dumps({"entries": sb.log.since(since), "last_seq": sb.log.seq}))
+                return Response(
+                    200, dumps({"entries": sb.log.since(since), "last_seq": sb.log.seq})
+                )
             if method == "DELETE":
                 sb.log.clear()
                 return ok
@@ -959,16 +1169,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         if not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
                             raise bad_request("%s must be a non-negative number" % k)
                         sb.config[k] = v
-                unknown = set(doc) - {"latency_ms", "rate_limit", "rate_window", "token_lifetime", "url_ttl"}
+                unknown = set(doc) - {
+                    "latency_ms",
+                    "rate_limit",
+                    "rate_window",
+                    "token_lifetime",
+                    "url_ttl",
+                }
                 if unknown:
                     raise bad_request("unknown config keys: %s" % ", ".join(sorted(unknown)))
                 if "rate_limit" in doc or "rate_window" in doc:
                     sb.rates.reset()
             if method in ("GET", "POST"):
                 out = dict(sb.config)
-                out.update(port=sb.port, storage_port=sb.storage_port, seed=sb.args.seed,
-                           scale=sb.args.scale, api_keys=sb.api_keys,
-                           api_version=sb.catalog.api_version)
+                out.update(
+                    port=sb.port,
+                    storage_port=sb.storage_port,
+                    seed=sb.args.seed,
+                    scale=sb.args.scale,
+                    api_keys=sb.api_keys,
+                    api_version=sb.catalog.api_version,
+                )
                 return Response(200, dumps(out))
         if path == "/_sandbox/reset" and method == "POST":
             sb.reset()
@@ -989,14 +1210,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 c["status"] = "ACTIVE" if m.group(2) == "activate" else "FAILED"
                 if c["status"] == "ACTIVE" and c["_firm"] is None:
                     c["_firm"] = int(doc.get("firm", 0))
-                c["last_updated_time"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + ".000000Z"
+                c["last_updated_time"] = (
+                    time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + ".000000Z"
+                )
             return Response(200, dumps({"connection": self.public_conn(c)}))
         m = re.match(r"^/_sandbox/records/([a-z_]+)(?:/(\d+))?$", path)
         if m and method == "GET":
             return self.admin_records(sb, m.group(1), m.group(2), params)
         if path == "/_sandbox/mutate" and method == "POST":
             rec = self.apply_mutation(doc)
-            return Response(200, dumps({"etag": rec.get("etag"), "updated_at": rec.get("updated_at")}))
+            return Response(
+                200, dumps({"etag": rec.get("etag"), "updated_at": rec.get("updated_at")})
+            )
         return Response(404, dumps({"error": "unknown admin endpoint %s %s" % (method, path)}))
 
     def admin_records(self, sb, name, id_text, params):
@@ -1018,8 +1243,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 rec = ds.stores[path].get(int(id_text))
                 if rec is None:
                     raise not_found("no record %s/%s" % (name, id_text))
-                from sbx_catalog import full_plan
-                plan = compile_fields(cat, res, fields, ver) if fields else full_plan(cat, res, ver)
+                plan = (
+                    compile_fields(cat, res, fields, ver) if fields else full_plan(cat, res, ver)
+                )
                 return Response(200, dumps({"data": ds.render(rec, plan)}))
         data = ds.full_records(res, ver, table if table != path else None, fields)
         return Response(200, dumps({"data": data, "count": len(data)}))
@@ -1036,11 +1262,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         firm = int(doc.get("firm", 0))
         ds = sb.datasets[firm]
         with ds.lock:
-            return sb.writers[firm].update(res, int(doc["id"]), doc.get("fields") or {}, None, mutate=True)
+            return sb.writers[firm].update(
+                res, int(doc["id"]), doc.get("fields") or {}, None, mutate=True
+            )
 
     def info(self, sb):
-        out = {"port": sb.port, "storage_port": sb.storage_port, "who_am_i": [], "counts": [],
-               "connections": [self.public_conn(c) for c in sb.connections.values()]}
+        out = {
+            "port": sb.port,
+            "storage_port": sb.storage_port,
+            "who_am_i": [],
+            "counts": [],
+            "connections": [self.public_conn(c) for c in sb.connections.values()],
+        }
         for ds in sb.datasets:
             out["who_am_i"].append(ds.who_am_i)
             out["counts"].append({p: len(s.ids) for p, s in sorted(ds.stores.items())})
@@ -1070,26 +1303,35 @@ def parse_args(argv=None):
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--port-file", help="write the API port here once listening")
     p.add_argument("--info-file", help="write {host, port, storage_port, pid} as JSON here")
-    p.add_argument("--api-key", action="append", help="accepted bearer key (repeatable; default sandbox-key)")
+    p.add_argument(
+        "--api-key", action="append", help="accepted bearer key (repeatable; default sandbox-key)"
+    )
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--scale", type=float, default=1.0)
     p.add_argument("--latency-ms", type=float, default=0)
-    p.add_argument("--rate-limit", type=int, default=0, help="requests per window and key (0 = not enforced)")
+    p.add_argument(
+        "--rate-limit", type=int, default=0, help="requests per window and key (0 = not enforced)"
+    )
     p.add_argument("--rate-window", type=float, default=60)
     p.add_argument("--storage-port", type=int, default=0)
-    p.add_argument("--token-lifetime", type=int, default=DEFAULT_TOKEN_LIFETIME,
-                   help="seconds OAuth access tokens stay valid")
+    p.add_argument(
+        "--token-lifetime",
+        type=int,
+        default=DEFAULT_TOKEN_LIFETIME,
+        help="seconds OAuth access tokens stay valid",
+    )
     p.add_argument("--log-file", help="also append each logged request here as a JSON line")
-    p.add_argument("--log-max", type=int, default=100000, help="request log entries kept in memory")
+    p.add_argument(
+        "--log-max", type=int, default=100000, help="request log entries kept in memory"
+    )
     args = p.parse_args(argv)
     if args.scale <= 0:
         p.error("--scale must be positive")
     return args
 
 
-def serve(args, ready=None):
+def serve(args):
     """Start both listeners; returns (sandbox, api server, storage server)."""
-    import gc
     sb = Sandbox(args)
     gc.collect()
     gc.freeze()
@@ -1098,7 +1340,9 @@ def serve(args, ready=None):
     sb.port = api.server_address[1]
     sb.storage_port = storage.server_address[1]
     for srv in (api, storage):
-        threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+        threading.Thread(
+            target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True
+        ).start()
     return sb, api, storage
 
 
@@ -1114,15 +1358,26 @@ def main(argv=None):
     if args.info_file:
         tmp = args.info_file + ".tmp"
         with open(tmp, "w") as f:
-            json.dump({"host": host, "port": sb.port, "storage_port": sb.storage_port,
-                       "pid": os.getpid()}, f)
+            json.dump(
+                {
+                    "host": host,
+                    "port": sb.port,
+                    "storage_port": sb.storage_port,
+                    "pid": os.getpid(),
+                },
+                f,
+            )
         os.replace(tmp, args.info_file)
-    print("clio sandbox listening on http://%s:%d (storage on http://%s:%d)"
-          % (host, sb.port, host, sb.storage_port), flush=True)
+    print(
+        "clio sandbox listening on http://%s:%d (storage on http://%s:%d)"
+        % (host, sb.port, host, sb.storage_port),
+        flush=True,
+    )
     stop = threading.Event()
 
     def on_signal(signum, frame):
         stop.set()
+
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     while not stop.wait(0.5):

@@ -17,8 +17,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_SPEC = os.path.join(HERE, "..", "..", "shared", "reference",
-                            "clio_openapi_v4.json")
+DEFAULT_SPEC = os.path.join(HERE, "..", "..", "shared", "reference", "clio_openapi_v4.json")
 OUT = os.path.join(HERE, "spec_extract.json")
 
 
@@ -54,8 +53,9 @@ class Spec:
         if full.get("enum"):
             out["enum"] = full["enum"]
         if t == "object" and depth < 6:
-            out["p"] = {k: self.compact(v, depth + 1)
-                        for k, v in full.get("properties", {}).items()}
+            out["p"] = {
+                k: self.compact(v, depth + 1) for k, v in full.get("properties", {}).items()
+            }
             if full.get("required"):
                 out["r"] = full["required"]
         if t == "array" and "items" in full:
@@ -75,12 +75,11 @@ def body(spec, op):
 def main():
     path = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_SPEC
     spec = Spec(path)
-    out = {"generated_from": "Clio API v4 OpenAPI description",
-           "collections": {}}
+    out = {"generated_from": "Clio API v4 OpenAPI description", "collections": {}}
     for p in sorted(spec.doc["paths"]):
         if p.count("/") != 1 or not p.endswith(".json"):
             continue
-        coll = p[1:-len(".json")]
+        coll = p[1 : -len(".json")]
         ops = spec.doc["paths"][p]
         one = spec.doc["paths"].get("/%s/{id}.json" % coll, {})
         entry = {}
@@ -92,8 +91,8 @@ def main():
             entry["patch"] = patch
         if "get" in one:
             entry["show_params"] = sorted(
-                q["name"] for q in one["get"].get("parameters", [])
-                if q["in"] == "query")
+                q["name"] for q in one["get"].get("parameters", []) if q["in"] == "query"
+            )
         if entry:
             out["collections"][coll] = entry
     with open(OUT, "w") as f:

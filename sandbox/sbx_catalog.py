@@ -26,8 +26,17 @@ EXTRACT_PATH = os.path.join(HERE, "spec_extract.json")
 # minor-version changelog).  (schema, field) -> (first version, last version)
 # with None meaning unbounded.
 VERSIONED_FIELDS = {
-    ("Document", "document_versions"): (None, (4, 0, 5)),   # removed in 4.0.6
-    ("Activity", "quantity_redacted"): ((4, 0, 8), None),   # added in 4.0.8
+    ("Document", "document_versions"): (None, (4, 0, 5)),  # removed in 4.0.6
+    ("Activity", "quantity_redacted"): ((4, 0, 8), None),  # added in 4.0.8
+}
+
+# Their shapes, for catalogs that drop the removed ones.
+OLD_VERSION_FIELDS = {
+    ("Document", "document_versions"): {
+        "kind": "array",
+        "ref": "DocumentVersion_base",
+        "type": "jsonb",
+    },
 }
 
 # Nested schemas that are not a collection's own schema, mapped to the URL
@@ -49,12 +58,21 @@ RESERVED_PARAMS = ("fields", "limit", "page_token", "order", "offset")
 
 
 class Field:
-    __slots__ = ("name", "kind", "type", "ref", "enum", "insertable",
-                 "updatable", "default_subfields", "has_id")
+    __slots__ = (
+        "name",
+        "kind",
+        "type",
+        "ref",
+        "enum",
+        "insertable",
+        "updatable",
+        "default_subfields",
+        "has_id",
+    )
 
     def __init__(self, d):
         self.name = d["name"]
-        self.kind = d["kind"]            # scalar | object | array
+        self.kind = d["kind"]  # scalar | object | array
         self.type = d["type"]
         self.ref = d.get("ref")
         self.enum = d.get("enum")
@@ -79,6 +97,12 @@ class Resource:
         for f in first["fields"]:
             self.fields[f["name"]] = Field(f)
         self.field_order = [f["name"] for f in first["fields"]]
+        # Fields of older minor versions that a catalog built for the default
+        # version may leave out.
+        for (schema, name), d in OLD_VERSION_FIELDS.items():
+            if schema == self.schema and name not in self.fields:
+                self.fields[name] = Field(dict(d, name=name))
+                self.field_order.append(name)
         self.filters = {}
         for t in tables:
             for p in t["filters"]:
@@ -90,8 +114,13 @@ class Resource:
             for k, v in t["fixed_params"].items():
                 self.fixed.setdefault(k, []).append(v)
         for k, vals in self.fixed.items():
-            self.filters[k] = {"name": k, "type": "string", "array": False,
-                               "required": True, "enum": vals}
+            self.filters[k] = {
+                "name": k,
+                "type": "string",
+                "array": False,
+                "required": True,
+                "enum": vals,
+            }
         self.orders = list(first["orders"])
         self.ranges = {}
         for t in tables:
@@ -175,6 +204,7 @@ class Catalog:
 
 
 # ------------------------------------------------------------ fields language
+
 
 def parse_fields(text):
     """Parse `a,b{c,d},e` into [(name, None | [(name, sub)...]), ...]."""
@@ -261,7 +291,8 @@ def compile_fields(catalog, res, text, version):
                 if second:
                     raise bad_request(
                         "Fields of second-level nested resources cannot be requested: %s{%s{...}}"
-                        % (name, sname))
+                        % (name, sname)
+                    )
                 raise bad_request("The field '%s{%s}' has no nested fields" % (name, sname))
             if sname in subseen:
                 continue
@@ -284,13 +315,25 @@ def full_plan(catalog, res, version):
         if f.kind == "scalar":
             plan.append((name, SCALAR, None, None))
         elif f.kind == "object" and f.default_subfields:
-            plan.append((name, SUBFIELDS, f.ref, [
-                (s, catalog.is_second_level(f.ref, s)) for s in f.default_subfields]))
+            plan.append(
+                (
+                    name,
+                    SUBFIELDS,
+                    f.ref,
+                    [(s, catalog.is_second_level(f.ref, s)) for s in f.default_subfields],
+                )
+            )
         else:
             subs = list(catalog.nested.get(f.ref, {}))
             if subs:
-                plan.append((name, SUBFIELDS, f.ref, [
-                    (s, catalog.is_second_level(f.ref, s)) for s in subs]))
+                plan.append(
+                    (
+                        name,
+                        SUBFIELDS,
+                        f.ref,
+                        [(s, catalog.is_second_level(f.ref, s)) for s in subs],
+                    )
+                )
             else:
                 plan.append((name, DEFAULTS, f.ref, None))
     return plan

@@ -5,8 +5,16 @@ import threading
 from collections import OrderedDict
 
 from sbx_catalog import compile_fields, full_plan
-from sbx_query import (QueryBuilder, Tokens, check_offset_cap, match,
-                       offset_mode, parse_paging, sort_ids, validate_params)
+from sbx_query import (
+    QueryBuilder,
+    Tokens,
+    check_offset_cap,
+    match,
+    offset_mode,
+    parse_paging,
+    sort_ids,
+    validate_params,
+)
 from sbx_seed import seed_dataset
 from sbx_store import Ref, Renderer
 from sbx_util import bad_request, not_found
@@ -14,9 +22,15 @@ from sbx_util import bad_request, not_found
 RESULT_CACHE_SIZE = 64
 
 POLY_TYPES = {
-    "tasks": "Task", "calendar_entries": "CalendarEntry", "matters": "Matter",
-    "contacts": "Contact", "users": "User", "credit_memos": "CreditMemo",
-    "activities": "Activity", "bills": "Bill", "documents": "Document",
+    "tasks": "Task",
+    "calendar_entries": "CalendarEntry",
+    "matters": "Matter",
+    "contacts": "Contact",
+    "users": "User",
+    "credit_memos": "CreditMemo",
+    "activities": "Activity",
+    "bills": "Bill",
+    "documents": "Document",
 }
 
 
@@ -30,24 +44,47 @@ def _identifier(coll, rec):
 
 def participant_view(ds, ref, rec):
     if ref.coll == "users":
-        return {"id": rec["id"], "etag": rec["etag"], "created_at": rec["created_at"],
-                "updated_at": rec["updated_at"], "type": "User", "identifier": rec["name"],
-                "secondary_identifier": rec["email"], "enabled": rec["enabled"],
-                "name": rec["name"], "initials": rec["initials"],
-                "job_title_name": (rec.get("job_title") or {}).get("name"), "avatar": None}
-    return {"id": rec["id"], "etag": rec["etag"], "created_at": rec["created_at"],
-            "updated_at": rec["updated_at"], "type": rec.get("type"), "identifier": rec.get("name"),
-            "secondary_identifier": rec.get("primary_email_address"), "enabled": None,
-            "name": rec.get("name"), "initials": rec.get("initials"), "job_title_name": rec.get("title"),
-            "avatar": None}
+        return {
+            "id": rec["id"],
+            "etag": rec["etag"],
+            "created_at": rec["created_at"],
+            "updated_at": rec["updated_at"],
+            "type": "User",
+            "identifier": rec["name"],
+            "secondary_identifier": rec["email"],
+            "enabled": rec["enabled"],
+            "name": rec["name"],
+            "initials": rec["initials"],
+            "job_title_name": (rec.get("job_title") or {}).get("name"),
+            "avatar": None,
+        }
+    return {
+        "id": rec["id"],
+        "etag": rec["etag"],
+        "created_at": rec["created_at"],
+        "updated_at": rec["updated_at"],
+        "type": rec.get("type"),
+        "identifier": rec.get("name"),
+        "secondary_identifier": rec.get("primary_email_address"),
+        "enabled": None,
+        "name": rec.get("name"),
+        "initials": rec.get("initials"),
+        "job_title_name": rec.get("title"),
+        "avatar": None,
+    }
 
 
 def polymorphic_view(ds, ref, rec):
     t = POLY_TYPES.get(ref.coll, ref.coll)
     if ref.coll == "notes":
         t = "MatterNote" if rec.get("type") == "Matter" else "ContactNote"
-    return {"id": rec["id"], "type": t, "identifier": _identifier(ref.coll, rec),
-            "secondary_identifier": None, "tertiary_identifier": None}
+    return {
+        "id": rec["id"],
+        "type": t,
+        "identifier": _identifier(ref.coll, rec),
+        "secondary_identifier": None,
+        "tertiary_identifier": None,
+    }
 
 
 def creator_view(ds, ref, rec):
@@ -74,7 +111,7 @@ class Dataset:
         self.special_views = VIEWS
         self.who_am_i = None
         self.seed_content = None
-        self.storage = None           # set by the server (signed file URLs)
+        self.storage = None  # set by the server (signed file URLs)
         self.lock = threading.RLock()
         self.renderer = Renderer(self)
         self.tokens = Tokens("%s:%s" % (seed, firm))
@@ -87,7 +124,7 @@ class Dataset:
                 st.reset()
             self.version = 0
             self.results = OrderedDict()
-            self.blobs = {}           # (document id, version id) -> bytes (uploads)
+            self.blobs = {}  # (document id, version id) -> bytes (uploads)
             self.pending_uploads = {}  # uuid -> {"document", "version", "data", "headers"}
             self.version_counter = 0
 
@@ -145,8 +182,10 @@ class Dataset:
         out = self.renderer.render(rec, plan)
         if cf_ids is not None and "custom_field_values" in out and out["custom_field_values"]:
             out["custom_field_values"] = [
-                v for v, raw in zip(out["custom_field_values"], rec.get("custom_field_values") or [])
-                if isinstance(raw.get("custom_field"), Ref) and raw["custom_field"].id in cf_ids]
+                v
+                for v, raw in zip(out["custom_field_values"], rec.get("custom_field_values") or [])
+                if isinstance(raw.get("custom_field"), Ref) and raw["custom_field"].id in cf_ids
+            ]
         return out
 
     def query(self, res, pairs, version):
@@ -177,7 +216,7 @@ class Dataset:
                     raise bad_request("page_token cannot be used with offset pagination")
                 start = offset or 0
                 check_offset_cap(start, limit)
-                page = ids[start:start + limit]
+                page = ids[start : start + limit]
                 if start + limit < total:
                     paging["next"] = ("offset", start + limit)
                 if start > 0:
@@ -191,7 +230,7 @@ class Dataset:
                         start = bisect.bisect_right(ids, tid)
                     else:
                         start = max(0, bisect.bisect_left(ids, tid) - limit)
-                page = ids[start:start + limit]
+                page = ids[start : start + limit]
                 if start + limit < total and page:
                     paging["next"] = ("page_token", self.tokens.make("a", page[-1]))
                 if start > 0 and page:

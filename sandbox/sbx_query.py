@@ -13,10 +13,21 @@ import hashlib
 import hmac
 import json
 import re
+import time
 
 from sbx_catalog import RESERVED_PARAMS
 from sbx_store import Ref, norm_key
-from sbx_util import REF_ORDINAL, ApiError, bad_request, fmt_date, parse_date, parse_ts
+from sbx_util import (
+    REF_ORDINAL,
+    ApiError,
+    bad_request,
+    eastern_offset,
+    fmt_date,
+    fmt_ts,
+    local_epoch,
+    parse_date,
+    parse_ts,
+)
 
 MAX_LIMIT = 200
 OFFSET_CAP = 10000
@@ -27,6 +38,7 @@ CFV_VALUE_RE = re.compile(r"^(>=|<=|>|<|=)?(.*)$", re.S)
 
 
 # ------------------------------------------------------------ conditions
+
 
 class Eq:
     """field's key is one of `keys` (None matches a null/absent association)."""
@@ -64,6 +76,7 @@ NOTHING = Pred(("nothing",), lambda rec: False)
 
 # ------------------------------------------------------------ value parsing
 
+
 def _bool(name, v):
     if v == "true":
         return True
@@ -76,7 +89,9 @@ def _int(name, v, null_ok):
     if v == "null":
         if null_ok:
             return None
-        raise bad_request("Invalid value for %s: the keyword null is not valid for this field" % name)
+        raise bad_request(
+            "Invalid value for %s: the keyword null is not valid for this field" % name
+        )
     if not INT_RE.match(v):
         raise bad_request("Invalid value for %s: %r is not an integer" % (name, v))
     n = int(v)
@@ -92,8 +107,6 @@ def validate_params(res, pairs):
         params.setdefault(name, []).append(value)
     for name, values in params.items():
         if name in RESERVED_PARAMS:
-            if len(values) > 1 and name != "fields":
-                pass
             continue
         spec = res.filters.get(name)
         if spec is None and CFV_RE.match(name) and "custom_field_values" in res.filters:
@@ -102,8 +115,10 @@ def validate_params(res, pairs):
                     raise bad_request("Invalid value for %s" % name)
             continue
         if spec is None:
-            raise bad_request("Invalid parameter: %s is not a valid parameter for %s" % (name, res.path))
-        for v in (values if spec["array"] else values[-1:]):
+            raise bad_request(
+                "Invalid parameter: %s is not a valid parameter for %s" % (name, res.path)
+            )
+        for v in values if spec["array"] else values[-1:]:
             check_value(res, spec, v)
     for name, spec in res.filters.items():
         if spec.get("required") and name not in params:
@@ -136,18 +151,23 @@ def check_value(res, spec, v):
     if rng is not None and rng["kind"] == "opdate":
         m = OPDATE_RE.match(v)
         if not m or parse_date(m.group(2)) is None:
-            raise bad_request("Invalid value for %s: %r (expected an operator and a date, e.g. >=2024-01-01)"
-                              % (name, v))
+            raise bad_request(
+                "Invalid value for %s: %r (expected an operator and a date, e.g. >=2024-01-01)"
+                % (name, v)
+            )
         return
     enum = spec.get("enum")
     if enum and name != "custom_field_values":
         vals = v.split(",") if spec.get("comma_list") else [v]
         for x in vals:
             if x not in enum:
-                raise bad_request("Invalid value for %s: %r is not one of %s" % (name, x, ", ".join(enum)))
+                raise bad_request(
+                    "Invalid value for %s: %r is not one of %s" % (name, x, ", ".join(enum))
+                )
 
 
 # ------------------------------------------------------------ filters -> conditions
+
 
 def _canon(res, field, value):
     """The record's spelling of an enum value given in lower case."""
@@ -172,22 +192,36 @@ def _text_pred(sig_name, query, fields):
             if isinstance(v, str) and q in v.casefold():
                 return True
         return False
+
     return Pred((sig_name, query, tuple(fields)), fn)
 
 
 def _date_bounds_epoch(date_text):
-    from sbx_util import local_epoch
     o = parse_date(date_text)
     return local_epoch(o, 0), local_epoch(o + 1, 0)
 
 
 QUERY_FIELDS = {
     "activities": ["note"],
-    "matters": ["display_number", "description", "_number", "client.first_name",
-                "client.last_name", "client.name"],
-    "contacts": ["name", "title", "primary_email_address", "secondary_email_address",
-                 "primary_phone_number", "secondary_phone_number", "_addresses", "_websites",
-                 "company.name"],
+    "matters": [
+        "display_number",
+        "description",
+        "_number",
+        "client.first_name",
+        "client.last_name",
+        "client.name",
+    ],
+    "contacts": [
+        "name",
+        "title",
+        "primary_email_address",
+        "secondary_email_address",
+        "primary_phone_number",
+        "secondary_phone_number",
+        "_addresses",
+        "_websites",
+        "company.name",
+    ],
     "tasks": ["name", "description"],
     "calendar_entries": ["summary", "description", "location"],
     "documents": ["name"],
@@ -201,8 +235,18 @@ QUERY_FIELDS = {
     "task_types": ["name"],
     "document_categories": ["name"],
 }
-GENERIC_QUERY_FIELDS = ["name", "description", "subject", "note", "summary", "message",
-                        "body", "label", "display_number", "filename"]
+GENERIC_QUERY_FIELDS = [
+    "name",
+    "description",
+    "subject",
+    "note",
+    "summary",
+    "message",
+    "body",
+    "label",
+    "display_number",
+    "filename",
+]
 
 
 class QueryBuilder:
@@ -321,7 +365,10 @@ class QueryBuilder:
                     return True
                 if f == "_addresses":
                     for a in rec.get("addresses") or ():
-                        text = " ".join(str(a.get(k) or "") for k in ("street", "city", "province", "postal_code"))
+                        text = " ".join(
+                            str(a.get(k) or "")
+                            for k in ("street", "city", "province", "postal_code")
+                        )
                         if qf in text.casefold():
                             return True
                 if f == "_websites":
@@ -329,6 +376,7 @@ class QueryBuilder:
                         if qf in (a.get("address") or "").casefold():
                             return True
             return False
+
         return Pred(("query", q, tuple(fields)), fn)
 
     def range(self, rng, values):
@@ -352,9 +400,7 @@ class QueryBuilder:
             if parse_date(v) is None:
                 # a timestamp given for a date column: compare its local date
                 ts = parse_ts(v)
-                from sbx_util import eastern_offset
-                import time as _t
-                t = _t.gmtime(ts + eastern_offset(ts))
+                t = time.gmtime(ts + eastern_offset(ts))
                 key = "%04d-%02d-%02d" % (t[0], t[1], t[2])
         else:
             if parse_ts(v) is not None:
@@ -409,6 +455,7 @@ class QueryBuilder:
                 if ok:
                     return True
             return False
+
         self.conds.append(Pred(("cfv", cf_id, tuple(conds)), fn))
 
     def matter_ids_where(self, field, key):
@@ -422,7 +469,11 @@ class QueryBuilder:
         if name == "status":
             status_conds = {
                 "billed": [Eq("billed", [True])],
-                "unbilled": [Eq("billed", [False]), Eq("on_bill", [False]), Eq("non_billable", [False])],
+                "unbilled": [
+                    Eq("billed", [False]),
+                    Eq("on_bill", [False]),
+                    Eq("non_billable", [False]),
+                ],
                 "draft": [Eq("on_bill", [True]), Eq("billed", [False])],
                 "non_billable": [Eq("non_billable", [True])],
                 "billable": [Eq("non_billable", [False])],
@@ -451,12 +502,16 @@ class QueryBuilder:
         if name == "client_id":
             self.conds.append(Eq("client", [_int(name, v, False)]))
             return True
-        if name in ("grant_id", "responsible_staff_id", "subscriber_user_id",
-                    "notification_event_subscriber_user_id"):
+        if name in (
+            "grant_id",
+            "responsible_staff_id",
+            "subscriber_user_id",
+            "notification_event_subscriber_user_id",
+        ):
             self.ignore(name, _int(name, v, True))
             return True
         if name == "custom_field_ids[]":
-            return True           # shapes custom_field_values in the output
+            return True  # shapes custom_field_values in the output
         return False
 
     # ---------------------------------------------------------- contacts
@@ -480,6 +535,7 @@ class QueryBuilder:
             def fn(rec):
                 n = rec.get("last_name") if rec.get("type") == "Person" else rec.get("name")
                 return bool(n) and n.casefold().startswith(letter)
+
             self.conds.append(Pred(("initial", letter), fn))
             return True
         if name == "shared_resource_id":
@@ -500,8 +556,13 @@ class QueryBuilder:
             self.conds.append(Eq("assignee", [key]))
             if key is not None:
                 coll = "users" if self.one("assignee_type") == "user" else "contacts"
-                self.conds.append(Pred(("assignee_type", coll),
-                                       lambda r: isinstance(r.get("assignee"), Ref) and r["assignee"].coll == coll))
+                self.conds.append(
+                    Pred(
+                        ("assignee_type", coll),
+                        lambda r: isinstance(r.get("assignee"), Ref)
+                        and r["assignee"].coll == coll,
+                    )
+                )
             return True
         if name == "assignee_type":
             return True
@@ -536,7 +597,9 @@ class QueryBuilder:
             return True
         if name == "time_entries_present":
             want = _bool(name, v)
-            self.conds.append(Pred(("te_present", want), lambda r: bool(r.get("time_entries_count")) == want))
+            self.conds.append(
+                Pred(("te_present", want), lambda r: bool(r.get("time_entries_count")) == want)
+            )
             return True
         if name == "cascading_source_id":
             self.conds.append(NOTHING)
@@ -575,6 +638,7 @@ class QueryBuilder:
                 if e.get("name") == pname and (pvalue is None or e.get("value") == pvalue):
                     return True
             return False
+
         self.conds.append(Pred(("extprop", pname, pvalue), fn))
         return True
 
@@ -591,10 +655,7 @@ class QueryBuilder:
         if name == "parent_id":
             key = _int(name, v, True)
             if self.params.get("scope", ["children"])[-1] == "descendants" and key is not None:
-                folders = self.ds.stores["folders"]
-                sub = self.ds.folder_descendants(key)
-                self.conds.append(Eq("parent", sub))
-                del folders
+                self.conds.append(Eq("parent", self.ds.folder_descendants(key)))
             else:
                 self.conds.append(Eq("parent", [key]))
             return True
@@ -606,8 +667,11 @@ class QueryBuilder:
         if self.params.get("show_uncompleted", ["false"])[-1] != "true":
             # seeded documents are all complete: only written ones can be uploading
             store = self.ds.stores["documents"]
-            uploading = [i for i, r in store.overlay.items()
-                         if (r.get("latest_document_version") or {}).get("fully_uploaded") is False]
+            uploading = [
+                i
+                for i, r in store.overlay.items()
+                if (r.get("latest_document_version") or {}).get("fully_uploaded") is False
+            ]
             if uploading:
                 self.conds.append(IdSet(uploading, negate=True))
 
@@ -666,8 +730,12 @@ class QueryBuilder:
 
     def overdue(self):
         today = fmt_date(REF_ORDINAL)
-        return Pred(("overdue",), lambda r: r.get("state") == "awaiting_payment"
-                    and (r.get("due_at") or "9999") < today and (r.get("balance") or 0) > 0)
+        return Pred(
+            ("overdue",),
+            lambda r: r.get("state") == "awaiting_payment"
+            and (r.get("due_at") or "9999") < today
+            and (r.get("balance") or 0) > 0,
+        )
 
     # ---------------------------------------------------------- users
     def f_users(self, name, values):
@@ -698,17 +766,18 @@ class QueryBuilder:
                     if isinstance(p, Ref) and p.coll == "contacts" and p.id == key:
                         return True
                 return False
+
             self.conds.append(Pred(("comm_contact", key), fn))
             return True
         if name == "received_at":
-            ts = parse_ts(v)
-            from sbx_util import fmt_ts
-            day = fmt_ts(ts)[:10]
+            day = fmt_ts(parse_ts(v))[:10]
             self.conds.append(Eq("date", [day]))
             return True
         if name == "having_time_entries":
             want = _bool(name, v)
-            self.conds.append(Pred(("te", want), lambda r: bool(r.get("time_entries_count")) == want))
+            self.conds.append(
+                Pred(("te", want), lambda r: bool(r.get("time_entries_count")) == want)
+            )
             return True
         if name in ("external_property_name", "external_property_value"):
             return self.external_property(name)
@@ -718,7 +787,9 @@ class QueryBuilder:
     def f_notes(self, name, values):
         if name == "has_time_entries":
             want = _bool(name, values[-1])
-            self.conds.append(Pred(("te", want), lambda r: bool(r.get("time_entries_count")) == want))
+            self.conds.append(
+                Pred(("te", want), lambda r: bool(r.get("time_entries_count")) == want)
+            )
             return True
         return False
 
@@ -829,15 +900,21 @@ def describe_filters(catalog):
             if handler is not None:
                 qb.ignored = []
                 try:
-                    qb.params = {name: [_sample(spec)], "assignee_type": ["user"],
-                                 "external_property_name": ["x"]}
+                    qb.params = {
+                        name: [_sample(spec)],
+                        "assignee_type": ["user"],
+                        "external_property_name": ["x"],
+                    }
                     qb.conds = []
                     handled = handler(name, qb.params[name])
                 except Exception:
                     handled = True
                 if handled:
-                    row[name] = "ignored" if name in qb.ignored else (
-                        "no association" if name in qb.no_association else status)
+                    row[name] = (
+                        "ignored"
+                        if name in qb.ignored
+                        else ("no association" if name in qb.no_association else status)
+                    )
                     continue
             qb.ignored = []
             qb.conds = []
@@ -846,8 +923,11 @@ def describe_filters(catalog):
                 qb.generic(name, [_sample(spec)])
             except Exception:
                 pass
-            row[name] = "ignored" if name in qb.ignored else (
-                "no association" if name in qb.no_association else status)
+            row[name] = (
+                "ignored"
+                if name in qb.ignored
+                else ("no association" if name in qb.no_association else status)
+            )
         out[path] = row
     return out
 
@@ -856,11 +936,17 @@ def _sample(spec):
     t = spec["type"]
     if spec.get("enum"):
         return spec["enum"][0]
-    return {"int64": "1", "int32": "1", "bool": "true", "date": "2024-01-01",
-            "date-time": "2024-01-01T00:00:00Z"}.get(t, ">=2024-01-01" if spec["name"].endswith("date[]") else "x")
+    return {
+        "int64": "1",
+        "int32": "1",
+        "bool": "true",
+        "date": "2024-01-01",
+        "date-time": "2024-01-01T00:00:00Z",
+    }.get(t, ">=2024-01-01" if spec["name"].endswith("date[]") else "x")
 
 
 # ------------------------------------------------------------ matching
+
 
 def match(ds, store, conds):
     """Sorted ids of the records that satisfy every condition."""
@@ -879,8 +965,16 @@ def match(ds, store, conds):
                 s = sorted(merged)
         elif isinstance(c, Range):
             ks, ids = store.range_index(c.field)
-            lo = 0 if c.lo is None else (bisect.bisect_left(ks, c.lo) if c.lo_inc else bisect.bisect_right(ks, c.lo))
-            hi = len(ks) if c.hi is None else (bisect.bisect_right(ks, c.hi) if c.hi_inc else bisect.bisect_left(ks, c.hi))
+            lo = (
+                0
+                if c.lo is None
+                else (bisect.bisect_left(ks, c.lo) if c.lo_inc else bisect.bisect_right(ks, c.lo))
+            )
+            hi = (
+                len(ks)
+                if c.hi is None
+                else (bisect.bisect_right(ks, c.hi) if c.hi_inc else bisect.bisect_left(ks, c.hi))
+            )
             s = sorted(ids[lo:hi]) if hi > lo else []
         elif isinstance(c, IdSet) and not c.negate:
             s = sorted(i for i in c.ids if store.exists(i))
@@ -937,6 +1031,7 @@ def order_key_fn(ds, res, store, field):
                 t = ds.view(v, None)
                 return t.get(b) if t else None
             return None
+
         return fn
     if field == "priority" and res.path in ("tasks", "task_templates"):
         return lambda id_: PRIORITY_RANK.get((store.get(id_) or {}).get("priority"))
@@ -948,17 +1043,21 @@ def order_key_fn(ds, res, store, field):
         def fn(id_):
             rec = store.get(id_)
             return norm_key(rec.get(field), ftype) if rec else None
+
         return fn
-    return None           # no such field on the records: order by id
+    return None  # no such field on the records: order by id
 
 
 def sort_ids(ds, res, store, ids, field, desc):
     if field == "id":
         return list(reversed(ids)) if desc else list(ids)
-    if field in store.fast_columns and res.fields.get(field) is not None \
-            and res.fields[field].type in ("date", "int8", "int4", "numeric", "timestamptz"):
+    if (
+        field in store.fast_columns
+        and res.fields.get(field) is not None
+        and res.fields[field].type in ("date", "int8", "int4", "numeric", "timestamptz")
+    ):
         keys, rids = store.range_index(field)
-        if len(rids) == len(store.ids):          # no NULL keys: the index is the order
+        if len(rids) == len(store.ids):  # no NULL keys: the index is the order
             if ids is not store.ids:
                 member = set(ids)
                 pairs = [(k, i) for k, i in zip(keys, rids) if i in member]
@@ -1005,6 +1104,7 @@ def sort_ids(ds, res, store, ids, field, desc):
 
 # ------------------------------------------------------------ paging tokens
 
+
 class Tokens:
     def __init__(self, secret):
         self.key = hashlib.sha256(("clio-sandbox-page-token:%s" % secret).encode()).digest()
@@ -1034,7 +1134,9 @@ def parse_paging(res, params):
     if "limit" in params:
         v = params["limit"][-1]
         if not INT_RE.match(v) or not 1 <= int(v) <= MAX_LIMIT:
-            raise bad_request("Invalid value for limit: %r (must be between 1 and %d)" % (v, MAX_LIMIT))
+            raise bad_request(
+                "Invalid value for limit: %r (must be between 1 and %d)" % (v, MAX_LIMIT)
+            )
         limit = int(v)
     field, desc = "id", False
     if "order" in params:
@@ -1059,6 +1161,9 @@ def offset_mode(field, desc, offset):
 
 def check_offset_cap(offset, limit):
     if offset + limit > OFFSET_CAP:
-        raise ApiError(422, "ArgumentError",
-                       "Offset pagination is limited to %d records; use cursor pagination "
-                       "(order=id(asc) without offset) to page further" % OFFSET_CAP)
+        raise ApiError(
+            422,
+            "ArgumentError",
+            "Offset pagination is limited to %d records; use cursor pagination "
+            "(order=id(asc) without offset) to page further" % OFFSET_CAP,
+        )

@@ -17,28 +17,71 @@ import math
 import random
 from array import array
 
-from sbx_names import (ACTIVITY_DESCRIPTIONS, CALENDAR_SUMMARIES, CITIES,
-                       COMMUNICATION_SUBJECTS, COMPANY_FIRST, COMPANY_SECOND,
-                       COMPANY_SUFFIX, DOCUMENT_CATEGORIES, DOCUMENT_KINDS,
-                       DOCUMENT_NAMES, EXPENSE_CATEGORIES, EXPENSE_NOTES, FIRMS,
-                       FIRST_NAMES, GROUPS, JOB_TITLES, LAST_NAMES, LOCATIONS,
-                       MIDDLE_NAMES, NOTE_SUBJECTS, PRACTICE_AREAS,
-                       RELATIONSHIP_DESCRIPTIONS, STAGES, STREETS, TASK_NAMES,
-                       TASK_TYPES, TIME_NOTES)
+from sbx_names import (
+    ACTIVITY_DESCRIPTIONS,
+    CALENDAR_SUMMARIES,
+    CITIES,
+    COMMUNICATION_SUBJECTS,
+    COMPANY_FIRST,
+    COMPANY_SECOND,
+    COMPANY_SUFFIX,
+    DOCUMENT_CATEGORIES,
+    DOCUMENT_KINDS,
+    DOCUMENT_NAMES,
+    EXPENSE_CATEGORIES,
+    EXPENSE_NOTES,
+    FIRMS,
+    FIRST_NAMES,
+    GROUPS,
+    JOB_TITLES,
+    LAST_NAMES,
+    LOCATIONS,
+    MIDDLE_NAMES,
+    NOTE_SUBJECTS,
+    PRACTICE_AREAS,
+    RELATIONSHIP_DESCRIPTIONS,
+    STAGES,
+    STREETS,
+    TASK_NAMES,
+    TASK_TYPES,
+    TIME_NOTES,
+)
 from sbx_store import Ref, Store
-from sbx_util import (ACCOUNT_TIME_ZONE, REF_ORDINAL, etag_for, fmt_date,
-                      fmt_ts, local_epoch, mix64, salt_of)
+from sbx_util import (
+    ACCOUNT_TIME_ZONE,
+    REF_ORDINAL,
+    etag_for,
+    fmt_date,
+    fmt_ts,
+    local_epoch,
+    mix64,
+    salt_of,
+)
 
 # First ids of each collection (firm 0).  The second firm adds FIRM_ID_OFFSET.
 ID_BASES = {
-    "currencies": 1, "users": 1001, "practice_areas": 2001, "groups": 3001,
-    "task_types": 4001, "activity_descriptions": 5001, "expense_categories": 6001,
-    "calendars": 7001, "custom_fields": 8001, "document_categories": 9001,
+    "currencies": 1,
+    "users": 1001,
+    "practice_areas": 2001,
+    "groups": 3001,
+    "task_types": 4001,
+    "activity_descriptions": 5001,
+    "expense_categories": 6001,
+    "calendars": 7001,
+    "custom_fields": 8001,
+    "document_categories": 9001,
     "matter_stages": 9501,
-    "contacts": 10000001, "matters": 20000001, "tasks": 30000001,
-    "calendar_entries": 40000001, "documents": 50000001, "bills": 60000001,
-    "notes": 70000001, "communications": 80000001, "relationships": 90000001,
-    "line_items": 100000001, "folders": 110000001,
+    "contacts": 10000001,
+    "matters": 20000001,
+    "tasks": 30000001,
+    "calendar_entries": 40000001,
+    "documents": 50000001,
+    "bills": 60000001,
+    "notes": 70000001,
+    "communications": 80000001,
+    "relationships": 90000001,
+    "line_items": 100000001,
+    "folders": 110000001,
     "activities": 3000000001,
 }
 GENERIC_BASE = 200000001
@@ -46,14 +89,21 @@ GENERIC_STEP = 1000000
 FIRM_ID_OFFSET = 700000000
 
 DAY = 86400
-START_ORDINAL = REF_ORDINAL - 730          # activities cover the last two years
+START_ORDINAL = REF_ORDINAL - 730  # activities cover the last two years
 REF_END = local_epoch(REF_ORDINAL, 20 * 3600)
 
 # Base counts at --scale 1
 COUNTS = {
-    "contacts": 800, "matters": 500, "activities": 4000, "tasks": 1500,
-    "calendar_entries": 600, "documents": 400, "matter_notes": 400,
-    "contact_notes": 200, "communications": 400, "relationships": 300,
+    "contacts": 800,
+    "matters": 500,
+    "activities": 4000,
+    "tasks": 1500,
+    "calendar_entries": 600,
+    "documents": 400,
+    "matter_notes": 400,
+    "contact_notes": 200,
+    "communications": 400,
+    "relationships": 300,
 }
 
 ATTENDEE = "Calendar"
@@ -162,11 +212,19 @@ class Seeder:
         domain = firm["domain"]
         # currencies
         recs = []
-        for k, (code, sign) in enumerate([("USD", "$"), ("CAD", "$"), ("EUR", "€"), ("GBP", "£")]):
+        currencies = [("USD", "$"), ("CAD", "$"), ("EUR", "€"), ("GBP", "£")]
+        for k, (code, sign) in enumerate(currencies):
             id_ = self.base("currencies") + k
             r = self.template("currencies")
-            r.update(_id=id_, id=id_, etag=self.etag("currencies", id_), code=code, sign=sign,
-                     created_at=self.ts(737060, 9 * 3600), updated_at=self.ts(737060, 9 * 3600))
+            r.update(
+                _id=id_,
+                id=id_,
+                etag=self.etag("currencies", id_),
+                code=code,
+                sign=sign,
+                created_at=self.ts(737060, 9 * 3600),
+                updated_at=self.ts(737060, 9 * 3600),
+            )
             recs.append(r)
         self.usd_id = self.base("currencies")
         self.usd = {"id": self.usd_id, "code": "USD", "sign": "$"}
@@ -196,27 +254,48 @@ class Seeder:
             if "billing" in roles:
                 groups.append(Ref("groups", self.group_ids[3]))
             r.update(
-                _id=id_, id=id_, etag=self.etag("users", id_),
-                account_owner=(k == 0), clio_connect=False,
+                _id=id_,
+                id=id_,
+                etag=self.etag("users", id_),
+                account_owner=(k == 0),
+                clio_connect=False,
                 court_rules_default_attendee=(sub == "Attorney" and k < 3),
                 created_at=self.ts(created, 10 * 3600 + k * 61),
                 updated_at=self.ts(REF_ORDINAL - 40 - 3 * k, 11 * 3600),
-                default_calendar_id=self.calendar_ids[k], email=email, enabled=enabled,
-                first_name=first, last_name=last, name="%s %s" % (first, last),
+                default_calendar_id=self.calendar_ids[k],
+                email=email,
+                enabled=enabled,
+                first_name=first,
+                last_name=last,
+                name="%s %s" % (first, last),
                 initials=first[0] + last[0],
-                phone_number="(617) 555-01%02d" % (10 + k), rate=rate, roles=list(roles),
-                subscription_type=sub, time_zone=ACCOUNT_TIME_ZONE,
-                default_activity_description=None, notification_methods=[],
-                account={"id": 900001 + self.off, "etag": self.etag("account", 1),
-                         "name": firm["name"], "state": "active",
-                         "created_at": self.ts(736690, 9 * 3600),
-                         "updated_at": self.ts(REF_ORDINAL - 100, 9 * 3600)},
-                avatar=None, contact=None,
-                job_title={"id": 910001 + self.off + k, "etag": self.etag("job_title", k),
-                           "name": ("Partner" if k < 2 else "Associate") if sub == "Attorney"
-                           else ("Paralegal" if k % 2 else "Legal Assistant"),
-                           "initials": None},
-                groups=groups)
+                phone_number="(617) 555-01%02d" % (10 + k),
+                rate=rate,
+                roles=list(roles),
+                subscription_type=sub,
+                time_zone=ACCOUNT_TIME_ZONE,
+                default_activity_description=None,
+                notification_methods=[],
+                account={
+                    "id": 900001 + self.off,
+                    "etag": self.etag("account", 1),
+                    "name": firm["name"],
+                    "state": "active",
+                    "created_at": self.ts(736690, 9 * 3600),
+                    "updated_at": self.ts(REF_ORDINAL - 100, 9 * 3600),
+                },
+                avatar=None,
+                contact=None,
+                job_title={
+                    "id": 910001 + self.off + k,
+                    "etag": self.etag("job_title", k),
+                    "name": ("Partner" if k < 2 else "Associate")
+                    if sub == "Attorney"
+                    else ("Paralegal" if k % 2 else "Legal Assistant"),
+                    "initials": None,
+                },
+                groups=groups,
+            )
             recs.append(r)
         self.add_records("users", recs)
 
@@ -228,14 +307,22 @@ class Seeder:
                 name = firm["name"] if gtype == "AccountGroup" else name
                 members = list(range(len(users)))
             elif k in (1, 2):
-                members = [u for u in range(len(users)) if users[u][2] == "Attorney" and 1 + u % 2 == k]
+                members = [
+                    u for u in range(len(users)) if users[u][2] == "Attorney" and 1 + u % 2 == k
+                ]
             else:
                 members = [u for u in range(len(users)) if "billing" in users[u][4]]
             r = self.template("groups")
-            r.update(_id=id_, id=id_, etag=self.etag("groups", id_), name=name, type=gtype,
-                     client_connect_user=False,
-                     updated_at=self.ts(737100 + k * 10, 9 * 3600),
-                     users=[Ref("users", self.user_ids[u]) for u in members])
+            r.update(
+                _id=id_,
+                id=id_,
+                etag=self.etag("groups", id_),
+                name=name,
+                type=gtype,
+                client_connect_user=False,
+                updated_at=self.ts(737100 + k * 10, 9 * 3600),
+                users=[Ref("users", self.user_ids[u]) for u in members],
+            )
             recs.append(r)
         self.add_records("groups", recs)
 
@@ -245,9 +332,16 @@ class Seeder:
         for k, (name, category, code, _) in enumerate(PRACTICE_AREAS):
             id_ = self.pa_ids[k]
             r = self.template("practice_areas")
-            r.update(_id=id_, id=id_, etag=self.etag("practice_areas", id_), name=name,
-                     category=category, code=code,
-                     created_at=self.ts(736720 + k, 9 * 3600), updated_at=self.ts(737200 + k, 9 * 3600))
+            r.update(
+                _id=id_,
+                id=id_,
+                etag=self.etag("practice_areas", id_),
+                name=name,
+                category=category,
+                code=code,
+                created_at=self.ts(736720 + k, 9 * 3600),
+                updated_at=self.ts(737200 + k, 9 * 3600),
+            )
             recs.append(r)
         self.add_records("practice_areas", recs)
         recs = []
@@ -257,9 +351,16 @@ class Seeder:
             for j, sname in enumerate(STAGES[:3] if k % 2 else STAGES[:1] + STAGES[2:5]):
                 id_ = self.base("matter_stages") + len(recs)
                 r = self.template("matter_stages")
-                r.update(_id=id_, id=id_, etag=self.etag("matter_stages", id_),
-                         practice_area_id=str(self.pa_ids[k]), name=sname, order=j + 1,
-                         created_at=self.ts(737300 + k, 9 * 3600), updated_at=self.ts(737300 + k, 9 * 3600))
+                r.update(
+                    _id=id_,
+                    id=id_,
+                    etag=self.etag("matter_stages", id_),
+                    practice_area_id=str(self.pa_ids[k]),
+                    name=sname,
+                    order=j + 1,
+                    created_at=self.ts(737300 + k, 9 * 3600),
+                    updated_at=self.ts(737300 + k, 9 * 3600),
+                )
                 recs.append(r)
                 ids.append(id_)
             self.stage_ids.append(ids)
@@ -271,26 +372,53 @@ class Seeder:
         for k, name in enumerate(TASK_TYPES):
             id_ = self.task_type_ids[k]
             r = self.template("task_types")
-            r.update(_id=id_, id=id_, etag=self.etag("task_types", id_), name=name, deleted_at=None,
-                     created_at=self.ts(737400 + k, 9 * 3600), updated_at=self.ts(737400 + k, 9 * 3600))
+            r.update(
+                _id=id_,
+                id=id_,
+                etag=self.etag("task_types", id_),
+                name=name,
+                deleted_at=None,
+                created_at=self.ts(737400 + k, 9 * 3600),
+                updated_at=self.ts(737400 + k, 9 * 3600),
+            )
             recs.append(r)
         self.add_records("task_types", recs)
 
         # activity descriptions
-        self.ad_ids = [self.base("activity_descriptions") + k for k in range(len(ACTIVITY_DESCRIPTIONS))]
+        self.ad_ids = [
+            self.base("activity_descriptions") + k for k in range(len(ACTIVITY_DESCRIPTIONS))
+        ]
         recs = []
         for k, name in enumerate(ACTIVITY_DESCRIPTIONS):
             id_ = self.ad_ids[k]
             r = self.template("activity_descriptions")
-            r.update(_id=id_, id=id_, etag=self.etag("activity_descriptions", id_), name=name,
-                     visible_to_co_counsel=k % 3 == 0, default=(k == 0), type="clio",
-                     utbms_activity_id=None, utbms_task_name=None, utbms_task_id=None,
-                     xero_service_code=None, accessible_to_user=True, category_type="Billable",
-                     currency=dict(self.usd),
-                     created_at=self.ts(737000 + k, 9 * 3600), updated_at=self.ts(737500 + k, 9 * 3600),
-                     groups=[Ref("groups", self.group_ids[0])],
-                     rate={"amount": 0.0, "non_billable_amount": 0.0, "type": "User", "hierarchy": "User"},
-                     utbms_task=None, utbms_activity=None)
+            r.update(
+                _id=id_,
+                id=id_,
+                etag=self.etag("activity_descriptions", id_),
+                name=name,
+                visible_to_co_counsel=k % 3 == 0,
+                default=(k == 0),
+                type="clio",
+                utbms_activity_id=None,
+                utbms_task_name=None,
+                utbms_task_id=None,
+                xero_service_code=None,
+                accessible_to_user=True,
+                category_type="Billable",
+                currency=dict(self.usd),
+                created_at=self.ts(737000 + k, 9 * 3600),
+                updated_at=self.ts(737500 + k, 9 * 3600),
+                groups=[Ref("groups", self.group_ids[0])],
+                rate={
+                    "amount": 0.0,
+                    "non_billable_amount": 0.0,
+                    "type": "User",
+                    "hierarchy": "User",
+                },
+                utbms_task=None,
+                utbms_activity=None,
+            )
             recs.append(r)
         self.add_records("activity_descriptions", recs)
 
@@ -300,18 +428,49 @@ class Seeder:
         for k, (name, rate, etype) in enumerate(EXPENSE_CATEGORIES):
             id_ = self.ec_ids[k]
             r = self.template("expense_categories")
-            r.update(_id=id_, id=id_, etag=self.etag("expense_categories", id_), name=name, rate=rate,
-                     entry_type=etype, xero_expense_code=None, accessible_to_user=True,
-                     tax_setting="no_tax", currency=dict(self.usd), groups=[], utbms_code=None,
-                     created_at=self.ts(737000 + k, 10 * 3600), updated_at=self.ts(737000 + k, 10 * 3600))
+            r.update(
+                _id=id_,
+                id=id_,
+                etag=self.etag("expense_categories", id_),
+                name=name,
+                rate=rate,
+                entry_type=etype,
+                xero_expense_code=None,
+                accessible_to_user=True,
+                tax_setting="no_tax",
+                currency=dict(self.usd),
+                groups=[],
+                utbms_code=None,
+                created_at=self.ts(737000 + k, 10 * 3600),
+                updated_at=self.ts(737000 + k, 10 * 3600),
+            )
             recs.append(r)
         self.add_records("expense_categories", recs)
 
         # calendars: one per user, the firm calendar and a court calendar
         colors = self.cat.resources["calendars"].fields["color"].enum or ["#367B9C"]
-        light = ["#5DA5C7", "#F95957", "#209412", "#FF7715", "#DE649D", "#FF6B02", "#56C4FC",
-                 "#00B177", "#50D19B", "#F14A8C", "#A3A2A2", "#84AB3B", "#B091EE", "#BD9E69",
-                 "#F2A000", "#00A5CA", "#CB5A3D", "#959CD0", "#B0B0B0", "#7BA6CD"]
+        light = [
+            "#5DA5C7",
+            "#F95957",
+            "#209412",
+            "#FF7715",
+            "#DE649D",
+            "#FF6B02",
+            "#56C4FC",
+            "#00B177",
+            "#50D19B",
+            "#F14A8C",
+            "#A3A2A2",
+            "#84AB3B",
+            "#B091EE",
+            "#BD9E69",
+            "#F2A000",
+            "#00A5CA",
+            "#CB5A3D",
+            "#959CD0",
+            "#B0B0B0",
+            "#7BA6CD",
+        ]
         recs = []
         for k, id_ in enumerate(self.calendar_ids):
             r = self.template("calendars")
@@ -322,13 +481,22 @@ class Seeder:
                 name, ctype, creator, perm = firm["name"], "AccountCalendar", 0, "owner"
             else:
                 name, ctype, creator, perm = "Court Dates", "AdhocCalendar", 0, "owner"
-            r.update(_id=id_, id=id_, etag=self.etag("calendars", id_),
-                     color=colors[k % len(colors)], light_color=light[k % len(light)],
-                     court_rules_default_calendar=(k == len(users) + 1), name=name,
-                     permission=perm, type=ctype, visible=k < len(users) + 2 and users[min(k, len(users) - 1)][5],
-                     source="web",
-                     created_at=self.ts(736800 + k, 9 * 3600), updated_at=self.ts(737600 + k, 9 * 3600),
-                     creator=Ref("users", self.user_ids[creator]))
+            r.update(
+                _id=id_,
+                id=id_,
+                etag=self.etag("calendars", id_),
+                color=colors[k % len(colors)],
+                light_color=light[k % len(light)],
+                court_rules_default_calendar=(k == len(users) + 1),
+                name=name,
+                permission=perm,
+                type=ctype,
+                visible=k < len(users) + 2 and users[min(k, len(users) - 1)][5],
+                source="web",
+                created_at=self.ts(736800 + k, 9 * 3600),
+                updated_at=self.ts(737600 + k, 9 * 3600),
+                creator=Ref("users", self.user_ids[creator]),
+            )
             recs.append(r)
         self.add_records("calendars", recs)
 
@@ -337,7 +505,12 @@ class Seeder:
             ("Opposing Party", "Matter", "text_line", None),
             ("Case Value", "Matter", "currency", None),
             ("Statute Date", "Matter", "date", None),
-            ("Referral Source", "Matter", "picklist", ["Website", "Past client", "Attorney referral", "Bar association"]),
+            (
+                "Referral Source",
+                "Matter",
+                "picklist",
+                ["Website", "Past client", "Attorney referral", "Bar association"],
+            ),
             ("Conflict Check Done", "Matter", "checkbox", None),
             ("Preferred Contact Method", "Contact", "picklist", ["Email", "Phone", "Text"]),
             ("Date of First Contact", "Contact", "date", None),
@@ -353,24 +526,50 @@ class Seeder:
             for j, o in enumerate(options or []):
                 oid = 8500001 + self.off + k * 10 + j
                 self.picklist_ids[(k, o)] = oid
-                opts.append({"id": oid, "etag": self.etag("picklist", oid),
-                             "created_at": self.ts(737700, 9 * 3600), "updated_at": self.ts(737700, 9 * 3600),
-                             "option": o, "deleted_at": None})
-            r.update(_id=id_, id=id_, etag=self.etag("custom_fields", id_), name=name, parent_type=ptype,
-                     field_type=ftype, displayed=True, deleted=(k == 7), required=(k == 4),
-                     display_order=k + 1, picklist_options=opts,
-                     created_at=self.ts(737700 + k, 9 * 3600), updated_at=self.ts(737700 + k, 9 * 3600))
+                opts.append(
+                    {
+                        "id": oid,
+                        "etag": self.etag("picklist", oid),
+                        "created_at": self.ts(737700, 9 * 3600),
+                        "updated_at": self.ts(737700, 9 * 3600),
+                        "option": o,
+                        "deleted_at": None,
+                    }
+                )
+            r.update(
+                _id=id_,
+                id=id_,
+                etag=self.etag("custom_fields", id_),
+                name=name,
+                parent_type=ptype,
+                field_type=ftype,
+                displayed=True,
+                deleted=(k == 7),
+                required=(k == 4),
+                display_order=k + 1,
+                picklist_options=opts,
+                created_at=self.ts(737700 + k, 9 * 3600),
+                updated_at=self.ts(737700 + k, 9 * 3600),
+            )
             recs.append(r)
         self.add_records("custom_fields", recs)
 
         # document categories
-        self.doccat_ids = [self.base("document_categories") + k for k in range(len(DOCUMENT_CATEGORIES))]
+        self.doccat_ids = [
+            self.base("document_categories") + k for k in range(len(DOCUMENT_CATEGORIES))
+        ]
         recs = []
         for k, name in enumerate(DOCUMENT_CATEGORIES):
             id_ = self.doccat_ids[k]
             r = self.template("document_categories")
-            r.update(_id=id_, id=id_, etag=self.etag("document_categories", id_), name=name,
-                     created_at=self.ts(737800 + k, 9 * 3600), updated_at=self.ts(737800 + k, 9 * 3600))
+            r.update(
+                _id=id_,
+                id=id_,
+                etag=self.etag("document_categories", id_),
+                name=name,
+                created_at=self.ts(737800 + k, 9 * 3600),
+                updated_at=self.ts(737800 + k, 9 * 3600),
+            )
             recs.append(r)
         self.add_records("document_categories", recs)
 
@@ -379,10 +578,12 @@ class Seeder:
         n = self.count("contacts")
         rng = self.rng("contacts")
         rnd = rng.random
-        start = 736330            # 2017-01-01
+        start = 736330  # 2017-01-01
         span = REF_ORDINAL - 3 - start
-        created = sorted(self.day_epoch(start + int((rnd() ** 0.8) * span)) + 8 * 3600 + int(rnd() * 36000)
-                         for _ in range(n))
+        created = sorted(
+            self.day_epoch(start + int((rnd() ** 0.8) * span)) + 8 * 3600 + int(rnd() * 36000)
+            for _ in range(n)
+        )
         ctype = bytearray(n)
         fi = array("H", bytes(2 * n))
         li = array("H", bytes(2 * n))
@@ -396,8 +597,9 @@ class Seeder:
             mi[i] = -1
             if rnd() < 0.25:
                 ctype[i] = 1
-                cname[i] = (int(rnd() * len(COMPANY_FIRST)) * 100 + int(rnd() * len(COMPANY_SECOND))) * 10 \
-                    + int(rnd() * len(COMPANY_SUFFIX))
+                cname[i] = (
+                    int(rnd() * len(COMPANY_FIRST)) * 100 + int(rnd() * len(COMPANY_SECOND))
+                ) * 10 + int(rnd() * len(COMPANY_SUFFIX))
                 companies.append(i)
             else:
                 fi[i] = int(rnd() * len(FIRST_NAMES))
@@ -408,16 +610,16 @@ class Seeder:
                     comp[i] = companies[int(rnd() * len(companies))]
                 f = 0
                 if rnd() < 0.4:
-                    f |= 2        # date of birth
+                    f |= 2  # date of birth
                 if rnd() < 0.3:
-                    f |= 4        # prefix
+                    f |= 4  # prefix
                 if rnd() < 0.2:
-                    f |= 8        # title
+                    f |= 8  # title
                 flags[i] = f
             if rnd() < 0.02:
-                flags[i] |= 16    # Clio for Clients user
+                flags[i] |= 16  # Clio for Clients user
             if rnd() < 0.01:
-                flags[i] |= 32    # co-counsel
+                flags[i] |= 32  # co-counsel
         self.contact_ids = self.make_ids("contacts", n)
         self.contact_created = array("q", created)
         self.contact_type = ctype
@@ -435,7 +637,11 @@ class Seeder:
         def name_of(i):
             if ctype[i]:
                 c = cname[i]
-                parts = [COMPANY_FIRST[c // 1000], COMPANY_SECOND[(c // 10) % 100], COMPANY_SUFFIX[c % 10]]
+                parts = [
+                    COMPANY_FIRST[c // 1000],
+                    COMPANY_SECOND[(c // 10) % 100],
+                    COMPANY_SUFFIX[c % 10],
+                ]
                 return " ".join(p for p in parts if p)
             return "%s %s" % (FIRST_NAMES[fi[i]], LAST_NAMES[li[i]])
 
@@ -455,7 +661,11 @@ class Seeder:
             id_ = ids[i]
             h = mix64(seed_salt + i)
             c_ts = ts(created[i])
-            u_ts = ts(created[i] + (h % 400) * DAY) if created[i] + (h % 400) * DAY < REF_END else c_ts
+            u_ts = (
+                ts(created[i] + (h % 400) * DAY)
+                if created[i] + (h % 400) * DAY < REF_END
+                else c_ts
+            )
             r = dict(tmpl)
             person = not ctype[i]
             name = name_of(i)
@@ -485,18 +695,34 @@ class Seeder:
                 r["middle_name"] = None
                 r["initials"] = "".join(w[0] for w in name.split()[:2])
                 mail_user = "info"
-                mail_dom = slug(name.split()[0]) + slug(name.split()[1] if len(name.split()) > 1 else "") + ".com"
+                mail_dom = (
+                    slug(name.split()[0])
+                    + slug(name.split()[1] if len(name.split()) > 1 else "")
+                    + ".com"
+                )
                 r["company"] = None
             emails = []
             ne = 0 if (h >> 24) % 10 == 0 else (1 if (h >> 28) % 3 else 2)
             for j in range(ne):
-                addr = mail_user + "@" + mail_dom if j == 0 else "%s@%s" % (mail_user, domains[(h >> 30) % len(domains)])
+                addr = (
+                    mail_user + "@" + mail_dom
+                    if j == 0
+                    else "%s@%s" % (mail_user, domains[(h >> 30) % len(domains)])
+                )
                 if j == 1 and addr == emails[0]["address"]:
                     addr = "work." + addr
                 eid = 600000001 + self_off + i * 4 + j
-                emails.append({"id": eid, "etag": etag("email", eid), "address": addr,
-                               "name": "Work" if (j == 0) != person else ("Home" if person else "Other"),
-                               "primary": j == 0, "created_at": c_ts, "updated_at": c_ts})
+                emails.append(
+                    {
+                        "id": eid,
+                        "etag": etag("email", eid),
+                        "address": addr,
+                        "name": "Work" if (j == 0) != person else ("Home" if person else "Other"),
+                        "primary": j == 0,
+                        "created_at": c_ts,
+                        "updated_at": c_ts,
+                    }
+                )
             r["email_addresses"] = emails
             r["primary_email_address"] = emails[0]["address"] if emails else None
             r["secondary_email_address"] = emails[1]["address"] if len(emails) > 1 else None
@@ -505,10 +731,19 @@ class Seeder:
             for j in range(npn):
                 pid = 620000001 + self_off + i * 4 + j
                 area = ("617", "508", "781", "978", "401", "860", "212")[(h >> (36 + j * 3)) % 7]
-                phones.append({"id": pid, "etag": etag("phone", pid),
-                               "number": "(%s) 555-01%02d" % (area, (h >> (40 + j * 5)) % 100),
-                               "name": ("Work", "Personal", "Other")[(j + (0 if person else 0)) % 3] if person else "Work",
-                               "primary": j == 0, "created_at": c_ts, "updated_at": c_ts})
+                phones.append(
+                    {
+                        "id": pid,
+                        "etag": etag("phone", pid),
+                        "number": "(%s) 555-01%02d" % (area, (h >> (40 + j * 5)) % 100),
+                        "name": ("Work", "Personal", "Other")[(j + (0 if person else 0)) % 3]
+                        if person
+                        else "Work",
+                        "primary": j == 0,
+                        "created_at": c_ts,
+                        "updated_at": c_ts,
+                    }
+                )
             r["phone_numbers"] = phones
             r["primary_phone_number"] = phones[0]["number"] if phones else None
             r["secondary_phone_number"] = phones[1]["number"] if len(phones) > 1 else None
@@ -517,13 +752,24 @@ class Seeder:
             for j in range(na):
                 aid = 640000001 + self_off + i * 4 + j
                 city, state, zip3 = CITIES[(h >> (48 + j)) % len(CITIES)]
-                addrs.append({"id": aid, "etag": etag("address", aid),
-                              "street": "%d %s" % (1 + (h >> (50 + j)) % 990, STREETS[(h >> (52 + j)) % len(STREETS)]),
-                              "city": city, "province": state,
-                              "postal_code": "%s%02d" % (zip3, (h >> (56 + j)) % 100),
-                              "country": "US",
-                              "name": (("Home", "Work", "Billing") if person else ("Work", "Billing", "Other"))[j],
-                              "created_at": c_ts, "updated_at": c_ts, "primary": j == 0})
+                addrs.append(
+                    {
+                        "id": aid,
+                        "etag": etag("address", aid),
+                        "street": "%d %s"
+                        % (1 + (h >> (50 + j)) % 990, STREETS[(h >> (52 + j)) % len(STREETS)]),
+                        "city": city,
+                        "province": state,
+                        "postal_code": "%s%02d" % (zip3, (h >> (56 + j)) % 100),
+                        "country": "US",
+                        "name": (
+                            ("Home", "Work", "Billing") if person else ("Work", "Billing", "Other")
+                        )[j],
+                        "created_at": c_ts,
+                        "updated_at": c_ts,
+                        "primary": j == 0,
+                    }
+                )
             r["addresses"] = addrs
             r["primary_address"] = dict(addrs[0]) if addrs else None
             r["secondary_address"] = dict(addrs[1]) if len(addrs) > 1 else None
@@ -531,8 +777,15 @@ class Seeder:
             r["primary_work_address"] = dict(work[0]) if work else None
             if not person and (h >> 60) % 2:
                 wid = 660000001 + self_off + i
-                site = {"id": wid, "etag": etag("web", wid), "address": "https://www." + mail_dom,
-                        "name": "Work", "default_web_site": True, "created_at": c_ts, "updated_at": c_ts}
+                site = {
+                    "id": wid,
+                    "etag": etag("web", wid),
+                    "address": "https://www." + mail_dom,
+                    "name": "Work",
+                    "default_web_site": True,
+                    "created_at": c_ts,
+                    "updated_at": c_ts,
+                }
                 r["web_sites"] = [site]
                 r["primary_web_site"] = dict(site)
             is_client = bool(f & 1)
@@ -547,13 +800,19 @@ class Seeder:
             return r
 
         self_off = self.off
-        self.add("contacts", ids, build,
-                 fast_keys={"type": lambda i: "Company" if ctype[i] else "Person",
-                            "id": ids.__getitem__,
-                            "etag": lambda i: etag("contacts", ids[i]),
-                            "name": name_of,
-                            "is_client": lambda i: bool(flags[i] & 1),
-                            "created_at": created.__getitem__})
+        self.add(
+            "contacts",
+            ids,
+            build,
+            fast_keys={
+                "type": lambda i: "Company" if ctype[i] else "Person",
+                "id": ids.__getitem__,
+                "etag": lambda i: etag("contacts", ids[i]),
+                "name": name_of,
+                "is_client": lambda i: bool(flags[i] & 1),
+                "created_at": created.__getitem__,
+            },
+        )
 
     # ------------------------------------------------------------ matters
     def matters(self):
@@ -561,22 +820,21 @@ class Seeder:
         rng = self.rng("matters")
         rnd = rng.random
         rows = []
-        ncontacts = len(self.contact_ids)
         ccreated = self.contact_created
         for _ in range(n):
             s = rnd()
             pa = int(rnd() * len(PRACTICE_AREAS))
             if s < 0.55:
-                status = 0   # Open
+                status = 0  # Open
                 opened = REF_ORDINAL - 7 - int((rnd() ** 1.6) * (REF_ORDINAL - 7 - 737425))
                 pending = opened - 1 - int(rnd() * 30) if rnd() < 0.4 else 0
                 closed = 0
             elif s < 0.67:
-                status = 1   # Pending
+                status = 1  # Pending
                 pending = REF_ORDINAL - 1 - int(rnd() * 120)
                 opened = closed = 0
             else:
-                status = 2   # Closed
+                status = 2  # Closed
                 opened = 737060 + int(rnd() * (REF_ORDINAL - 60 - 737060))
                 closed = min(REF_ORDINAL - 1, opened + 30 + int(rnd() * 870))
                 pending = opened - 1 - int(rnd() * 20) if rnd() < 0.3 else 0
@@ -587,7 +845,7 @@ class Seeder:
             if limit == 0:
                 limit = 1
             if rnd() < 0.3 and rows:
-                client = rows[int(rnd() * len(rows))][0]      # a repeat client
+                client = rows[int(rnd() * len(rows))][0]  # a repeat client
                 if ccreated[client] > created:
                     client = int(rnd() * limit)
             else:
@@ -595,12 +853,27 @@ class Seeder:
             resp = self.attorneys[int(rnd() * len(self.attorneys))]
             orig = self.attorneys[int(rnd() * len(self.attorneys))] if rnd() < 0.85 else -1
             b = rnd()
-            billing = 0 if b < 0.8 else (1 if b < 0.92 else 2)     # hourly, flat, contingency
+            billing = 0 if b < 0.8 else (1 if b < 0.92 else 2)  # hourly, flat, contingency
             billable = 1 if rnd() < 0.92 else 0
             desc = int(rnd() * 7)
             intensity = 0.3 + rnd() * 1.7
-            rows.append((client, pa, resp, orig, status, opened, pending, closed, created,
-                         billing, billable, desc, intensity))
+            rows.append(
+                (
+                    client,
+                    pa,
+                    resp,
+                    orig,
+                    status,
+                    opened,
+                    pending,
+                    closed,
+                    created,
+                    billing,
+                    billable,
+                    desc,
+                    intensity,
+                )
+            )
         rows.sort(key=lambda t: t[8])
         self.matter_ids = ids = self.make_ids("matters", n)
         cols = list(zip(*rows))
@@ -642,12 +915,20 @@ class Seeder:
         statuses = ("Open", "Pending", "Closed")
         billing_methods = ("hourly", "flat", "contingency")
         nums = [k + 1 for k in range(n)]
-        self.matter_display = display = ["%05d-%s" % (nums[k], self.matter_client_last[k]) for k in range(n)]
-        descs = [PRACTICE_AREAS[m_pa[k]][3][m_desc[k] % len(PRACTICE_AREAS[m_pa[k]][3])]
-                 .replace("{company}", COMPANY_FIRST[mix64(cosmetic + k) % len(COMPANY_FIRST)] + " "
-                          + COMPANY_SECOND[(mix64(cosmetic + k) >> 8) % len(COMPANY_SECOND)])
-                 .replace("{street}", STREETS[(mix64(cosmetic + k) >> 16) % len(STREETS)])
-                 for k in range(n)]
+        self.matter_display = display = [
+            "%05d-%s" % (nums[k], self.matter_client_last[k]) for k in range(n)
+        ]
+        descs = [
+            PRACTICE_AREAS[m_pa[k]][3][m_desc[k] % len(PRACTICE_AREAS[m_pa[k]][3])]
+            .replace(
+                "{company}",
+                COMPANY_FIRST[mix64(cosmetic + k) % len(COMPANY_FIRST)]
+                + " "
+                + COMPANY_SECOND[(mix64(cosmetic + k) >> 8) % len(COMPANY_SECOND)],
+            )
+            .replace("{street}", STREETS[(mix64(cosmetic + k) >> 16) % len(STREETS)])
+            for k in range(n)
+        ]
         self.matter_desc = descs
         m_folder = self.m_folder
         m_statute = self.m_statute
@@ -701,7 +982,9 @@ class Seeder:
             r["group"] = Ref("groups", group_ids[0])
             r["matter_budget"] = None
             r["matter_stage"] = Ref("matter_stages", stage)
-            r["originating_attorney"] = Ref("users", user_ids[m_orig[i]]) if m_orig[i] >= 0 else None
+            r["originating_attorney"] = (
+                Ref("users", user_ids[m_orig[i]]) if m_orig[i] >= 0 else None
+            )
             r["practice_area"] = Ref("practice_areas", pa_ids[m_pa[i]])
             r["responsible_attorney"] = Ref("users", user_ids[m_resp[i]])
             r["statute_of_limitations"] = Ref("tasks", m_statute[i]) if i in m_statute else None
@@ -709,46 +992,68 @@ class Seeder:
             r["legal_aid_uk_matter"] = None
             cfv = []
             if (h >> 36) % 10 < 3:
-                pairs = [(0, "text_line", contact_name((i * 7 + 3) % len(contact_ids))),
-                         (3, "picklist", None)]
+                pairs = [
+                    (0, "text_line", contact_name((i * 7 + 3) % len(contact_ids))),
+                    (3, "picklist", None),
+                ]
                 for k, ftype, value in pairs:
                     cfid = cf_ids[k]
                     popt = None
                     if ftype == "picklist":
                         opts = self.cf_defs[k][3]
                         opt = opts[(h >> 40) % len(opts)]
-                        popt = {"id": picklist_ids[(k, opt)], "etag": etag("picklist", picklist_ids[(k, opt)]),
-                                "option": opt}
+                        popt = {
+                            "id": picklist_ids[(k, opt)],
+                            "etag": etag("picklist", picklist_ids[(k, opt)]),
+                            "option": opt,
+                        }
                         value = str(picklist_ids[(k, opt)])
-                    cfv.append({"id": "%s-%d" % (ftype, 700000001 + self_off + i * 4 + k),
-                                "etag": etag("cfv", i, k), "field_name": self.cf_defs[k][0],
-                                "created_at": c_ts, "updated_at": c_ts, "field_type": ftype,
-                                "field_required": False, "field_displayed": True,
-                                "field_display_order": k + 1, "value": value, "soft_deleted": False,
-                                "custom_field": Ref("custom_fields", cfid), "picklist_option": popt,
-                                "matter": None, "contact": None})
+                    cfv.append(
+                        {
+                            "id": "%s-%d" % (ftype, 700000001 + self_off + i * 4 + k),
+                            "etag": etag("cfv", i, k),
+                            "field_name": self.cf_defs[k][0],
+                            "created_at": c_ts,
+                            "updated_at": c_ts,
+                            "field_type": ftype,
+                            "field_required": False,
+                            "field_displayed": True,
+                            "field_display_order": k + 1,
+                            "value": value,
+                            "soft_deleted": False,
+                            "custom_field": Ref("custom_fields", cfid),
+                            "picklist_option": popt,
+                            "matter": None,
+                            "contact": None,
+                        }
+                    )
             r["custom_field_values"] = cfv
             r["relationships"] = [Ref("relationships", x) for x in m_rel.get(i, ())]
             return r
 
-        self.add("matters", ids, build, fast_keys={
-            "id": ids.__getitem__,
-            "etag": lambda i: etag("matters", ids[i]),
-            "display_number": display.__getitem__,
-            "description": descs.__getitem__,
-            "number": nums.__getitem__,
-            "client": lambda i: contact_ids[m_client[i]],
-            "client_id": lambda i: contact_ids[m_client[i]],
-            "responsible_attorney": lambda i: user_ids[m_resp[i]],
-            "originating_attorney": lambda i: user_ids[m_orig[i]] if m_orig[i] >= 0 else None,
-            "practice_area": lambda i: pa_ids[m_pa[i]],
-            "status": lambda i: statuses[m_status[i]],
-            "open_date": lambda i: fmt_date(m_open[i]) if m_open[i] else None,
-            "close_date": lambda i: fmt_date(m_close[i]) if m_close[i] else None,
-            "pending_date": lambda i: fmt_date(m_pending[i]) if m_pending[i] else None,
-            "created_at": m_created.__getitem__,
-            "billable": lambda i: bool(m_billable[i]),
-        })
+        self.add(
+            "matters",
+            ids,
+            build,
+            fast_keys={
+                "id": ids.__getitem__,
+                "etag": lambda i: etag("matters", ids[i]),
+                "display_number": display.__getitem__,
+                "description": descs.__getitem__,
+                "number": nums.__getitem__,
+                "client": lambda i: contact_ids[m_client[i]],
+                "client_id": lambda i: contact_ids[m_client[i]],
+                "responsible_attorney": lambda i: user_ids[m_resp[i]],
+                "originating_attorney": lambda i: user_ids[m_orig[i]] if m_orig[i] >= 0 else None,
+                "practice_area": lambda i: pa_ids[m_pa[i]],
+                "status": lambda i: statuses[m_status[i]],
+                "open_date": lambda i: fmt_date(m_open[i]) if m_open[i] else None,
+                "close_date": lambda i: fmt_date(m_close[i]) if m_close[i] else None,
+                "pending_date": lambda i: fmt_date(m_pending[i]) if m_pending[i] else None,
+                "created_at": m_created.__getitem__,
+                "billable": lambda i: bool(m_billable[i]),
+            },
+        )
 
     def folders_pre(self):
         """Folder ids: the root, one per matter, then contact folders as needed."""
@@ -796,11 +1101,31 @@ class Seeder:
                 pool = self.attorneys if rnd() < 0.5 else self.staff
                 assignee = ("u", pool[int(rnd() * len(pool))])
             else:
-                assignee = ("c", self.m_client[m] if m >= 0 else int(rnd() * len(self.contact_ids)))
-            assigner = self.m_resp[m] if m >= 0 and rnd() < 0.7 else self.enabled_users[int(rnd() * len(self.enabled_users))]
-            rows.append((m, assignee, assigner, status, prio, due, created, completed,
-                         int(rnd() * len(self.task_type_ids)) if rnd() < 0.7 else -1,
-                         int(rnd() * len(TASK_NAMES)), rnd() < 0.02 and m >= 0, rnd() < 0.15))
+                assignee = (
+                    "c",
+                    self.m_client[m] if m >= 0 else int(rnd() * len(self.contact_ids)),
+                )
+            assigner = (
+                self.m_resp[m]
+                if m >= 0 and rnd() < 0.7
+                else self.enabled_users[int(rnd() * len(self.enabled_users))]
+            )
+            rows.append(
+                (
+                    m,
+                    assignee,
+                    assigner,
+                    status,
+                    prio,
+                    due,
+                    created,
+                    completed,
+                    int(rnd() * len(self.task_type_ids)) if rnd() < 0.7 else -1,
+                    int(rnd() * len(TASK_NAMES)),
+                    rnd() < 0.02 and m >= 0,
+                    rnd() < 0.15,
+                )
+            )
         rows.sort(key=lambda t: t[6])
         self.task_ids = ids = self.make_ids("tasks", n)
         self.task_matter = array("i", [t[0] for t in rows])
@@ -827,7 +1152,20 @@ class Seeder:
         tte = self.task_time_entries
 
         def build(i):
-            m, assignee, assigner, status, prio, due, created, completed, tt, name, statute, private = rows[i]
+            (
+                m,
+                assignee,
+                assigner,
+                status,
+                prio,
+                due,
+                created,
+                completed,
+                tt,
+                name,
+                statute,
+                private,
+            ) = rows[i]
             id_ = ids[i]
             h = mix64(cosmetic + i)
             r = dict(tmpl)
@@ -835,10 +1173,15 @@ class Seeder:
             r["id"] = id_
             r["etag"] = etag("tasks", id_)
             nm_ = TASK_NAMES[name]
-            r["name"] = ("Statute of limitations" if id_ in statute_ids else nm_)
+            r["name"] = "Statute of limitations" if id_ in statute_ids else nm_
             r["status"] = statuses[status]
-            r["description"] = ("%s for matter %s." % (nm_, display[m])) if m >= 0 else \
-                ("%s (firm administration)." % nm_) if h % 4 else ""
+            r["description"] = (
+                ("%s for matter %s." % (nm_, display[m]))
+                if m >= 0
+                else ("%s (firm administration)." % nm_)
+                if h % 4
+                else ""
+            )
             r["description_text_type"] = "plain_text"
             r["priority"] = prios[prio]
             r["due_at"] = fmt_date(due) if due else None
@@ -862,13 +1205,18 @@ class Seeder:
             r["reminders"] = []
             return r
 
-        self.add("tasks", ids, build, fast_keys={
-            "matter": lambda i: matter_ids[task_matter[i]] if task_matter[i] >= 0 else None,
-            "status": lambda i: statuses[rows[i][3]],
-            "priority": lambda i: prios[rows[i][4]],
-            "due_at": lambda i: fmt_date(rows[i][5]) if rows[i][5] else None,
-            "created_at": lambda i: rows[i][6],
-        })
+        self.add(
+            "tasks",
+            ids,
+            build,
+            fast_keys={
+                "matter": lambda i: matter_ids[task_matter[i]] if task_matter[i] >= 0 else None,
+                "status": lambda i: statuses[rows[i][3]],
+                "priority": lambda i: prios[rows[i][4]],
+                "due_at": lambda i: fmt_date(rows[i][5]) if rows[i][5] else None,
+                "created_at": lambda i: rows[i][6],
+            },
+        )
 
     # ------------------------------------------------------------ calendar entries
     def calendar_entries(self):
@@ -887,14 +1235,33 @@ class Seeder:
                 end = self.day_epoch(day + 1)
             else:
                 allday = False
-                start = self.day_epoch(day) + (8 + int(rnd() * 9)) * 3600 + (1800 if rnd() < 0.3 else 0)
+                start = (
+                    self.day_epoch(day)
+                    + (8 + int(rnd() * 9)) * 3600
+                    + (1800 if rnd() < 0.3 else 0)
+                )
                 end = start + (1 + int(rnd() * 6)) * 1800
-            owner = self.enabled_users[int(rnd() * len(self.enabled_users))] if rnd() < 0.85 else \
-                nusers + (0 if rnd() < 0.6 else 1)
+            owner = (
+                self.enabled_users[int(rnd() * len(self.enabled_users))]
+                if rnd() < 0.85
+                else nusers + (0 if rnd() < 0.6 else 1)
+            )
             created = min(start - int(rnd() * 30) * DAY - 3600, REF_END - 3600)
             created = max(created, self.day_epoch(REF_ORDINAL - 720))
-            rows.append((m, owner, start, end, allday, int(rnd() * len(CALENDAR_SUMMARIES)),
-                         int(rnd() * len(LOCATIONS)), rnd() < 0.05, created, rnd()))
+            rows.append(
+                (
+                    m,
+                    owner,
+                    start,
+                    end,
+                    allday,
+                    int(rnd() * len(CALENDAR_SUMMARIES)),
+                    int(rnd() * len(LOCATIONS)),
+                    rnd() < 0.05,
+                    created,
+                    rnd(),
+                )
+            )
         rows.sort(key=lambda t: t[8])
         self.calendar_entry_ids = ids = self.make_ids("calendar_entries", n)
         etag = self.etag
@@ -921,7 +1288,9 @@ class Seeder:
             r["id"] = str(id_)
             r["etag"] = etag("calendar_entries", id_)
             r["summary"] = summary
-            r["description"] = ("Regarding matter %s." % display[m]) if m >= 0 and x < 0.7 else None
+            r["description"] = (
+                ("Regarding matter %s." % display[m]) if m >= 0 and x < 0.7 else None
+            )
             r["location"] = LOCATIONS[loc]
             r["start_at"] = fmt_ts(start)
             r["end_at"] = fmt_ts(end)
@@ -945,27 +1314,49 @@ class Seeder:
             att = []
             if owner < len(user_ids):
                 u = users[owner]
-                att.append({"id": cal_ids[owner], "etag": etag("attendee", id_, 0), "type": ATTENDEE,
-                            "name": cal_names[owner], "enabled": u[5],
-                            "email": "%s.%s@%s" % (u[0].lower(), u[1].lower(), domain),
-                            "created_at": c_ts, "updated_at": c_ts})
+                att.append(
+                    {
+                        "id": cal_ids[owner],
+                        "etag": etag("attendee", id_, 0),
+                        "type": ATTENDEE,
+                        "name": cal_names[owner],
+                        "enabled": u[5],
+                        "email": "%s.%s@%s" % (u[0].lower(), u[1].lower(), domain),
+                        "created_at": c_ts,
+                        "updated_at": c_ts,
+                    }
+                )
             if m >= 0 and x < 0.5:
                 c = m_client[m]
-                att.append({"id": contact_ids[c], "etag": etag("attendee", id_, 1), "type": "Contact",
-                            "name": contact_name(c), "enabled": None, "email": None,
-                            "created_at": c_ts, "updated_at": c_ts})
+                att.append(
+                    {
+                        "id": contact_ids[c],
+                        "etag": etag("attendee", id_, 1),
+                        "type": "Contact",
+                        "name": contact_name(c),
+                        "enabled": None,
+                        "email": None,
+                        "created_at": c_ts,
+                        "updated_at": c_ts,
+                    }
+                )
             r["attendees"] = att
             r["calendars"] = [Ref("calendars", cal_ids[owner])]
             r["reminders"] = []
             r["external_properties"] = []
             return r
 
-        self.add("calendar_entries", ids, build, fast_keys={
-            "matter": lambda i: matter_ids[rows[i][0]] if rows[i][0] >= 0 else None,
-            "start_at": lambda i: rows[i][2],
-            "end_at": lambda i: rows[i][3],
-            "calendar_owner": lambda i: cal_ids[rows[i][1]],
-        })
+        self.add(
+            "calendar_entries",
+            ids,
+            build,
+            fast_keys={
+                "matter": lambda i: matter_ids[rows[i][0]] if rows[i][0] >= 0 else None,
+                "start_at": lambda i: rows[i][2],
+                "end_at": lambda i: rows[i][3],
+                "calendar_owner": lambda i: cal_ids[rows[i][1]],
+            },
+        )
 
     # ------------------------------------------------------------ activities
     def activities(self):
@@ -984,7 +1375,9 @@ class Seeder:
                 b = REF_ORDINAL
             if b >= a:
                 ws[m], we[m] = a, b
-                weights[m] = (b - a + 1) * self.m_intensity[m] * (0.3 if self.m_status[m] == 1 else 1.0)
+                weights[m] = (
+                    (b - a + 1) * self.m_intensity[m] * (0.3 if self.m_status[m] == 1 else 1.0)
+                )
         n_nomatter = int(n * 0.02)
         n_matter = n - n_nomatter
         total_w = sum(weights) or 1.0
@@ -1011,13 +1404,29 @@ class Seeder:
         rates = self.user_rates
         n_ad, n_ec = len(self.ad_ids), len(EXPENSE_CATEGORIES)
         n_tn, n_en = len(TIME_NOTES), len(EXPENSE_NOTES)
-        hours_choices = (360, 360, 720, 1080, 1080, 1800, 1800, 2880, 3600, 3600, 5400, 7200, 9000,
-                         10800, 14400, 21600, 27000)
+        hours_choices = (
+            360,
+            360,
+            720,
+            1080,
+            1080,
+            1800,
+            1800,
+            2880,
+            3600,
+            3600,
+            5400,
+            7200,
+            9000,
+            10800,
+            14400,
+            21600,
+            27000,
+        )
         odd_choices = (900, 1188, 1512, 2700, 4320, 612)
         day_epoch = self.day_epoch
         companies = self.contact_companies
         matter_tasks = self.matter_tasks
-        ncontacts = len(self.contact_ids)
         for m in list(range(nm)) + [-1]:
             if m >= 0:
                 cnt = counts[m]
@@ -1052,8 +1461,11 @@ class Seeder:
                 f = 0
                 if t < 0.85:
                     ty = 0
-                    q = hours_choices[int(rnd() * len(hours_choices))] if rnd() < 0.9 else \
-                        odd_choices[int(rnd() * len(odd_choices))]
+                    q = (
+                        hours_choices[int(rnd() * len(hours_choices))]
+                        if rnd() < 0.9
+                        else odd_choices[int(rnd() * len(odd_choices))]
+                    )
                     p = int(rates[u] * 100)
                     de = int(rnd() * n_ad) if rnd() < 0.75 else -1
                     ec = -1
@@ -1068,11 +1480,11 @@ class Seeder:
                     nt = int(rnd() * n_en) if rnd() < 0.95 else -1
                     v = companies[int(rnd() * len(companies))] if companies and rnd() < 0.3 else -1
                 if not billable_matter or rnd() < 0.07:
-                    f |= 1          # non-billable
+                    f |= 1  # non-billable
                 elif rnd() < 0.01:
-                    f |= 2          # no charge
+                    f |= 2  # no charge
                 if ty == 0 and rnd() < 0.01:
-                    f |= 4          # flat rate
+                    f |= 4  # flat rate
                 tk = -1
                 if mtasks and rnd() < 0.05:
                     tk = mtasks[int(rnd() * len(mtasks))]
@@ -1111,7 +1523,6 @@ class Seeder:
         note = reorder(note)
         self.a_created = created = reorder(created)
         vendor = reorder(vendor)
-        del order
         total = len(created)
         self.activity_ids = ids = self.make_ids("activities", total)
         # totals in cents, from the rounded quantity (6-minute increments)
@@ -1133,18 +1544,14 @@ class Seeder:
             if task[k] >= 0:
                 tte.setdefault(task[k], []).append(ids[k])
 
-        etag = self.etag
         tmpl = self.template("activities")
         matter_ids = self.matter_ids
         user_ids = self.user_ids
-        user_names = self.user_names
         ad_ids = self.ad_ids
         ec_ids = self.ec_ids
         task_ids = self.task_ids
         contact_ids = self.contact_ids
-        display = self.matter_display
-        mdesc = self.matter_desc
-        bill_ids_ref = self
+        bill_ids_ref = self  # bills are numbered after activities
         a_bill = self.a_bill
         a_updated = self.a_updated
         usd_ref_id = self.usd_id
@@ -1166,7 +1573,10 @@ class Seeder:
 
         def fast_etag(id_, updated):
             # as unique as an md5 of (id, updated_at) and much cheaper
-            return '"%016x%016x"' % (mix64(etag_salt ^ id_), mix64(etag_salt + updated * 7919 + id_))
+            return '"%016x%016x"' % (
+                mix64(etag_salt ^ id_),
+                mix64(etag_salt + updated * 7919 + id_),
+            )
 
         def build(k):
             id_ = ids[k]
@@ -1220,37 +1630,43 @@ class Seeder:
             r["vendor"] = Ref("contacts", contact_ids[vendor[k]]) if vendor[k] >= 0 else None
             return r
 
-        self.add("activities", ids, build, fast_keys={
-            "matter": lambda k: matter_ids[mat[k]] if mat[k] >= 0 else None,
-            "user": lambda k: user_ids[usr[k]],
-            "date": lambda k: fdate(day[k]),
-            "type": lambda k: types[typ[k]],
-            "created_at": created.__getitem__,
-            "updated_at": a_updated.__getitem__,
-            "billed": lambda k: bool(flg[k] & 8),
-            "on_bill": lambda k: bool(flg[k] & 16),
-            "non_billable": lambda k: bool(flg[k] & 1),
-            "no_charge": lambda k: bool(flg[k] & 2),
-            "flat_rate": lambda k: bool(flg[k] & 4),
-            "activity_description": lambda k: ad_ids[desc[k]] if desc[k] >= 0 else None,
-            "expense_category": lambda k: ec_ids[ecat[k]] if ecat[k] >= 0 else None,
-            "task": lambda k: task_ids[task[k]] if task[k] >= 0 else None,
-            "bill": lambda k: bill_ids_ref.bill_ids[a_bill[k]] if a_bill[k] >= 0 else None,
-            "note": note_of,
-            "price": lambda k: price[k] / 100.0,
-            "total": lambda k: a_total[k] / 100.0,
-            "communication": lambda k: None,
-            "calendar_entry": lambda k: None,
-            "matter_note": lambda k: None,
-            "contact_note": lambda k: None,
-            "vendor": lambda k: contact_ids[vendor[k]] if vendor[k] >= 0 else None,
-        }, fast_columns={
-            "matter": (mat, lambda v: matter_ids[v] if v >= 0 else None),
-            "user": (usr, user_ids.__getitem__),
-            "date": (day, fdate),
-            "type": (typ, types.__getitem__),
-            "created_at": (created, int),
-        })
+        self.add(
+            "activities",
+            ids,
+            build,
+            fast_keys={
+                "matter": lambda k: matter_ids[mat[k]] if mat[k] >= 0 else None,
+                "user": lambda k: user_ids[usr[k]],
+                "date": lambda k: fdate(day[k]),
+                "type": lambda k: types[typ[k]],
+                "created_at": created.__getitem__,
+                "updated_at": a_updated.__getitem__,
+                "billed": lambda k: bool(flg[k] & 8),
+                "on_bill": lambda k: bool(flg[k] & 16),
+                "non_billable": lambda k: bool(flg[k] & 1),
+                "no_charge": lambda k: bool(flg[k] & 2),
+                "flat_rate": lambda k: bool(flg[k] & 4),
+                "activity_description": lambda k: ad_ids[desc[k]] if desc[k] >= 0 else None,
+                "expense_category": lambda k: ec_ids[ecat[k]] if ecat[k] >= 0 else None,
+                "task": lambda k: task_ids[task[k]] if task[k] >= 0 else None,
+                "bill": lambda k: bill_ids_ref.bill_ids[a_bill[k]] if a_bill[k] >= 0 else None,
+                "note": note_of,
+                "price": lambda k: price[k] / 100.0,
+                "total": lambda k: a_total[k] / 100.0,
+                "communication": lambda k: None,
+                "calendar_entry": lambda k: None,
+                "matter_note": lambda k: None,
+                "contact_note": lambda k: None,
+                "vendor": lambda k: contact_ids[vendor[k]] if vendor[k] >= 0 else None,
+            },
+            fast_columns={
+                "matter": (mat, lambda v: matter_ids[v] if v >= 0 else None),
+                "user": (usr, user_ids.__getitem__),
+                "date": (day, fdate),
+                "type": (typ, types.__getitem__),
+                "created_at": (created, int),
+            },
+        )
         # the benchmark's usual filters are indexed before the first request
         store = self.ds.stores["activities"]
         for f in ("matter", "user", "type"):
@@ -1278,7 +1694,11 @@ class Seeder:
                 buckets.setdefault(key, []).append(k)
             for (year, half), ks in sorted(buckets.items()):
                 bstart = _dt.date(year, 1 if half == 0 else 7, 1).toordinal()
-                bend = _dt.date(year, 6, 30).toordinal() if half == 0 else _dt.date(year, 12, 31).toordinal()
+                bend = (
+                    _dt.date(year, 6, 30).toordinal()
+                    if half == 0
+                    else _dt.date(year, 12, 31).toordinal()
+                )
                 if bend + 10 <= REF_ORDINAL:
                     if rnd() > 0.4:
                         continue
@@ -1299,7 +1719,11 @@ class Seeder:
                 elif age > 30:
                     state = "paid" if s < 0.5 else "awaiting_payment"
                 else:
-                    state = "awaiting_payment" if s < 0.6 else ("awaiting_approval" if s < 0.8 else "draft")
+                    state = (
+                        "awaiting_payment"
+                        if s < 0.6
+                        else ("awaiting_approval" if s < 0.8 else "draft")
+                    )
                 created = self.day_epoch(issued) + 10 * 3600 + int(rnd() * 20000)
                 rows.append([m, bstart, bend, issued, state, created, ks, rnd(), rnd()])
         rows.sort(key=lambda t: t[5])
@@ -1408,21 +1832,33 @@ class Seeder:
             r["client"] = Ref("contacts", contact_ids[m_client[m]])
             r["matters"] = [Ref("matters", matter_ids[m])]
             r["currency"] = Ref("currencies", usd_id)
-            r["balances"] = [{"id": matter_ids[m], "amount": money(bal), "type": "Matter",
-                              "interest_amount": 0.0, "due": money(bal)}]
+            r["balances"] = [
+                {
+                    "id": matter_ids[m],
+                    "amount": money(bal),
+                    "type": "Matter",
+                    "interest_amount": 0.0,
+                    "due": money(bal),
+                }
+            ]
             r["matter_totals"] = [{"id": matter_ids[m], "amount": money(total)}]
             client = contact_store.get(contact_ids[m_client[m]])
             addr = client.get("primary_address") if client else None
             r["client_addresses"] = [dict(addr)] if addr else []
             return r
 
-        self.add("bills", ids, build, fast_keys={
-            "state": lambda b: rows[b][4],
-            "client": lambda b: contact_ids[m_client[rows[b][0]]],
-            "matters": lambda b: (matter_ids[rows[b][0]],),
-            "issued_at": lambda b: fmt_date(rows[b][3]),
-            "due_at": lambda b: fmt_date(rows[b][3] + 30),
-        })
+        self.add(
+            "bills",
+            ids,
+            build,
+            fast_keys={
+                "state": lambda b: rows[b][4],
+                "client": lambda b: contact_ids[m_client[rows[b][0]]],
+                "matters": lambda b: (matter_ids[rows[b][0]],),
+                "issued_at": lambda b: fmt_date(rows[b][3]),
+                "due_at": lambda b: fmt_date(rows[b][3] + 30),
+            },
+        )
 
     # ------------------------------------------------------------ line items
     def line_items(self):
@@ -1483,11 +1919,16 @@ class Seeder:
             r["included_line_item_totals"] = None
             return r
 
-        self.add("line_items", ids, build, fast_keys={
-            "bill": lambda j: bill_ids[li_bill[j]],
-            "activity": lambda j: a_ids[li_act[j]],
-            "matter": lambda j: self.matter_ids[rows[li_bill[j]][0]],
-        })
+        self.add(
+            "line_items",
+            ids,
+            build,
+            fast_keys={
+                "bill": lambda j: bill_ids[li_bill[j]],
+                "activity": lambda j: a_ids[li_act[j]],
+                "matter": lambda j: self.matter_ids[rows[li_bill[j]][0]],
+            },
+        )
 
     # ------------------------------------------------------------ notes
     def notes(self):
@@ -1504,7 +1945,11 @@ class Seeder:
                 last = self.m_close[m] or REF_ORDINAL
                 d = first + int(rnd() * max(1, last - first + 1))
                 target = ("Matter", m)
-                author = self.m_resp[m] if rnd() < 0.6 else self.enabled_users[int(rnd() * len(self.enabled_users))]
+                author = (
+                    self.m_resp[m]
+                    if rnd() < 0.6
+                    else self.enabled_users[int(rnd() * len(self.enabled_users))]
+                )
             else:
                 c = int(rnd() * len(self.contact_ids))
                 first = (self.contact_created[c] - self.day_epoch(719163)) // DAY + 719163
@@ -1536,11 +1981,16 @@ class Seeder:
             who = display[x] if ntype == "Matter" else contact_name(x)
             if y < 0.15:
                 r["detail_text_type"] = "rich_text"
-                r["detail"] = "<p><b>%s</b> &ndash; notes for %s.</p><ul><li>Follow up next week</li></ul>" % (
-                    NOTE_SUBJECTS[subj], who)
+                r["detail"] = (
+                    "<p><b>%s</b> &ndash; notes for %s.</p><ul><li>Follow up next week</li></ul>"
+                    % (NOTE_SUBJECTS[subj], who)
+                )
             else:
                 r["detail_text_type"] = "plain_text"
-                r["detail"] = "%s for %s.\nDiscussed next steps and timeline." % (NOTE_SUBJECTS[subj], who)
+                r["detail"] = "%s for %s.\nDiscussed next steps and timeline." % (
+                    NOTE_SUBJECTS[subj],
+                    who,
+                )
             r["date"] = fmt_date(d)
             r["created_at"] = c_ts
             r["updated_at"] = c_ts
@@ -1552,11 +2002,20 @@ class Seeder:
             r["notification_event_subscribers"] = []
             return r
 
-        self.add("notes", ids, build, fast_keys={
-            "type": lambda i: rows[i][0][0],
-            "matter": lambda i: matter_ids[rows[i][0][1]] if rows[i][0][0] == "Matter" else None,
-            "contact": lambda i: contact_ids[rows[i][0][1]] if rows[i][0][0] == "Contact" else None,
-        })
+        self.add(
+            "notes",
+            ids,
+            build,
+            fast_keys={
+                "type": lambda i: rows[i][0][0],
+                "matter": lambda i: matter_ids[rows[i][0][1]]
+                if rows[i][0][0] == "Matter"
+                else None,
+                "contact": lambda i: contact_ids[rows[i][0][1]]
+                if rows[i][0][0] == "Contact"
+                else None,
+            },
+        )
 
     # ------------------------------------------------------------ communications
     def communications(self):
@@ -1577,7 +2036,19 @@ class Seeder:
             created = min(received + int(rnd() * 7200), REF_END)
             u = self.enabled_users[int(rnd() * len(self.enabled_users))]
             c = self.m_client[m] if m >= 0 else int(rnd() * len(self.contact_ids))
-            rows.append((m, u, c, d, received, created, rnd() < 0.7, int(rnd() * len(COMMUNICATION_SUBJECTS)), rnd()))
+            rows.append(
+                (
+                    m,
+                    u,
+                    c,
+                    d,
+                    received,
+                    created,
+                    rnd() < 0.7,
+                    int(rnd() * len(COMMUNICATION_SUBJECTS)),
+                    rnd(),
+                )
+            )
         rows.sort(key=lambda t: t[5])
         ids = self.make_ids("communications", n)
         etag = self.etag
@@ -1595,8 +2066,15 @@ class Seeder:
             r["etag"] = etag("communications", id_)
             r["type"] = "EmailCommunication" if email else "PhoneCommunication"
             r["subject"] = COMMUNICATION_SUBJECTS[subj] if email else "Phone call"
-            r["body"] = ("Hello,\n\nPlease see below regarding %s.\n\nBest regards" % (display[m] if m >= 0 else "your file")) \
-                if email else "Spoke with client about %s." % (display[m] if m >= 0 else "general questions")
+            r["body"] = (
+                (
+                    "Hello,\n\nPlease see below regarding %s.\n\nBest regards"
+                    % (display[m] if m >= 0 else "your file")
+                )
+                if email
+                else "Spoke with client about %s."
+                % (display[m] if m >= 0 else "general questions")
+            )
             r["date"] = fmt_date(d)
             r["received_at"] = fmt_ts(received)
             r["time_entries_count"] = 0
@@ -1617,10 +2095,15 @@ class Seeder:
             return r
 
         self.comm_rows = rows
-        self.add("communications", ids, build, fast_keys={
-            "matter": lambda i: matter_ids[rows[i][0]] if rows[i][0] >= 0 else None,
-            "user": lambda i: user_ids[rows[i][1]],
-        })
+        self.add(
+            "communications",
+            ids,
+            build,
+            fast_keys={
+                "matter": lambda i: matter_ids[rows[i][0]] if rows[i][0] >= 0 else None,
+                "user": lambda i: user_ids[rows[i][1]],
+            },
+        )
 
     # ------------------------------------------------------------ relationships
     def relationships(self):
@@ -1639,7 +2122,9 @@ class Seeder:
                 if c == self.m_client[m] or (m, c) in seen:
                     continue
             seen.add((m, c))
-            created = min(max(self.m_created[m], self.contact_created[c]) + int(rnd() * 30) * DAY, REF_END)
+            created = min(
+                max(self.m_created[m], self.contact_created[c]) + int(rnd() * 30) * DAY, REF_END
+            )
             rows.append((m, c, created, int(rnd() * len(RELATIONSHIP_DESCRIPTIONS))))
         rows.sort(key=lambda t: t[2])
         ids = self.make_ids("relationships", len(rows))
@@ -1663,10 +2148,15 @@ class Seeder:
             r["contact"] = Ref("contacts", contact_ids[c])
             return r
 
-        self.add("relationships", ids, build, fast_keys={
-            "matter": lambda i: matter_ids[rows[i][0]],
-            "contact": lambda i: contact_ids[rows[i][1]],
-        })
+        self.add(
+            "relationships",
+            ids,
+            build,
+            fast_keys={
+                "matter": lambda i: matter_ids[rows[i][0]],
+                "contact": lambda i: contact_ids[rows[i][1]],
+            },
+        )
 
     # ------------------------------------------------------------ documents
     def documents(self):
@@ -1691,17 +2181,28 @@ class Seeder:
             lo, hi = kinds[kind][2], kinds[kind][3]
             size = int(math.exp(math.log(lo) + rnd() * (math.log(hi) - math.log(lo))))
             if k == 3:
-                kind, size = 2, 0                      # an empty text file
+                kind, size = 2, 0  # an empty text file
             if k == 5:
-                kind, size = 0, 3 * 1024 * 1024 + 12345   # a large PDF
+                kind, size = 0, 3 * 1024 * 1024 + 12345  # a large PDF
             created = min(self.day_epoch(d) + 9 * 3600 + int(rnd() * 30000), REF_END)
             v = rnd()
             versions = 1 if v < 0.8 else (2 if v < 0.95 else 3)
             deleted = rnd() < 0.03 and k not in (3, 5)
-            rows.append((parent, kind, size, created, versions, deleted, rnd() < 0.02,
-                         int(rnd() * len(DOCUMENT_NAMES)),
-                         int(rnd() * len(self.doccat_ids)) if rnd() < 0.6 else -1,
-                         self.enabled_users[int(rnd() * len(self.enabled_users))], rnd()))
+            rows.append(
+                (
+                    parent,
+                    kind,
+                    size,
+                    created,
+                    versions,
+                    deleted,
+                    rnd() < 0.02,
+                    int(rnd() * len(DOCUMENT_NAMES)),
+                    int(rnd() * len(self.doccat_ids)) if rnd() < 0.6 else -1,
+                    self.enabled_users[int(rnd() * len(self.enabled_users))],
+                    rnd(),
+                )
+            )
         rows.sort(key=lambda t: t[3])
         ids = self.make_ids("documents", n)
         self.doc_rows = rows
@@ -1725,15 +2226,31 @@ class Seeder:
         def version_dict(i, v, created, name, size, ctype, creator):
             vid = version_base + i * 4 + v
             vts = fmt_ts(created + (v - 1) * 3 * DAY)
-            return {"id": vid, "document_id": ids[i], "etag": etag("docver", vid),
-                    "uuid": "%08x-%04x-4%03x-a%03x-%012x" % (
-                        mix64(vid) >> 32, mix64(vid) & 0xFFFF, mix64(vid + 1) & 0xFFF,
-                        mix64(vid + 2) & 0xFFF, mix64(vid + 3) & 0xFFFFFFFFFFFF),
-                    "created_at": vts, "updated_at": vts, "filename": name,
-                    "size": size if v == 1 else size,
-                    "version_number": v, "content_type": ctype, "received_at": vts,
-                    "put_url": None, "fully_uploaded": True,
-                    "creator": Ref("users", user_ids[creator]), "put_headers": [], "multiparts": []}
+            return {
+                "id": vid,
+                "document_id": ids[i],
+                "etag": etag("docver", vid),
+                "uuid": "%08x-%04x-4%03x-a%03x-%012x"
+                % (
+                    mix64(vid) >> 32,
+                    mix64(vid) & 0xFFFF,
+                    mix64(vid + 1) & 0xFFF,
+                    mix64(vid + 2) & 0xFFF,
+                    mix64(vid + 3) & 0xFFFFFFFFFFFF,
+                ),
+                "created_at": vts,
+                "updated_at": vts,
+                "filename": name,
+                "size": size if v == 1 else size,
+                "version_number": v,
+                "content_type": ctype,
+                "received_at": vts,
+                "put_url": None,
+                "fully_uploaded": True,
+                "creator": Ref("users", user_ids[creator]),
+                "put_headers": [],
+                "multiparts": [],
+            }
 
         def build(i):
             parent, kind, size, created, versions, deleted, locked, nm_, cat, creator, x = rows[i]
@@ -1744,7 +2261,10 @@ class Seeder:
             if i == 5:
                 name = "Deposition Transcript (full) - %s.pdf" % who
             r = dict(tmpl)
-            vers = [version_dict(i, v, created, name, size, ctype, creator) for v in range(1, versions + 1)]
+            vers = [
+                version_dict(i, v, created, name, size, ctype, creator)
+                for v in range(1, versions + 1)
+            ]
             latest = vers[-1]
             r["id"] = id_
             r["etag"] = etag("documents", id_)
@@ -1766,13 +2286,17 @@ class Seeder:
                 r["parent"] = Ref("folders", c_folder[parent[1]])
                 r["matter"] = None
                 r["contact"] = Ref("contacts", contact_ids[parent[1]])
-            r["document_category"] = Ref("document_categories", doccat_ids[cat]) if cat >= 0 else None
+            r["document_category"] = (
+                Ref("document_categories", doccat_ids[cat]) if cat >= 0 else None
+            )
             r["creator"] = Ref("users", user_ids[creator])
             r["latest_document_version"] = latest
             r["group"] = None
             r["external_properties"] = []
-            r["document_versions"] = [{k: v for k, v in d.items()
-                                       if k not in ("creator", "put_headers", "multiparts")} for d in vers]
+            r["document_versions"] = [
+                {k: v for k, v in d.items() if k not in ("creator", "put_headers", "multiparts")}
+                for d in vers
+            ]
             return r
 
         def content(i, version):
@@ -1780,12 +2304,22 @@ class Seeder:
             return document_bytes(self_seed, ids[i], version, kinds[kind][0], size)
 
         self.ds.seed_content = lambda doc_id, version_no: (
-            content(self.ds.stores["documents"].seed_index(doc_id), version_no))
-        self.add("documents", ids, build, fast_keys={
-            "matter": lambda i: matter_ids[rows[i][0][1]] if rows[i][0][0] == "Matter" else None,
-            "contact": lambda i: contact_ids[rows[i][0][1]] if rows[i][0][0] == "Contact" else None,
-            "deleted_at": lambda i: None if not rows[i][5] else rows[i][3] + 20 * DAY,
-        })
+            content(self.ds.stores["documents"].seed_index(doc_id), version_no)
+        )
+        self.add(
+            "documents",
+            ids,
+            build,
+            fast_keys={
+                "matter": lambda i: matter_ids[rows[i][0][1]]
+                if rows[i][0][0] == "Matter"
+                else None,
+                "contact": lambda i: contact_ids[rows[i][0][1]]
+                if rows[i][0][0] == "Contact"
+                else None,
+                "deleted_at": lambda i: None if not rows[i][5] else rows[i][3] + 20 * DAY,
+            },
+        )
 
     # ------------------------------------------------------------ folders
     def folders(self):
@@ -1884,14 +2418,22 @@ class Seeder:
                 elif f.kind == "array":
                     r[name] = []
                 elif f.enum:
-                    r[name] = f.enum[h % len(f.enum)] if f.type != "text[]" else [f.enum[h % len(f.enum)]]
+                    r[name] = (
+                        f.enum[h % len(f.enum)]
+                        if f.type != "text[]"
+                        else [f.enum[h % len(f.enum)]]
+                    )
                 elif f.type == "bool":
                     r[name] = bool(h & 1)
                 elif f.type in ("int8", "int4"):
                     if name.endswith("_id"):
                         tp = name[:-3] + "s"
-                        alias = {"contacts": "contacts", "co_counsel_contacts": "contacts",
-                                 "medical_provider": "contacts", "bank_accounts": "bank_accounts"}
+                        alias = {
+                            "contacts": "contacts",
+                            "co_counsel_contacts": "contacts",
+                            "medical_provider": "contacts",
+                            "bank_accounts": "bank_accounts",
+                        }
                         tp = alias.get(tp, tp)
                         if name == "medical_provider_id":
                             tp = "contacts"
@@ -1906,7 +2448,15 @@ class Seeder:
                 elif f.type == "timestamptz":
                     r[name] = self.ts(day - h % 60, 10 * 3600) if h % 3 else None
                 elif f.type == "text":
-                    if name in ("name", "label", "subject", "description", "title", "message", "body"):
+                    if name in (
+                        "name",
+                        "label",
+                        "subject",
+                        "description",
+                        "title",
+                        "message",
+                        "body",
+                    ):
                         r[name] = "%s %d" % (label, j + 1)
                     elif name in ("url", "target_url"):
                         r[name] = "https://example.com/%s/%d" % (path, j + 1)
@@ -1924,9 +2474,11 @@ class Seeder:
 
 # ------------------------------------------------------------ file contents
 
-_LOREM = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
-          "incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud "
-          "exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. ")
+_LOREM = (
+    "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
+    "incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud "
+    "exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. "
+)
 
 
 def document_bytes(seed, doc_id, version, ext, size):
@@ -1948,16 +2500,23 @@ def document_bytes(seed, doc_id, version, ext, size):
                 k += 1
             data = "".join(parts).encode()
         elif ext == "eml":
-            head = ("From: client@example.com\r\nTo: office@example.com\r\nSubject: Document %d v%d\r\n"
-                    "Content-Type: text/plain; charset=utf-8\r\n\r\n" % (doc_id, version))
+            head = (
+                "From: client@example.com\r\nTo: office@example.com\r\n"
+                "Subject: Document %d v%d\r\n"
+                "Content-Type: text/plain; charset=utf-8\r\n\r\n" % (doc_id, version)
+            )
             data = (head + _LOREM * (size // len(_LOREM) + 1)).encode()
         else:
             head = "Document %d, version %d – café ✓\n" % (doc_id, version)
             data = (head + _LOREM * (size // len(_LOREM) + 1)).encode()
         return data[:size]
-    headers = {"pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "docx": b"PK\x03\x04\x14\x00\x06\x00",
-               "xlsx": b"PK\x03\x04\x14\x00\x06\x00", "jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00",
-               "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}
+    headers = {
+        "pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
+        "docx": b"PK\x03\x04\x14\x00\x06\x00",
+        "xlsx": b"PK\x03\x04\x14\x00\x06\x00",
+        "jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00",
+        "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    }
     head = headers.get(ext, b"")
     body = rng.randbytes(max(0, size - len(head)))
     return (head + body)[:size]

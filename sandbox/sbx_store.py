@@ -56,8 +56,16 @@ def norm_key(value, ftype):
 
 
 class Store:
-    def __init__(self, path, seed_ids, builder, field_types, fast_keys=None,
-                 first_new_id=None, fast_columns=None):
+    def __init__(
+        self,
+        path,
+        seed_ids,
+        builder,
+        field_types,
+        fast_keys=None,
+        first_new_id=None,
+        fast_columns=None,
+    ):
         self.path = path
         # field -> (array of raw values per seeded record, raw value -> key):
         # lets indexes be built by grouping raw values, without a call per record
@@ -72,8 +80,11 @@ class Store:
         self.reset()
 
     def reset(self):
-        pristine = (getattr(self, "overlay", None) == {} and not self.deleted
-                    and self.next_id == self.first_new_id)
+        pristine = (
+            getattr(self, "overlay", None) == {}
+            and not self.deleted
+            and self.next_id == self.first_new_id
+        )
         self.overlay = {}
         self.deleted = set()
         self.ids = array("q", self.seed_ids)
@@ -276,13 +287,14 @@ class Store:
 
 # ------------------------------------------------------------ rendering
 
+
 class Renderer:
     """Turns stored records into response dicts following a render plan."""
 
     def __init__(self, dataset):
         self.ds = dataset
         self.catalog = dataset.catalog
-        self._subinfo = {}      # id(subplan) -> (subplan, names, has second-level names)
+        self._subinfo = {}  # id(subplan) -> (subplan, names, has second-level names)
 
     def render(self, rec, plan):
         out = {}

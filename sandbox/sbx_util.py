@@ -46,6 +46,7 @@ def unprocessable(message, etype="ValidationError"):
 
 # ------------------------------------------------------------ hashing
 
+
 def mix64(x):
     """splitmix64 finaliser: a well-spread 64-bit hash of an integer."""
     x = (x + 0x9E3779B97F4A7C15) & M64
@@ -67,6 +68,7 @@ def etag_for(*parts):
 
 # ------------------------------------------------------------ time
 
+
 def _nth_sunday(year, month, n):
     d = datetime.date(year, month, 1)
     d += datetime.timedelta(days=(6 - d.weekday()) % 7)
@@ -82,8 +84,10 @@ def _dst_bounds(year):
         start = _nth_sunday(year, 3, 2)
         end = _nth_sunday(year, 11, 1)
         # 02:00 local standard time = 07:00 UTC; 02:00 local daylight = 06:00 UTC
-        b = (calendar.timegm((year, 3, start.day, 7, 0, 0)),
-             calendar.timegm((year, 11, end.day, 6, 0, 0)))
+        b = (
+            calendar.timegm((year, 3, start.day, 7, 0, 0)),
+            calendar.timegm((year, 11, end.day, 6, 0, 0)),
+        )
         _DST[year] = b
     return b
 
@@ -107,8 +111,10 @@ def fmt_ts(epoch):
         # DST switches on whole UTC hours, so one UTC hour has one offset
         off = eastern_offset(hour * 3600)
         t = time.gmtime(hour * 3600 + off)
-        h = ("%04d-%02d-%02dT%02d:" % (t[0], t[1], t[2], t[3]),
-             "-04:00" if off == -14400 else "-05:00")
+        h = (
+            "%04d-%02d-%02dT%02d:" % (t[0], t[1], t[2], t[3]),
+            "-04:00" if off == -14400 else "-05:00",
+        )
         if len(_HOUR_CACHE) > 200000:
             _HOUR_CACHE.clear()
         _HOUR_CACHE[hour] = h
@@ -136,7 +142,8 @@ def fmt_date(ordinal):
 
 _TS_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?"
-    r"(Z|[+-]\d{2}(?::?\d{2})?)?$")
+    r"(Z|[+-]\d{2}(?::?\d{2})?)?$"
+)
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 

@@ -13,8 +13,18 @@ import time
 import uuid
 
 from sbx_store import Ref
-from sbx_util import (ApiError, bad_request, etag_for, fmt_date, fmt_ts,
-                      not_found, parse_date, parse_ts, unprocessable, eastern_offset)
+from sbx_util import (
+    ApiError,
+    bad_request,
+    etag_for,
+    fmt_date,
+    fmt_ts,
+    not_found,
+    parse_date,
+    parse_ts,
+    unprocessable,
+    eastern_offset,
+)
 
 # Where the spec's body schema differs from what Clio accepts in practice.
 BODY_PATCHES = {
@@ -23,8 +33,14 @@ BODY_PATCHES = {
     ("calendar_entries", "calendar_owner"): {"type": {"t": "string"}},
 }
 # Polymorphic references: the `type` in the body picks the collection.
-POLY_TYPES = {"User": "users", "Contact": "contacts", "Matter": "matters",
-              "Folder": "folders", "Document": "documents", "Calendar": "calendars"}
+POLY_TYPES = {
+    "User": "users",
+    "Contact": "contacts",
+    "Matter": "matters",
+    "Folder": "folders",
+    "Document": "documents",
+    "Calendar": "calendars",
+}
 
 
 def now_epoch():
@@ -121,8 +137,13 @@ class Writer:
                 continue
             check_node(props[k], v, k, errors)
             f = res.fields.get(k)
-            if f is not None and f.enum and isinstance(v, str) and not props[k].get("enum") \
-                    and v not in f.enum:
+            if (
+                f is not None
+                and f.enum
+                and isinstance(v, str)
+                and not props[k].get("enum")
+                and v not in f.enum
+            ):
                 errors.append("%s must be one of %s" % (k, ", ".join(f.enum)))
         if method == "post":
             required = list(node.get("r", ()))
@@ -143,8 +164,11 @@ class Writer:
         if not isinstance(value, dict) or "id" not in value:
             return None
         f = res.fields.get(key)
-        if value.get("type") in POLY_TYPES and (f is None or f.ref in ("Participant", "LinkedFolder_base", None)
-                                               or key in ("parent", "assignee")):
+        if value.get("type") in POLY_TYPES and (
+            f is None
+            or f.ref in ("Participant", "LinkedFolder_base", None)
+            or key in ("parent", "assignee")
+        ):
             return POLY_TYPES[value["type"]], value["id"]
         if f is None or f.kind != "object" or not f.ref:
             return None
@@ -167,8 +191,11 @@ class Writer:
                 errors.append("%s: %s %s does not exist" % (k, coll, id_))
         for k in ("matter_id", "medical_provider_id", "report_preset_id"):
             if k in data and isinstance(data[k], int) and not isinstance(data[k], bool):
-                coll = {"matter_id": "matters", "medical_provider_id": "contacts",
-                        "report_preset_id": "report_presets"}[k]
+                coll = {
+                    "matter_id": "matters",
+                    "medical_provider_id": "contacts",
+                    "report_preset_id": "report_presets",
+                }[k]
                 if not self.ds.stores[coll].exists(data[k]):
                     errors.append("%s: %s %s does not exist" % (k, coll, data[k]))
         if errors:
@@ -202,8 +229,11 @@ class Writer:
                         item["primary"] = bool(item.pop("default_number"))
                     if key == "web_sites" and "default_web_site" not in item:
                         item["default_web_site"] = j == 0
-                    if key in ("senders", "receivers", "attendees") and item.get("type") in POLY_TYPES \
-                            and key != "attendees":
+                    if (
+                        key in ("senders", "receivers", "attendees")
+                        and item.get("type") in POLY_TYPES
+                        and key != "attendees"
+                    ):
                         item = Ref(POLY_TYPES[item["type"]], item["id"])
                 out.append(item)
             return out
@@ -229,7 +259,9 @@ class Writer:
         for k, v in data.items():
             if k in res.fields:
                 rec[k] = self.convert(res, k, v, now)
-            elif k.endswith("_id") and k[:-3] in res.fields and res.fields[k[:-3]].kind == "object":
+            elif (
+                k.endswith("_id") and k[:-3] in res.fields and res.fields[k[:-3]].kind == "object"
+            ):
                 coll = self.cat.ref_path(res.fields[k[:-3]].ref)
                 if k == "medical_provider_id":
                     coll = "contacts"
@@ -238,9 +270,22 @@ class Writer:
     def plain_keys(self, res, data):
         """Body keys that are copied onto the record as they are."""
         if res.path == "documents":
-            return {k: v for k, v in data.items()
-                    if k not in ("parent", "uuid", "fully_uploaded", "multiparts", "filename",
-                                 "content_type", "copy_version", "restore", "communication_id")}
+            return {
+                k: v
+                for k, v in data.items()
+                if k
+                not in (
+                    "parent",
+                    "uuid",
+                    "fully_uploaded",
+                    "multiparts",
+                    "filename",
+                    "content_type",
+                    "copy_version",
+                    "restore",
+                    "communication_id",
+                )
+            }
         return data
 
     def new_etag(self, res, id_, now):
@@ -252,8 +297,11 @@ class Writer:
         tags = [t.strip() for t in if_match.split(",")]
         if "*" in tags or rec.get("etag") in tags:
             return
-        raise ApiError(412, "PreconditionFailed",
-                       "The resource has been modified (ETag mismatch); fetch it again and retry")
+        raise ApiError(
+            412,
+            "PreconditionFailed",
+            "The resource has been modified (ETag mismatch); fetch it again and retry",
+        )
 
     # ------------------------------------------------------------ operations
     def create(self, res, raw):
@@ -371,24 +419,41 @@ class Writer:
         elif create and not rec.get("open_date"):
             rec["open_date"] = today
         if create and not data.get("display_number"):
-            client = self.ds.view(rec["client"], None) if isinstance(rec.get("client"), Ref) else None
-            last = (client or {}).get("last_name") or ((client or {}).get("name") or "Matter").split()[0]
+            client = (
+                self.ds.view(rec["client"], None) if isinstance(rec.get("client"), Ref) else None
+            )
+            last = (client or {}).get("last_name") or (
+                (client or {}).get("name") or "Matter"
+            ).split()[0]
             rec["display_number"] = "%05d-%s" % (rec["number"], last)
         rec["matter_stage_updated_at"] = rec.get("matter_stage_updated_at") or fmt_ts(now)
         cfv = []
         for j, item in enumerate(rec.get("custom_field_values") or []):
             if isinstance(item, dict) and "field_name" not in item:
                 cf = item.get("custom_field") or {}
-                cfrec = self.ds.stores["custom_fields"].get(cf.get("id")) if isinstance(cf, dict) else None
+                cfrec = (
+                    self.ds.stores["custom_fields"].get(cf.get("id"))
+                    if isinstance(cf, dict)
+                    else None
+                )
                 ftype = cfrec["field_type"] if cfrec else "text_line"
-                item = {"id": "%s-%d" % (ftype, int(now * 1000) % 100000000 + j),
-                        "etag": etag_for("cfv", now, j), "field_name": cfrec["name"] if cfrec else None,
-                        "created_at": fmt_ts(now), "updated_at": fmt_ts(now), "field_type": ftype,
-                        "field_required": bool(cfrec and cfrec["required"]), "field_displayed": True,
-                        "field_display_order": cfrec["display_order"] if cfrec else None,
-                        "value": item.get("value"), "soft_deleted": False,
-                        "custom_field": Ref("custom_fields", cf.get("id")) if cfrec else None,
-                        "picklist_option": None, "matter": None, "contact": None}
+                item = {
+                    "id": "%s-%d" % (ftype, int(now * 1000) % 100000000 + j),
+                    "etag": etag_for("cfv", now, j),
+                    "field_name": cfrec["name"] if cfrec else None,
+                    "created_at": fmt_ts(now),
+                    "updated_at": fmt_ts(now),
+                    "field_type": ftype,
+                    "field_required": bool(cfrec and cfrec["required"]),
+                    "field_displayed": True,
+                    "field_display_order": cfrec["display_order"] if cfrec else None,
+                    "value": item.get("value"),
+                    "soft_deleted": False,
+                    "custom_field": Ref("custom_fields", cf.get("id")) if cfrec else None,
+                    "picklist_option": None,
+                    "matter": None,
+                    "contact": None,
+                }
             cfv.append(item)
         rec["custom_field_values"] = cfv
 
@@ -522,7 +587,11 @@ class Writer:
 
     def pre_bills(self, rec, data, now, create):
         new = data.get("state")
-        if new is not None and new != rec.get("state") and new not in (rec.get("available_state_transitions") or []):
+        if (
+            new is not None
+            and new != rec.get("state")
+            and new not in (rec.get("available_state_transitions") or [])
+        ):
             raise unprocessable("A bill in state %s cannot move to %s" % (rec.get("state"), new))
 
     def post_bills(self, rec, data, now, create):
@@ -530,7 +599,11 @@ class Writer:
             transitions = {
                 "draft": ["awaiting_approval", "awaiting_payment", "deleted"],
                 "awaiting_approval": ["awaiting_payment", "deleted"],
-                "awaiting_payment": ["paid", "void"], "paid": ["void"], "void": [], "deleted": []}
+                "awaiting_payment": ["paid", "void"],
+                "paid": ["void"],
+                "void": [],
+                "deleted": [],
+            }
             rec["available_state_transitions"] = transitions.get(rec["state"], [])
             rec["can_update"] = rec["state"] in ("draft", "awaiting_approval")
             if rec["state"] == "paid":
@@ -563,33 +636,62 @@ class Writer:
             now = now_epoch()
             fid = folders.new_id()
             target = self.ds.stores[coll].get(pid)
-            rec = {"id": fid, "etag": self.new_etag(self.cat.resources["folders"], fid, now),
-                   "created_at": fmt_ts(now), "updated_at": fmt_ts(now), "deleted_at": None,
-                   "type": "Folder", "locked": False,
-                   "name": target.get("display_number") or target.get("name"), "root": False,
-                   "parent": Ref("folders", folders.seed_ids[0]) if len(folders.seed_ids) else None,
-                   "matter": Ref("matters", pid) if coll == "matters" else None,
-                   "contact": Ref("contacts", pid) if coll == "contacts" else None,
-                   "document_category": None, "creator": self.who(), "latest_document_version": None,
-                   "group": None, "external_properties": []}
+            rec = {
+                "id": fid,
+                "etag": self.new_etag(self.cat.resources["folders"], fid, now),
+                "created_at": fmt_ts(now),
+                "updated_at": fmt_ts(now),
+                "deleted_at": None,
+                "type": "Folder",
+                "locked": False,
+                "name": target.get("display_number") or target.get("name"),
+                "root": False,
+                "parent": Ref("folders", folders.seed_ids[0]) if len(folders.seed_ids) else None,
+                "matter": Ref("matters", pid) if coll == "matters" else None,
+                "contact": Ref("contacts", pid) if coll == "contacts" else None,
+                "document_category": None,
+                "creator": self.who(),
+                "latest_document_version": None,
+                "group": None,
+                "external_properties": [],
+            }
             folders.put(fid, rec)
         ref = Ref(coll, pid)
-        return Ref("folders", fid), (ref if coll == "matters" else None), (ref if coll == "contacts" else None)
+        return (
+            Ref("folders", fid),
+            (ref if coll == "matters" else None),
+            (ref if coll == "contacts" else None),
+        )
 
     def new_version(self, doc_id, number, filename, ctype, now):
         uid = str(uuid.uuid4())
         vid = self.ds.next_version_id()
         storage = self.ds.storage
         headers = storage.put_headers(ctype) if storage else []
-        ver = {"id": vid, "document_id": doc_id, "etag": etag_for("docver", vid, now),
-               "uuid": uid, "created_at": fmt_ts(now), "updated_at": fmt_ts(now),
-               "filename": filename, "size": 0, "version_number": number, "content_type": ctype,
-               "received_at": fmt_ts(now),
-               "put_url": storage.put_url(uid) if storage else None,
-               "fully_uploaded": False, "creator": self.who(),
-               "put_headers": headers, "multiparts": []}
-        self.ds.pending_uploads[uid] = {"document": doc_id, "version": vid, "data": None,
-                                        "headers": {h["name"].lower(): h["value"] for h in headers}}
+        ver = {
+            "id": vid,
+            "document_id": doc_id,
+            "etag": etag_for("docver", vid, now),
+            "uuid": uid,
+            "created_at": fmt_ts(now),
+            "updated_at": fmt_ts(now),
+            "filename": filename,
+            "size": 0,
+            "version_number": number,
+            "content_type": ctype,
+            "received_at": fmt_ts(now),
+            "put_url": storage.put_url(uid) if storage else None,
+            "fully_uploaded": False,
+            "creator": self.who(),
+            "put_headers": headers,
+            "multiparts": [],
+        }
+        self.ds.pending_uploads[uid] = {
+            "document": doc_id,
+            "version": vid,
+            "data": None,
+            "headers": {h["name"].lower(): h["value"] for h in headers},
+        }
         return ver
 
     def pre_documents(self, rec, data, now, create):
@@ -601,15 +703,20 @@ class Writer:
             rec["locked"] = False
             rec["creator"] = self.who()
             name = data.get("filename") or data.get("name")
-            ctype = data.get("content_type") or mimetypes.guess_type(name)[0] or "application/octet-stream"
+            ctype = (
+                data.get("content_type")
+                or mimetypes.guess_type(name)[0]
+                or "application/octet-stream"
+            )
             rec["filename"] = name
             rec["content_type"] = ctype
             rec["size"] = 0
             doc_id = int(rec["id"])
             ver = self.new_version(doc_id, 1, name, ctype, now)
             rec["latest_document_version"] = ver
-            rec["document_versions"] = [{k: v for k, v in ver.items()
-                                         if k not in ("creator", "put_headers", "multiparts")}]
+            rec["document_versions"] = [
+                {k: v for k, v in ver.items() if k not in ("creator", "put_headers", "multiparts")}
+            ]
             return
         if parent is not None:
             folder, matter, contact = self.folder_for(parent)
@@ -628,15 +735,24 @@ class Writer:
             blob = up["data"]
             self.ds.blobs[ver["id"]] = blob
             del self.ds.pending_uploads[data["uuid"]]
-            ver.update(fully_uploaded=True, size=len(blob), put_url=None, put_headers=[],
-                       updated_at=fmt_ts(now))
+            ver.update(
+                fully_uploaded=True,
+                size=len(blob),
+                put_url=None,
+                put_headers=[],
+                updated_at=fmt_ts(now),
+            )
             rec["latest_document_version"] = ver
             rec["size"] = len(blob)
             rec["content_type"] = ver["content_type"]
             rec["document_versions"] = [
-                {k: v for k, v in (ver if d.get("id") == ver["id"] else d).items()
-                 if k not in ("creator", "put_headers", "multiparts")}
-                for d in rec.get("document_versions") or []]
+                {
+                    k: v
+                    for k, v in (ver if d.get("id") == ver["id"] else d).items()
+                    if k not in ("creator", "put_headers", "multiparts")
+                }
+                for d in rec.get("document_versions") or []
+            ]
 
     def add_document_version(self, res, data):
         """POST /documents with parent {type: Document}: a new version."""
@@ -649,11 +765,14 @@ class Writer:
         rec = dict(old)
         latest = old.get("latest_document_version") or {}
         name = data.get("filename") or data.get("name") or old.get("filename")
-        ctype = data.get("content_type") or mimetypes.guess_type(name)[0] or old.get("content_type")
+        ctype = (
+            data.get("content_type") or mimetypes.guess_type(name)[0] or old.get("content_type")
+        )
         ver = self.new_version(doc_id, (latest.get("version_number") or 0) + 1, name, ctype, now)
         rec["latest_document_version"] = ver
         rec["document_versions"] = list(old.get("document_versions") or []) + [
-            {k: v for k, v in ver.items() if k not in ("creator", "put_headers", "multiparts")}]
+            {k: v for k, v in ver.items() if k not in ("creator", "put_headers", "multiparts")}
+        ]
         if data.get("name"):
             rec["name"] = data["name"]
         rec["updated_at"] = fmt_ts(now)
@@ -666,4 +785,3 @@ class Writer:
 def _today_ordinal(now):
     t = time.gmtime(now + eastern_offset(now))
     return datetime.date(t[0], t[1], t[2]).toordinal()
-

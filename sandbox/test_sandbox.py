@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 import urllib.parse
@@ -30,8 +29,18 @@ class Client:
     def __init__(self, port):
         self.port = port
 
-    def request(self, method, path, params=None, body=None, headers=None, key=KEY,
-                port=None, raw=False, timeout=10):
+    def request(
+        self,
+        method,
+        path,
+        params=None,
+        body=None,
+        headers=None,
+        key=KEY,
+        port=None,
+        raw=False,
+        timeout=10,
+    ):
         if params:
             path += ("&" if "?" in path else "?") + urllib.parse.urlencode(params)
         h = {}
@@ -51,7 +60,11 @@ class Client:
             conn.close()
         if raw:
             return resp.status, hdrs, data
-        doc = json.loads(data) if data and hdrs.get("content-type", "").startswith("application/json") else data
+        doc = (
+            json.loads(data)
+            if data and hdrs.get("content-type", "").startswith("application/json")
+            else data
+        )
         return resp.status, hdrs, doc
 
     def get(self, path, params=None, **kw):
@@ -64,7 +77,9 @@ class Client:
 class SandboxCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        args = clio_sandbox.parse_args(["--port", "0", "--api-key", KEY, "--api-key", "second-key"])
+        args = clio_sandbox.parse_args(
+            ["--port", "0", "--api-key", KEY, "--api-key", "second-key"]
+        )
         cls.sb, cls.api, cls.storage = clio_sandbox.serve(args)
         cls.c = Client(cls.sb.port)
 
@@ -149,16 +164,27 @@ class TestAuthAndHeaders(SandboxCase):
     def test_versioned_fields(self):
         s, _, d = self.get("/api/v4/documents.json", {"fields": "id,document_versions"})
         self.assertError(s, d, 400)
-        s, _, d = self.get("/api/v4/documents.json", {"fields": "id,document_versions"},
-                           headers={"X-API-VERSION": "4.0.5"})
+        s, _, d = self.get(
+            "/api/v4/documents.json",
+            {"fields": "id,document_versions"},
+            headers={"X-API-VERSION": "4.0.5"},
+        )
         self.assertEqual(s, 200)
-        s, _, d = self.get("/api/v4/activities.json", {"fields": "id,quantity_redacted"},
-                           headers={"X-API-VERSION": "4.0.7"})
+        s, _, d = self.get(
+            "/api/v4/activities.json",
+            {"fields": "id,quantity_redacted"},
+            headers={"X-API-VERSION": "4.0.7"},
+        )
         self.assertError(s, d, 400)
 
     def test_gzip(self):
-        s, h, raw = self.c.request("GET", "/api/v4/activities.json", {"fields": "id,note"},
-                                   headers={"Accept-Encoding": "gzip"}, raw=True)
+        s, h, raw = self.c.request(
+            "GET",
+            "/api/v4/activities.json",
+            {"fields": "id,note"},
+            headers={"Accept-Encoding": "gzip"},
+            raw=True,
+        )
         self.assertEqual(s, 200)
         self.assertEqual(h["content-encoding"], "gzip")
         self.assertEqual(int(h["content-length"]), len(raw))
@@ -182,7 +208,10 @@ class TestAuthAndHeaders(SandboxCase):
 
 class TestFields(SandboxCase):
     def test_scalar_and_nested(self):
-        d = self.ok("/api/v4/activities.json", {"fields": "id,date,matter{id,display_number},user", "limit": 5})
+        d = self.ok(
+            "/api/v4/activities.json",
+            {"fields": "id,date,matter{id,display_number},user", "limit": 5},
+        )
         a = d["data"][0]
         self.assertEqual(set(a), {"id", "date", "matter", "user"})
         self.assertEqual(set(a["user"]), {"id", "etag"})
@@ -209,7 +238,10 @@ class TestFields(SandboxCase):
             self.assertError(s, d, 400)
 
     def test_calendar_entry_ids_are_strings(self):
-        d = self.ok("/api/v4/calendar_entries.json", {"fields": "id,summary,calendar_owner{id}", "limit": 3})
+        d = self.ok(
+            "/api/v4/calendar_entries.json",
+            {"fields": "id,summary,calendar_owner{id}", "limit": 3},
+        )
         self.assertIsInstance(d["data"][0]["id"], str)
         self.assertIsInstance(d["data"][0]["calendar_owner"]["id"], int)
         one = self.ok("/api/v4/calendar_entries/%s.json" % d["data"][0]["id"])
@@ -218,8 +250,12 @@ class TestFields(SandboxCase):
     def test_all_fields_of_every_collection(self):
         cat = self.sb.catalog
         for path, res in cat.resources.items():
-            params = {"fields": ",".join(n for n in res.field_order if res.field_available(n, (4, 0, 9))),
-                      "limit": 5}
+            params = {
+                "fields": ",".join(
+                    n for n in res.field_order if res.field_available(n, (4, 0, 9))
+                ),
+                "limit": 5,
+            }
             if path == "notes":
                 params["type"] = "Matter"
             for name, f in res.filters.items():
@@ -240,7 +276,7 @@ class TestPaging(SandboxCase):
         ids = [r["id"] for r in recs]
         self.assertEqual(ids, sorted(ids))
         self.assertEqual(len(set(ids)), len(ids))
-        self.assertTrue(all(i > 2 ** 31 for i in ids))
+        self.assertTrue(all(i > 2**31 for i in ids))
 
     def test_next_keeps_params_and_last_page_has_none(self):
         d = self.ok("/api/v4/matters.json", {"fields": "id,status", "status": "open", "limit": 50})
@@ -256,7 +292,9 @@ class TestPaging(SandboxCase):
 
     def test_gateway_next_is_still_clio(self):
         d = self.ok("/clio/api/v4/contacts", {"limit": 10})
-        self.assertTrue(d["meta"]["paging"]["next"].startswith("https://app.clio.com/api/v4/contacts.json?"))
+        self.assertTrue(
+            d["meta"]["paging"]["next"].startswith("https://app.clio.com/api/v4/contacts.json?")
+        )
 
     def test_limit_bounds(self):
         for bad in ("0", "201", "-1", "abc"):
@@ -270,8 +308,10 @@ class TestPaging(SandboxCase):
         self.assertError(s, d, 400)
 
     def test_order_and_offset(self):
-        d = self.ok("/api/v4/matters.json", {"fields": "id,display_number", "order": "display_number(desc)",
-                                             "limit": 100})
+        d = self.ok(
+            "/api/v4/matters.json",
+            {"fields": "id,display_number", "order": "display_number(desc)", "limit": 100},
+        )
         nums = [m["display_number"] for m in d["data"]]
         self.assertEqual(nums, sorted(nums, key=str.casefold, reverse=True))
         nxt = d["meta"]["paging"]["next"]
@@ -280,10 +320,15 @@ class TestPaging(SandboxCase):
         self.assertNotIn("page_token", q)
         s, _, d = self.get("/api/v4/matters.json", {"order": "bogus(asc)"})
         self.assertError(s, d, 400)
-        s, _, d = self.get("/api/v4/activities.json", {"order": "date(asc)", "offset": "9900", "limit": 200})
+        s, _, d = self.get(
+            "/api/v4/activities.json", {"order": "date(asc)", "offset": "9900", "limit": 200}
+        )
         self.assertError(s, d, 422)
         self.assertEqual(d["error"]["type"], "ArgumentError")
-        d = self.ok("/api/v4/activities.json", {"order": "date(asc)", "offset": "3990", "fields": "id,date"})
+        d = self.ok(
+            "/api/v4/activities.json",
+            {"order": "date(asc)", "offset": "3990", "fields": "id,date"},
+        )
         self.assertEqual(len(d["data"]), 10)
         dates = [a["date"] for a in d["data"]]
         self.assertEqual(dates, sorted(dates))
@@ -298,7 +343,9 @@ class TestPaging(SandboxCase):
         self.assertError(s, d, 400)
         s, _, d = self.get("/api/v4/matters.json", {"ids": "1"})
         self.assertError(s, d, 400)
-        s, _, d = self.get("/api/v4/matters/%d.json" % self.records("matters")[0]["id"], {"status": "open"})
+        s, _, d = self.get(
+            "/api/v4/matters/%d.json" % self.records("matters")[0]["id"], {"status": "open"}
+        )
         self.assertError(s, d, 400)
 
 
@@ -308,8 +355,12 @@ class TestFilters(SandboxCase):
         d = self.ok("/api/v4/matters.json", {"status": "open", "fields": "id,status"})
         self.assertEqual(d["meta"]["records"], sum(m["status"] == "Open" for m in allm))
         self.assertTrue(all(m["status"] == "Open" for m in d["data"]))
-        d = self.ok("/api/v4/matters.json", {"status": "open,pending", "fields": "id,status", "limit": 1})
-        self.assertEqual(d["meta"]["records"], sum(m["status"] in ("Open", "Pending") for m in allm))
+        d = self.ok(
+            "/api/v4/matters.json", {"status": "open,pending", "fields": "id,status", "limit": 1}
+        )
+        self.assertEqual(
+            d["meta"]["records"], sum(m["status"] in ("Open", "Pending") for m in allm)
+        )
         s, _, d = self.get("/api/v4/matters.json", {"status": "Open"})
         self.assertError(s, d, 400)
         s, _, d = self.get("/api/v4/matters.json", {"status": "open,bogus"})
@@ -317,8 +368,14 @@ class TestFilters(SandboxCase):
 
     def test_matter_dates(self):
         allm = self.records("matters")
-        want = [m["id"] for m in allm if m["open_date"] and "2024-01-01" <= m["open_date"] < "2025-01-01"]
-        got, _, total = self.scan("matters", [("open_date[]", ">=2024-01-01"), ("open_date[]", "<2025-01-01")])
+        want = [
+            m["id"]
+            for m in allm
+            if m["open_date"] and "2024-01-01" <= m["open_date"] < "2025-01-01"
+        ]
+        got, _, total = self.scan(
+            "matters", [("open_date[]", ">=2024-01-01"), ("open_date[]", "<2025-01-01")]
+        )
         self.assertEqual([m["id"] for m in got], want)
         s, _, d = self.get("/api/v4/matters.json", {"open_date[]": "2024-01-01"})
         self.assertError(s, d, 400)
@@ -327,11 +384,20 @@ class TestFilters(SandboxCase):
         acts = self.records("activities")
         mid = acts[0]["matter"]["id"]
         got, _, total = self.scan("activities", {"matter_id": mid, "fields": "id,matter{id}"})
-        self.assertEqual([a["id"] for a in got], [a["id"] for a in acts if a["matter"] and a["matter"]["id"] == mid])
+        self.assertEqual(
+            [a["id"] for a in got],
+            [a["id"] for a in acts if a["matter"] and a["matter"]["id"] == mid],
+        )
         got, _, _ = self.scan("activities", {"matter_id": "null"})
         self.assertEqual(len(got), sum(1 for a in acts if a["matter"] is None))
-        got, _, _ = self.scan("activities", {"user_id": 1003, "start_date": "2026-01-01", "end_date": "2026-03-31"})
-        want = [a["id"] for a in acts if a["user"]["id"] == 1003 and "2026-01-01" <= a["date"] <= "2026-03-31"]
+        got, _, _ = self.scan(
+            "activities", {"user_id": 1003, "start_date": "2026-01-01", "end_date": "2026-03-31"}
+        )
+        want = [
+            a["id"]
+            for a in acts
+            if a["user"]["id"] == 1003 and "2026-01-01" <= a["date"] <= "2026-03-31"
+        ]
         self.assertEqual([a["id"] for a in got], want)
         self.assertTrue(want)
         got, _, _ = self.scan("activities", {"type": "ExpenseEntry"})
@@ -339,9 +405,15 @@ class TestFilters(SandboxCase):
         got, _, _ = self.scan("activities", {"status": "billed"})
         self.assertEqual(len(got), sum(a["billed"] for a in acts))
         got, _, _ = self.scan("activities", {"query": "DEPOSITION"})
-        self.assertEqual(len(got), sum(1 for a in acts if a["note"] and "deposition" in a["note"].lower()))
-        for bad in ({"matter_id": "abc"}, {"start_date": "2026-13-01"}, {"type": "timeentry"},
-                    {"flat_rate": "yes"}):
+        self.assertEqual(
+            len(got), sum(1 for a in acts if a["note"] and "deposition" in a["note"].lower())
+        )
+        for bad in (
+            {"matter_id": "abc"},
+            {"start_date": "2026-13-01"},
+            {"type": "timeentry"},
+            {"flat_rate": "yes"},
+        ):
             s, _, d = self.get("/api/v4/activities.json", bad)
             self.assertError(s, d, 400)
 
@@ -350,7 +422,10 @@ class TestFilters(SandboxCase):
         cut = sorted(a["updated_at"] for a in acts)[3000]
         got, _, total = self.scan("activities", {"updated_since": cut, "fields": "id,updated_at"})
         import sbx_util
-        want = [a["id"] for a in acts if sbx_util.parse_ts(a["updated_at"]) >= sbx_util.parse_ts(cut)]
+
+        want = [
+            a["id"] for a in acts if sbx_util.parse_ts(a["updated_at"]) >= sbx_util.parse_ts(cut)
+        ]
         self.assertEqual([a["id"] for a in got], want)
         s, _, d = self.get("/api/v4/activities.json", {"updated_since": "yesterday"})
         self.assertError(s, d, 400)
@@ -372,31 +447,48 @@ class TestFilters(SandboxCase):
         s, _, d = self.get("/api/v4/tasks.json", {"assignee_id": 1002})
         self.assertError(s, d, 400)
         got, _, _ = self.scan("tasks", {"due_at_from": "2026-01-01", "due_at_to": "2026-01-31"})
-        self.assertEqual(len(got), sum(1 for t in tasks if t["due_at"] and "2026-01-01" <= t["due_at"] <= "2026-01-31"))
+        self.assertEqual(
+            len(got),
+            sum(1 for t in tasks if t["due_at"] and "2026-01-01" <= t["due_at"] <= "2026-01-31"),
+        )
         ms = {m["id"]: m for m in self.records("matters")}
         client = ms[tasks[0]["matter"]["id"]]["client"]["id"] if tasks[0]["matter"] else None
         if client:
             got, _, _ = self.scan("tasks", {"client_id": client})
-            self.assertEqual(len(got), sum(1 for t in tasks if t["matter"]
-                                           and ms[t["matter"]["id"]]["client"]["id"] == client))
+            self.assertEqual(
+                len(got),
+                sum(
+                    1
+                    for t in tasks
+                    if t["matter"] and ms[t["matter"]["id"]]["client"]["id"] == client
+                ),
+            )
 
     def test_bill_filters(self):
         bills = self.records("bills")
         got, _, _ = self.scan("bills", {"state": "paid"})
         self.assertEqual(len(got), sum(b["state"] == "paid" for b in bills))
         got, _, _ = self.scan("bills", {"overdue_only": "true"})
-        want = [b for b in bills if b["state"] == "awaiting_payment" and b["due_at"] < "2026-11-28" and b["balance"] > 0]
+        want = [
+            b
+            for b in bills
+            if b["state"] == "awaiting_payment" and b["due_at"] < "2026-11-28" and b["balance"] > 0
+        ]
         self.assertEqual(len(got), len(want))
         self.assertTrue(want)
         got, _, _ = self.scan("bills", {"due_after": "2026-01-01", "due_before": "2026-06-30"})
-        self.assertEqual(len(got), sum(1 for b in bills if "2026-01-01" < b["due_at"] < "2026-06-30"))
+        self.assertEqual(
+            len(got), sum(1 for b in bills if "2026-01-01" < b["due_at"] < "2026-06-30")
+        )
 
     def test_notes_need_type(self):
         s, _, d = self.get("/api/v4/notes.json")
         self.assertError(s, d, 400)
         s, _, d = self.get("/api/v4/notes.json", {"type": "matter"})
         self.assertError(s, d, 400)
-        d = self.ok("/api/v4/notes.json", {"type": "Contact", "fields": "id,type,contact{id}", "limit": 5})
+        d = self.ok(
+            "/api/v4/notes.json", {"type": "Contact", "fields": "id,type,contact{id}", "limit": 5}
+        )
         self.assertTrue(all(n["type"] == "Contact" and n["contact"] for n in d["data"]))
         self.assertEqual(d["meta"]["records"], len(self.records("contact_notes")))
 
@@ -406,7 +498,10 @@ class TestFilters(SandboxCase):
         self.assertEqual(len(got), sum(c["type"] == "Company" for c in cs))
         got, _, _ = self.scan("contacts", {"client_only": "true"})
         self.assertEqual(len(got), sum(c["is_client"] for c in cs))
-        d = self.ok("/api/v4/users.json", {"subscription_type": "attorney", "fields": "id,subscription_type"})
+        d = self.ok(
+            "/api/v4/users.json",
+            {"subscription_type": "attorney", "fields": "id,subscription_type"},
+        )
         self.assertTrue(d["data"])
         self.assertTrue(all(u["subscription_type"] == "Attorney" for u in d["data"]))
 
@@ -432,7 +527,9 @@ class TestRecords(SandboxCase):
         self.assertError(s, d, 404)
         s, _, d = self.get("/api/v4/matters/abc.json")
         self.assertError(s, d, 404)
-        s, h, d = self.get("/api/v4/matters/%d.json" % m["id"], headers={"If-None-Match": m["etag"]})
+        s, h, d = self.get(
+            "/api/v4/matters/%d.json" % m["id"], headers={"If-None-Match": m["etag"]}
+        )
         self.assertEqual(s, 304)
 
     def test_who_am_i(self):
@@ -442,7 +539,15 @@ class TestRecords(SandboxCase):
 
     def test_referential_integrity(self):
         index = {}
-        for coll in ("matters", "contacts", "users", "practice_areas", "activities", "tasks", "bills"):
+        for coll in (
+            "matters",
+            "contacts",
+            "users",
+            "practice_areas",
+            "activities",
+            "tasks",
+            "bills",
+        ):
             index[coll] = {r["id"]: r for r in self.records(coll)}
         for m in index["matters"].values():
             self.assertIn(m["client"]["id"], index["contacts"])
@@ -463,7 +568,9 @@ class TestRecords(SandboxCase):
             if a["bill"]:
                 self.assertIn(a["bill"]["id"], index["bills"])
             if a["type"] == "TimeEntry":
-                self.assertAlmostEqual(a["total"], round(a["price"] * a["rounded_quantity"] / 3600, 2), 2)
+                self.assertAlmostEqual(
+                    a["total"], round(a["price"] * a["rounded_quantity"] / 3600, 2), 2
+                )
 
     def test_admin_records_notes_tables(self):
         mn = self.records("matter_notes")
@@ -478,12 +585,17 @@ class TestWrites(SandboxCase):
         return self.c.request("POST", "/api/v4/%s.json" % coll, params, body={"data": data}, **kw)
 
     def patch(self, coll, id_, data, params=None, **kw):
-        return self.c.request("PATCH", "/api/v4/%s/%s.json" % (coll, id_), params, body={"data": data}, **kw)
+        return self.c.request(
+            "PATCH", "/api/v4/%s/%s.json" % (coll, id_), params, body={"data": data}, **kw
+        )
 
     def test_matter_lifecycle(self):
         client = self.records("contacts")[0]["id"]
-        s, _, d = self.post("matters", {"description": "New matter", "client": {"id": client}, "status": "pending"},
-                            {"fields": "id,etag,status,client{id},display_number,pending_date"})
+        s, _, d = self.post(
+            "matters",
+            {"description": "New matter", "client": {"id": client}, "status": "pending"},
+            {"fields": "id,etag,status,client{id},display_number,pending_date"},
+        )
         self.assertEqual(s, 201, d)
         m = d["data"]
         self.assertEqual(m["status"], "Pending")
@@ -491,14 +603,23 @@ class TestWrites(SandboxCase):
         s, _, d = self.post("matters", {"description": "x", "client": {"id": client}})
         self.assertEqual(set(d["data"]), {"id", "etag"})
         # PATCH with the right etag, then a stale one
-        s, h, d = self.patch("matters", m["id"], {"status": "open"}, {"fields": "id,etag,status,updated_at"},
-                             headers={"If-Match": m["etag"]})
+        s, h, d = self.patch(
+            "matters",
+            m["id"],
+            {"status": "open"},
+            {"fields": "id,etag,status,updated_at"},
+            headers={"If-Match": m["etag"]},
+        )
         self.assertEqual(s, 200, d)
         self.assertEqual(d["data"]["status"], "Open")
         self.assertNotEqual(d["data"]["etag"], m["etag"])
-        s, _, d2 = self.patch("matters", m["id"], {"description": "y"}, headers={"If-Match": m["etag"]})
+        s, _, d2 = self.patch(
+            "matters", m["id"], {"description": "y"}, headers={"If-Match": m["etag"]}
+        )
         self.assertError(s, d2, 412)
-        s, _, d2 = self.c.request("DELETE", "/api/v4/matters/%d.json" % m["id"], headers={"If-Match": m["etag"]})
+        s, _, d2 = self.c.request(
+            "DELETE", "/api/v4/matters/%d.json" % m["id"], headers={"If-Match": m["etag"]}
+        )
         self.assertError(s, d2, 412)
         s, _, body = self.c.request("DELETE", "/api/v4/matters/%d.json" % m["id"])
         self.assertEqual(s, 204)
@@ -509,10 +630,10 @@ class TestWrites(SandboxCase):
     def test_validation(self):
         client = self.records("contacts")[0]["id"]
         cases = [
-            {"client": {"id": client}},                                   # missing description
-            {"description": "x", "client": {"id": 1}},                    # client does not exist
-            {"description": "x", "client": {"id": client}, "status": "Open"},   # enum is lower case
-            {"description": 5, "client": {"id": client}},                 # wrong type
+            {"client": {"id": client}},  # missing description
+            {"description": "x", "client": {"id": 1}},  # client does not exist
+            {"description": "x", "client": {"id": client}, "status": "Open"},  # enum is lower case
+            {"description": 5, "client": {"id": client}},  # wrong type
             {"description": "x", "client": {"id": client}, "number": 5},  # not writable
             {"description": "x", "client": {"id": client}, "open_date": "yesterday"},
         ]
@@ -524,9 +645,17 @@ class TestWrites(SandboxCase):
 
     def test_activity_create_computes_totals(self):
         m = self.records("matters")[0]["id"]
-        s, _, d = self.post("activities", {"type": "TimeEntry", "date": "2026-11-27", "quantity": 5400,
-                                           "matter": {"id": m}, "note": "Research"},
-                            {"fields": "id,price,total,quantity_in_hours,user{id},matter{id}"})
+        s, _, d = self.post(
+            "activities",
+            {
+                "type": "TimeEntry",
+                "date": "2026-11-27",
+                "quantity": 5400,
+                "matter": {"id": m},
+                "note": "Research",
+            },
+            {"fields": "id,price,total,quantity_in_hours,user{id},matter{id}"},
+        )
         self.assertEqual(s, 201, d)
         a = d["data"]
         self.assertEqual(a["user"]["id"], 1001)
@@ -540,9 +669,17 @@ class TestWrites(SandboxCase):
     def test_task_assignee(self):
         s, _, d = self.post("tasks", {"name": "t", "description": "d", "assignee": {"id": 1002}})
         self.assertError(s, d, 422)
-        s, _, d = self.post("tasks", {"name": "t", "description": "d", "assignee": {"id": 1002, "type": "User"},
-                                      "priority": "High", "due_at": "2026-12-15T17:00:00Z"},
-                            {"fields": "id,assignee{id,type},priority,due_at,status"})
+        s, _, d = self.post(
+            "tasks",
+            {
+                "name": "t",
+                "description": "d",
+                "assignee": {"id": 1002, "type": "User"},
+                "priority": "High",
+                "due_at": "2026-12-15T17:00:00Z",
+            },
+            {"fields": "id,assignee{id,type},priority,due_at,status"},
+        )
         self.assertEqual(s, 201, d)
         self.assertEqual(d["data"]["assignee"], {"id": 1002, "type": "User"})
         self.assertEqual(d["data"]["due_at"], "2026-12-15")
@@ -550,28 +687,45 @@ class TestWrites(SandboxCase):
 
     def test_calendar_quirk(self):
         m = self.records("matters")[0]["id"]
-        base = {"summary": "Meeting", "start_at": "2026-12-01T10:00:00-05:00",
-                "end_at": "2026-12-01T11:00:00-05:00", "calendar_owner": {"id": 7001, "type": "User"}}
+        base = {
+            "summary": "Meeting",
+            "start_at": "2026-12-01T10:00:00-05:00",
+            "end_at": "2026-12-01T11:00:00-05:00",
+            "calendar_owner": {"id": 7001, "type": "User"},
+        }
         s, _, d = self.post("calendar_entries", dict(base, matter={"id": m}))
         self.assertError(s, d, 404)
         s, _, d = self.post("calendar_entries", base, {"fields": "id,calendar_owner{id}"})
         self.assertEqual(s, 201, d)
         ce = d["data"]["id"]
         self.assertIsInstance(ce, str)
-        s, _, d = self.patch("calendar_entries", ce, {"matter": {"id": m}}, {"fields": "id,matter{id}"})
+        s, _, d = self.patch(
+            "calendar_entries", ce, {"matter": {"id": m}}, {"fields": "id,matter{id}"}
+        )
         self.assertEqual(s, 200, d)
         self.assertEqual(d["data"]["matter"]["id"], m)
-        s, _, d = self.post("calendar_entries", {"summary": "x", "start_at": "2026-12-01T10:00:00Z",
-                                                 "end_at": "2026-12-01T11:00:00Z"})
+        s, _, d = self.post(
+            "calendar_entries",
+            {"summary": "x", "start_at": "2026-12-01T10:00:00Z", "end_at": "2026-12-01T11:00:00Z"},
+        )
         self.assertError(s, d, 422)
 
     def test_mutate_then_stale_patch(self):
         m = self.records("matters")[5]
-        s, _, d = self.c.admin("POST", "mutate", {"collection": "matters", "id": m["id"],
-                                                  "fields": {"description": "changed elsewhere"}})
+        s, _, d = self.c.admin(
+            "POST",
+            "mutate",
+            {
+                "collection": "matters",
+                "id": m["id"],
+                "fields": {"description": "changed elsewhere"},
+            },
+        )
         self.assertEqual(s, 200)
         self.assertNotEqual(d["etag"], m["etag"])
-        s, _, d = self.patch("matters", m["id"], {"description": "mine"}, headers={"If-Match": m["etag"]})
+        s, _, d = self.patch(
+            "matters", m["id"], {"description": "mine"}, headers={"If-Match": m["etag"]}
+        )
         self.assertError(s, d, 412)
         got = self.ok("/api/v4/matters/%d.json" % m["id"], {"fields": "description"})
         self.assertEqual(got["data"]["description"], "changed elsewhere")
@@ -601,10 +755,15 @@ class TestWritesEverywhere(SandboxCase):
         if node.get("enum"):
             return node["enum"][0]
         if t == "string":
-            return {"date": "2026-11-20", "date-time": "2026-11-20T10:00:00-05:00"}.get(node.get("f"), "x")
+            return {"date": "2026-11-20", "date-time": "2026-11-20T10:00:00-05:00"}.get(
+                node.get("f"), "x"
+            )
         if t == "integer":
-            return {"matter_id": stores["matters"].ids[0], "medical_provider_id": stores["contacts"].ids[0],
-                    "report_preset_id": stores["report_presets"].ids[0]}.get(key, 1)
+            return {
+                "matter_id": stores["matters"].ids[0],
+                "medical_provider_id": stores["contacts"].ids[0],
+                "report_preset_id": stores["report_presets"].ids[0],
+            }.get(key, 1)
         if t == "number":
             return 1.5
         if t == "boolean":
@@ -614,9 +773,14 @@ class TestWritesEverywhere(SandboxCase):
             if "id" in props:
                 if props.get("type", {}).get("enum"):
                     ty = props["type"]["enum"][0]
-                    coll = {"User": "users", "Contact": "contacts", "Matter": "matters",
-                            "Folder": "folders", "Document": "documents",
-                            "CalendarEntry": "calendar_entries"}.get(ty, "tasks")
+                    coll = {
+                        "User": "users",
+                        "Contact": "contacts",
+                        "Matter": "matters",
+                        "Folder": "folders",
+                        "Document": "documents",
+                        "CalendarEntry": "calendar_entries",
+                    }.get(ty, "tasks")
                     return {"id": stores[coll].ids[0], "type": ty}
                 f = self.sb.catalog.resources[path].fields.get(key)
                 target = self.sb.catalog.ref_path(f.ref) if f is not None and f.ref else None
@@ -633,13 +797,18 @@ class TestWritesEverywhere(SandboxCase):
             node = res.post_body
             body = {k: self.sample(node["p"][k], k, path) for k in node.get("r", [])}
             if path == "notes":
-                body = {"type": "Matter", "matter": {"id": self.sb.datasets[0].stores["matters"].ids[0]}}
+                body = {
+                    "type": "Matter",
+                    "matter": {"id": self.sb.datasets[0].stores["matters"].ids[0]},
+                }
             s, _, d = self.c.request("POST", "/api/v4/%s.json" % path, body={"data": body})
             self.assertEqual(s, 201, (path, body, d))
             id_ = d["data"]["id"]
             if res.methods["patch"] and res.patch_body:
                 pb = {k: self.sample(v, k, path) for k, v in list(res.patch_body["p"].items())[:3]}
-                s, _, d = self.c.request("PATCH", "/api/v4/%s/%s.json" % (path, id_), body={"data": pb})
+                s, _, d = self.c.request(
+                    "PATCH", "/api/v4/%s/%s.json" % (path, id_), body={"data": pb}
+                )
                 self.assertIn(s, (200, 422), (path, pb, d))
             if res.methods["delete"]:
                 s, _, d = self.c.request("DELETE", "/api/v4/%s/%s.json" % (path, id_))
@@ -663,14 +832,23 @@ class TestMore(SandboxCase):
         ms = self.records("matters")
         opt = self.records("custom_fields")[3]["picklist_options"][0]
         self.assertEqual(opt["option"], "Website")
-        want = [m["id"] for m in ms if any(v["custom_field"]["id"] == 8004 and v["picklist_option"]
-                                           and v["picklist_option"]["id"] == opt["id"]
-                                           for v in m["custom_field_values"])]
+        want = [
+            m["id"]
+            for m in ms
+            if any(
+                v["custom_field"]["id"] == 8004
+                and v["picklist_option"]
+                and v["picklist_option"]["id"] == opt["id"]
+                for v in m["custom_field_values"]
+            )
+        ]
         got, _, _ = self.scan("matters", {"custom_field_values[8004]": str(opt["id"])})
         self.assertEqual([m["id"] for m in got], want)
         self.assertTrue(want)
-        d = self.ok("/api/v4/matters/%d.json" % want[0], [("fields", "custom_field_values{id,value}"),
-                                                          ("custom_field_ids[]", "8001")])
+        d = self.ok(
+            "/api/v4/matters/%d.json" % want[0],
+            [("fields", "custom_field_values{id,value}"), ("custom_field_ids[]", "8001")],
+        )
         self.assertEqual(len(d["data"]["custom_field_values"]), 1)
 
     def test_second_firm_records(self):
@@ -681,8 +859,20 @@ class TestMore(SandboxCase):
         self.assertEqual(info["counts"][0]["activities"], 4000)
 
     def test_trickle(self):
-        self.c.admin("POST", "faults", {"rules": [{"path": "^/api/v4/users", "action": "slow",
-                                                  "trickle_ms": 20, "chunk_bytes": 200}]})
+        self.c.admin(
+            "POST",
+            "faults",
+            {
+                "rules": [
+                    {
+                        "path": "^/api/v4/users",
+                        "action": "slow",
+                        "trickle_ms": 20,
+                        "chunk_bytes": 200,
+                    }
+                ]
+            },
+        )
         t = time.time()
         d = self.ok("/api/v4/users.json", {"fields": "id,name,email"})
         self.assertEqual(len(d["data"]), 12)
@@ -690,12 +880,17 @@ class TestMore(SandboxCase):
 
     def test_document_new_version(self):
         doc = self.records("documents")[1]
-        old = self.ok("/api/v4/documents/%d.json" % doc["id"],
-                      {"fields": "latest_document_version{version_number}"})["data"]
+        old = self.ok(
+            "/api/v4/documents/%d.json" % doc["id"],
+            {"fields": "latest_document_version{version_number}"},
+        )["data"]
         old = old["latest_document_version"]["version_number"]
-        s, _, d = self.c.request("POST", "/api/v4/documents.json",
-                                 {"fields": "id,latest_document_version{version_number,fully_uploaded}"},
-                                 body={"data": {"name": doc["name"], "parent": {"id": doc["id"], "type": "Document"}}})
+        s, _, d = self.c.request(
+            "POST",
+            "/api/v4/documents.json",
+            {"fields": "id,latest_document_version{version_number,fully_uploaded}"},
+            body={"data": {"name": doc["name"], "parent": {"id": doc["id"], "type": "Document"}}},
+        )
         self.assertEqual(s, 201, d)
         self.assertEqual(d["data"]["id"], doc["id"])
         self.assertFalse(d["data"]["latest_document_version"]["fully_uploaded"])
@@ -706,8 +901,11 @@ class TestMore(SandboxCase):
         s, h, body = self.c.request("HEAD", "/api/v4/matters/%d.json" % m["id"], raw=True)
         self.assertEqual((s, body), (200, b""))
         from sbx_util import http_date, parse_ts
-        s, _, _ = self.get("/api/v4/matters/%d.json" % m["id"],
-                           headers={"If-Modified-Since": http_date(parse_ts(m["updated_at"]) + 5)})
+
+        s, _, _ = self.get(
+            "/api/v4/matters/%d.json" % m["id"],
+            headers={"If-Modified-Since": http_date(parse_ts(m["updated_at"]) + 5)},
+        )
         self.assertEqual(s, 304)
 
 
@@ -724,21 +922,27 @@ class TestRateLimitsAndFaults(SandboxCase):
         self.assertGreaterEqual(int(h["retry-after"]), 1)
         s, h, d = self.get("/api/v4/users.json", key="second-key")
         self.assertEqual(s, 200)
-        self.c.admin("POST", "config", {"rate_limit": 2, "rate_window": 1})
+        self.c.admin("POST", "config", {"rate_limit": 2, "rate_window": 3})
         self.get("/api/v4/users.json")
         self.get("/api/v4/users.json")
         s, h, d = self.get("/api/v4/users.json")
         self.assertEqual(s, 429)
-        time.sleep(1.1)
+        time.sleep(int(h["retry-after"]) + 0.1)
         s, h, d = self.get("/api/v4/users.json")
         self.assertEqual(s, 200)
 
     def test_fault_rules(self):
-        self.c.admin("POST", "faults", {"rules": [
-            {"path": "^/api/v4/matters", "action": "503", "nth": 2, "retry_after": 7},
-            {"path": "^/api/v4/contacts", "action": "malformed"},
-            {"path": "^/api/v4/users", "action": "429", "count": 2},
-        ]})
+        self.c.admin(
+            "POST",
+            "faults",
+            {
+                "rules": [
+                    {"path": "^/api/v4/matters", "action": "503", "nth": 2, "retry_after": 7},
+                    {"path": "^/api/v4/contacts", "action": "malformed"},
+                    {"path": "^/api/v4/users", "action": "429", "count": 2},
+                ]
+            },
+        )
         self.assertEqual(self.get("/api/v4/matters.json")[0], 200)
         s, h, d = self.get("/api/v4/matters.json")
         self.assertError(s, d, 503)
@@ -757,15 +961,24 @@ class TestRateLimitsAndFaults(SandboxCase):
         self.assertEqual(self.c.admin("GET", "faults")[2]["rules"], [])
 
     def test_drop_truncate_stall_slow(self):
-        self.c.admin("POST", "faults", {"rules": [
-            {"path": "^/api/v4/matters", "action": "drop"},
-            {"path": "^/api/v4/contacts", "action": "truncate"},
-            {"path": "^/api/v4/users", "action": "stall"},
-            {"path": "^/api/v4/practice_areas", "action": "slow", "delay_ms": 300},
-        ]})
-        self.assertRaises((http.client.RemoteDisconnected, ConnectionError), self.get, "/api/v4/matters.json")
+        self.c.admin(
+            "POST",
+            "faults",
+            {
+                "rules": [
+                    {"path": "^/api/v4/matters", "action": "drop"},
+                    {"path": "^/api/v4/contacts", "action": "truncate"},
+                    {"path": "^/api/v4/users", "action": "stall"},
+                    {"path": "^/api/v4/practice_areas", "action": "slow", "delay_ms": 300},
+                ]
+            },
+        )
+        self.assertRaises(
+            (http.client.RemoteDisconnected, ConnectionError), self.get, "/api/v4/matters.json"
+        )
         self.assertRaises(http.client.IncompleteRead, self.get, "/api/v4/contacts.json")
         import socket
+
         self.assertRaises(socket.timeout, self.c.request, "GET", "/api/v4/users.json", timeout=0.5)
         t = time.time()
         self.assertEqual(self.get("/api/v4/practice_areas.json")[0], 200)
@@ -773,12 +986,30 @@ class TestRateLimitsAndFaults(SandboxCase):
 
     def test_mutate_fault(self):
         m = self.records("matters")[2]
-        self.c.admin("POST", "faults", {"rules": [{"path": "^/api/v4/matters/", "method": "PATCH",
-                                                   "action": "mutate",
-                                                   "mutate": {"collection": "matters", "id": m["id"],
-                                                              "fields": {"location": "Elsewhere"}}}]})
-        s, _, d = self.c.request("PATCH", "/api/v4/matters/%d.json" % m["id"], body={"data": {"location": "Here"}},
-                                 headers={"If-Match": m["etag"]})
+        self.c.admin(
+            "POST",
+            "faults",
+            {
+                "rules": [
+                    {
+                        "path": "^/api/v4/matters/",
+                        "method": "PATCH",
+                        "action": "mutate",
+                        "mutate": {
+                            "collection": "matters",
+                            "id": m["id"],
+                            "fields": {"location": "Elsewhere"},
+                        },
+                    }
+                ]
+            },
+        )
+        s, _, d = self.c.request(
+            "PATCH",
+            "/api/v4/matters/%d.json" % m["id"],
+            body={"data": {"location": "Here"}},
+            headers={"If-Match": m["etag"]},
+        )
         self.assertError(s, d, 412)
 
     def test_latency(self):
@@ -792,8 +1023,11 @@ class TestRateLimitsAndFaults(SandboxCase):
 
     def test_log(self):
         self.c.admin("DELETE", "log")
-        self.get("/api/v4/matters.json", {"fields": "id,status", "status": "open"},
-                 headers={"X-Test": "yes"})
+        self.get(
+            "/api/v4/matters.json",
+            {"fields": "id,status", "status": "open"},
+            headers={"X-Test": "yes"},
+        )
         self.c.request("POST", "/api/v4/notes.json", body={"data": {"type": "Matter"}})
         s, _, d = self.c.admin("GET", "log")
         self.assertEqual(len(d["entries"]), 2)
@@ -817,10 +1051,14 @@ class TestMatonAndOAuth(SandboxCase):
         s, _, d = self.get("/connections", {"app": "clio", "status": "ACTIVE"})
         self.assertEqual(s, 200)
         ids = [c["connection_id"] for c in d["connections"]]
-        self.assertEqual(ids, ["21fd90f9-5935-43cd-b6c8-bde9d915ca80", "6a3e1c44-8f0b-4b7e-9d52-0c1e2f3a4b5c"])
+        self.assertEqual(
+            ids, ["21fd90f9-5935-43cd-b6c8-bde9d915ca80", "6a3e1c44-8f0b-4b7e-9d52-0c1e2f3a4b5c"]
+        )
         s, _, d = self.c.request("POST", "/connections", body={"app": "clio"})
         self.assertEqual(d["connection"]["status"], "PENDING")
-        self.assertTrue(d["connection"]["url"].startswith("https://connect.maton.ai/?session_token="))
+        self.assertTrue(
+            d["connection"]["url"].startswith("https://connect.maton.ai/?session_token=")
+        )
         cid = d["connection"]["connection_id"]
         self.assertEqual(self.get("/connections/" + cid)[2]["connection"]["connection_id"], cid)
         self.assertEqual(self.c.request("DELETE", "/connections/" + cid)[0], 200)
@@ -829,21 +1067,36 @@ class TestMatonAndOAuth(SandboxCase):
 
     def test_gateway_connection_choice(self):
         a = self.ok("/clio/api/v4/users/who_am_i", {"fields": "id,name"})
-        b = self.ok("/clio/api/v4/users/who_am_i", {"fields": "id,name"},
-                    headers={"Maton-Connection": "6a3e1c44-8f0b-4b7e-9d52-0c1e2f3a4b5c"})
+        b = self.ok(
+            "/clio/api/v4/users/who_am_i",
+            {"fields": "id,name"},
+            headers={"Maton-Connection": "6a3e1c44-8f0b-4b7e-9d52-0c1e2f3a4b5c"},
+        )
         self.assertEqual(a["data"]["id"], 1001)
         self.assertNotEqual(a["data"], b["data"])
-        s, _, d = self.get("/clio/api/v4/matters", headers={"Maton-Connection": "9b7d2e10-3c4f-4a8b-b1e6-7f8a9b0c1d2e"})
+        s, _, d = self.get(
+            "/clio/api/v4/matters",
+            headers={"Maton-Connection": "9b7d2e10-3c4f-4a8b-b1e6-7f8a9b0c1d2e"},
+        )
         self.assertEqual(s, 400)
         s, _, d = self.get("/clio/api/v4/matters", headers={"Maton-Connection": "nope"})
         self.assertEqual(s, 400)
-        small = self.ok("/clio/api/v4/matters.json", {"limit": 1},
-                        headers={"Maton-Connection": "6a3e1c44-8f0b-4b7e-9d52-0c1e2f3a4b5c"})
+        small = self.ok(
+            "/clio/api/v4/matters.json",
+            {"limit": 1},
+            headers={"Maton-Connection": "6a3e1c44-8f0b-4b7e-9d52-0c1e2f3a4b5c"},
+        )
         self.assertEqual(small["meta"]["records"], 50)
 
     def test_oauth(self):
-        form = urllib.parse.urlencode({"grant_type": "refresh_token", "refresh_token": "sandbox-refresh-token",
-                                       "client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret"})
+        form = urllib.parse.urlencode(
+            {
+                "grant_type": "refresh_token",
+                "refresh_token": "sandbox-refresh-token",
+                "client_id": "sandbox-client-id",
+                "client_secret": "sandbox-client-secret",
+            }
+        )
         ctype = {"Content-Type": "application/x-www-form-urlencoded"}
         s, _, d = self.c.request("POST", "/oauth/token", body=form, headers=ctype, key=None)
         self.assertEqual(s, 200, d)
@@ -877,7 +1130,9 @@ class TestDocuments(SandboxCase):
     def test_download(self):
         docs = [d for d in self.records("documents") if not d["deleted_at"]]
         doc = docs[0]
-        s, h, body = self.c.request("GET", "/api/v4/documents/%d/download.json" % doc["id"], raw=True)
+        s, h, body = self.c.request(
+            "GET", "/api/v4/documents/%d/download.json" % doc["id"], raw=True
+        )
         self.assertEqual(s, 303)
         loc = h["location"]
         self.assertIn(":%d/" % self.sb.storage_port, loc)
@@ -906,9 +1161,12 @@ class TestDocuments(SandboxCase):
 
     def test_upload_flow(self):
         m = self.records("matters")[0]["id"]
-        s, _, d = self.c.request("POST", "/api/v4/documents.json",
-                                 {"fields": "id,latest_document_version{uuid,put_url,put_headers,fully_uploaded}"},
-                                 body={"data": {"name": "notes.txt", "parent": {"id": m, "type": "Matter"}}})
+        s, _, d = self.c.request(
+            "POST",
+            "/api/v4/documents.json",
+            {"fields": "id,latest_document_version{uuid,put_url,put_headers,fully_uploaded}"},
+            body={"data": {"name": "notes.txt", "parent": {"id": m, "type": "Matter"}}},
+        )
         self.assertEqual(s, 201, d)
         doc = d["data"]
         ver = doc["latest_document_version"]
@@ -916,23 +1174,31 @@ class TestDocuments(SandboxCase):
         # not listed until complete
         lst = self.ok("/api/v4/documents.json", {"ids[]": doc["id"]})
         self.assertEqual(lst["meta"]["records"], 0)
-        s, _, d = self.c.request("PATCH", "/api/v4/documents/%d.json" % doc["id"],
-                                 body={"data": {"uuid": ver["uuid"], "fully_uploaded": True}})
+        s, _, d = self.c.request(
+            "PATCH",
+            "/api/v4/documents/%d.json" % doc["id"],
+            body={"data": {"uuid": ver["uuid"], "fully_uploaded": True}},
+        )
         self.assertError(s, d, 422)
         payload = "héllo wörld\n".encode() * 100
         u = urllib.parse.urlsplit(ver["put_url"])
         hdrs = {h["name"]: h["value"] for h in ver["put_headers"]}
         conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
-        conn.request("PUT", u.path + "?" + u.query, body=payload, headers={"Content-Type": "text/plain"})
-        self.assertEqual(conn.getresponse().status, 403)      # a signed header is missing
+        conn.request(
+            "PUT", u.path + "?" + u.query, body=payload, headers={"Content-Type": "text/plain"}
+        )
+        self.assertEqual(conn.getresponse().status, 403)  # a signed header is missing
         conn.close()
         conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
         conn.request("PUT", u.path + "?" + u.query, body=payload, headers=hdrs)
         self.assertEqual(conn.getresponse().status, 200)
         conn.close()
-        s, _, d = self.c.request("PATCH", "/api/v4/documents/%d.json" % doc["id"],
-                                 {"fields": "id,size,latest_document_version{fully_uploaded}"},
-                                 body={"data": {"uuid": ver["uuid"], "fully_uploaded": True}})
+        s, _, d = self.c.request(
+            "PATCH",
+            "/api/v4/documents/%d.json" % doc["id"],
+            {"fields": "id,size,latest_document_version{fully_uploaded}"},
+            body={"data": {"uuid": ver["uuid"], "fully_uploaded": True}},
+        )
         self.assertEqual(s, 200, d)
         self.assertEqual(d["data"]["size"], len(payload))
         s, h, _ = self.c.request("GET", "/api/v4/documents/%d/download" % doc["id"], raw=True)
@@ -945,23 +1211,39 @@ class TestDeterminismAndCli(unittest.TestCase):
     def test_same_seed_same_data(self):
         from sbx_catalog import Catalog
         from sbx_dataset import Dataset
+
         cat = Catalog()
         a, b, c = Dataset(cat, 42, 1), Dataset(cat, 42, 1), Dataset(cat, 7, 1)
         for coll in ("matters", "activities", "contacts", "documents", "bills", "tasks"):
             ra = a.full_records(cat.resources[coll], (4, 0, 9))
             rb = b.full_records(cat.resources[coll], (4, 0, 9))
             self.assertEqual(json.dumps(ra), json.dumps(rb))
-        self.assertNotEqual(json.dumps(a.full_records(cat.resources["matters"], (4, 0, 9))),
-                            json.dumps(c.full_records(cat.resources["matters"], (4, 0, 9))))
-        self.assertEqual(a.seed_content(a.stores["documents"].seed_ids[0], 1),
-                         b.seed_content(b.stores["documents"].seed_ids[0], 1))
+        self.assertNotEqual(
+            json.dumps(a.full_records(cat.resources["matters"], (4, 0, 9))),
+            json.dumps(c.full_records(cat.resources["matters"], (4, 0, 9))),
+        )
+        self.assertEqual(
+            a.seed_content(a.stores["documents"].seed_ids[0], 1),
+            b.seed_content(b.stores["documents"].seed_ids[0], 1),
+        )
 
     def test_cli(self):
         with tempfile.TemporaryDirectory() as tmp:
             pf = os.path.join(tmp, "port")
-            p = subprocess.Popen([sys.executable, os.path.join(HERE, "clio_sandbox.py"), "--port", "0",
-                                  "--port-file", pf, "--latency-ms", "1"],
-                                 stdout=subprocess.PIPE, text=True)
+            p = subprocess.Popen(
+                [
+                    sys.executable,
+                    os.path.join(HERE, "clio_sandbox.py"),
+                    "--port",
+                    "0",
+                    "--port-file",
+                    pf,
+                    "--latency-ms",
+                    "1",
+                ],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
             try:
                 line = p.stdout.readline()
                 self.assertRegex(line, r"^clio sandbox listening on http://127\.0\.0\.1:\d+")

@@ -73,6 +73,7 @@ OAUTH_AUTH_CODE = "sandbox-auth-code"
 DEFAULT_TOKEN_LIFETIME = 30 * 86400
 
 JSON_TYPE = "application/json; charset=utf-8"
+MAX_REQUEST_LINE = 8192
 
 
 def dumps(obj):
@@ -504,6 +505,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if self.listener == "api" and path.startswith("/_sandbox/"):
             resp = self.admin(method, path, pairs, body)
+            self.send(resp, method)
+            return
+        if len(self.requestline) > MAX_REQUEST_LINE:
+            # like a front-end proxy with an 8 KB header buffer
+            entry = {
+                "time": round(started, 3),
+                "method": method,
+                "path": path,
+                "query": query,
+                "params": self.params_dict(pairs),
+                "headers": headers,
+                "body": None,
+                "host": headers.get("host"),
+                "listener": self.listener,
+            }
+            resp = Response(
+                414,
+                b"<html><body><h1>414 Request-URI Too Large</h1></body></html>",
+                ctype="text/html",
+            )
+            entry.update(status=414, bytes=len(resp.body), duration_ms=0)
+            sb.log.add(entry)
             self.send(resp, method)
             return
         entry = {

@@ -896,6 +896,14 @@ class TestMore(SandboxCase):
         self.assertFalse(d["data"]["latest_document_version"]["fully_uploaded"])
         self.assertEqual(d["data"]["latest_document_version"]["version_number"], old + 1)
 
+    def test_long_urls(self):
+        ids = [("ids[]", str(3000000001 + i)) for i in range(200)]
+        self.assertEqual(self.get("/api/v4/activities.json", ids)[0], 200)
+        s, _, _ = self.get("/api/v4/activities.json", ids * 3)
+        self.assertEqual(s, 414)
+        d = self.ok("/_sandbox/records/matters/%d" % self.records("matters")[0]["id"], key=None)
+        self.assertEqual(d["data"]["number"], 1)
+
     def test_head_and_conditional(self):
         m = self.records("matters")[0]
         s, h, body = self.c.request("HEAD", "/api/v4/matters/%d.json" % m["id"], raw=True)

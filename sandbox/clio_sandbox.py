@@ -488,10 +488,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.rfile.read(n) if n > 0 else b""
 
     def dispatch(self, method):
+        """Handle one request: admin, or logged (latency, faults, routing)."""
         sb = self.server.sandbox
         started = time.time()
-        raw_path = self.path
-        parsed = urllib.parse.urlsplit(raw_path)
+        parsed = urllib.parse.urlsplit(self.path)
         path, query = parsed.path, parsed.query
         pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
         headers = {}
@@ -504,30 +504,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if self.listener == "api" and path.startswith("/_sandbox/"):
-            resp = self.admin(method, path, pairs, body)
-            self.send(resp, method)
-            return
-        if len(self.requestline) > MAX_REQUEST_LINE:
-            # like a front-end proxy with an 8 KB header buffer
-            entry = {
-                "time": round(started, 3),
-                "method": method,
-                "path": path,
-                "query": query,
-                "params": self.params_dict(pairs),
-                "headers": headers,
-                "body": None,
-                "host": headers.get("host"),
-                "listener": self.listener,
-            }
-            resp = Response(
-                414,
-                b"<html><body><h1>414 Request-URI Too Large</h1></body></html>",
-                ctype="text/html",
-            )
-            entry.update(status=414, bytes=len(resp.body), duration_ms=0)
-            sb.log.add(entry)
-            self.send(resp, method)
+            self.send(self.admin(method, path, pairs, body), method)
             return
         entry = {
             "time": round(started, 3),
@@ -542,58 +519,67 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "host": headers.get("host"),
             "listener": self.listener,
         }
-        latency = sb.config["latency_ms"]
-        if latency:
-            time.sleep(latency / 1000.0)
+
+        def log(status, nbytes):
+            # logged before the response goes out, so that a client's next
+            # request is always logged after this one
+            entry["status"] = status
+            entry["bytes"] = nbytes
+            entry["duration_ms"] = round((time.time() - started) * 1000, 1)
+            sb.log.add(entry)
+
+        if len(self.requestline) > MAX_REQUEST_LINE:
+            # like a front-end proxy with an 8 KB header buffer
+            resp = Response(
+                414,
+                b"<html><body><h1>414 Request-URI Too Large</h1></body></html>",
+                ctype="text/html",
+            )
+            self.send(resp, method, on_ready=lambda n: log(414, n))
+            return
+        if sb.config["latency_ms"]:
+            time.sleep(sb.config["latency_ms"] / 1000.0)
         rule = sb.faults.match(method, path)
         if rule is not None:
             entry["fault"] = rule["action"]
             if rule["action"] == "mutate":
                 try:
-                    m = rule["mutate"]
-                    self.apply_mutation(m)
+                    self.apply_mutation(rule["mutate"])
                 except ApiError:
                     pass
                 rule = None
-        if rule is not None and rule["action"] in ("drop", "stall"):
-            entry["status"] = 0
-            entry["duration_ms"] = round((time.time() - started) * 1000, 1)
-            sb.log.add(entry)
-            if rule["action"] == "stall":
-                self.stall(float(rule.get("delay_ms") or 600000) / 1000.0)
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            return
-        if rule is not None and rule["action"] == "slow" and rule.get("delay_ms"):
-            time.sleep(float(rule["delay_ms"]) / 1000.0)
+            elif rule["action"] in ("drop", "stall"):
+                log(0, 0)
+                self.hang_up(rule)
+                return
+            elif rule["action"] == "slow" and rule.get("delay_ms"):
+                time.sleep(float(rule["delay_ms"]) / 1000.0)
+        resp = self.fault_or_route(rule, method, path, pairs, headers, body, entry)
+        mode = rule if rule is not None and rule["action"] in ("truncate", "slow") else None
+        self.send(resp, method, headers, mode, lambda n: log(resp.status, n))
+
+    def fault_or_route(self, rule, method, path, pairs, headers, body, entry):
         if rule is not None and rule["action"] in ("429", "500", "502", "503"):
-            resp = self.fault_response(rule, headers)
-        elif rule is not None and rule["action"] == "malformed":
-            resp = Response(200, (rule.get("body") or '{"data":[{"id":1,"etag":"\\"x').encode())
-        else:
-            try:
-                resp = self.route(method, path, pairs, headers, body, entry)
-            except ApiError as e:
-                resp = api_error(e)
-            except Exception as e:  # a sandbox bug: answer 500 and say why
-                traceback.print_exc()
-                resp = Response(500, error_body("InternalServerError", "sandbox error: %r" % e))
-        mode = None
-        if rule is not None and rule["action"] in ("truncate", "slow"):
-            mode = rule
+            return self.fault_response(rule, headers)
+        if rule is not None and rule["action"] == "malformed":
+            return Response(200, (rule.get("body") or '{"data":[{"id":1,"etag":"\\"x').encode())
+        try:
+            return self.route(method, path, pairs, headers, body, entry)
+        except ApiError as e:
+            return api_error(e)
+        except Exception as e:  # a sandbox bug: answer 500 and say why
+            traceback.print_exc()
+            return Response(500, error_body("InternalServerError", "sandbox error: %r" % e))
 
-        def log(nbytes):
-            # logged before the response goes out, so that a client's next
-            # request is always logged after this one
-            entry["status"] = resp.status
-            entry["bytes"] = nbytes
-            entry["duration_ms"] = round((time.time() - started) * 1000, 1)
-            sb.log.add(entry)
-
-        self.send(resp, method, headers, mode, log)
+    def hang_up(self, rule):
+        """drop: close at once; stall: hold the connection, then close."""
+        if rule["action"] == "stall":
+            self.stall(float(rule.get("delay_ms") or 600000) / 1000.0)
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     @staticmethod
     def params_dict(pairs):

@@ -15,6 +15,8 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
+
 #include "clio_deparse.h"
 #include "clio_http.h"
 #include "clio_json.h"
@@ -239,6 +241,16 @@ clio_raise_status(const ClioOptions *opts, const ClioHttpRequest *req,
 	if (status >= 500 && strcmp(req->method, "GET") != 0)
 		extra = psprintf("%s%sClio may or may not have made the change; it was not sent again.",
 						 extra ? extra : "", extra ? " " : "");
+	/* Clio's message, as a sentence, before what we add */
+	if (message && extra)
+	{
+		size_t		len = strlen(message);
+
+		while (len > 0 && isspace((unsigned char) message[len - 1]))
+			len--;
+		message = psprintf("%.*s%s", (int) len, message,
+						   len > 0 && strchr(".!?", message[len - 1]) ? "" : ".");
+	}
 	ereport(ERROR,
 			(errcode(sqlstate),
 			 errmsg("%s (HTTP %ld)", what, status),

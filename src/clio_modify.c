@@ -131,13 +131,13 @@ clio_method_name(CmdType op)
 	switch (op)
 	{
 		case CMD_INSERT:
-			return "INSERT";
+			return "insert into";
 		case CMD_UPDATE:
-			return "UPDATE";
+			return "update";
 		case CMD_DELETE:
-			return "DELETE";
+			return "delete from";
 		default:
-			return "this command";
+			return "change";
 	}
 }
 
@@ -855,6 +855,7 @@ clioPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 		return false;
 	}
 	clio_table_options(rte->relid, &opts);
+	clio_check_method(opts.coll, operation, rel);
 	if (!clio_record_by_get(opts.coll))
 	{
 		table_close(rel, NoLock);
@@ -919,6 +920,8 @@ clioPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 
 	fscan->operation = operation;
 	fscan->resultRelation = resultRelation;
+	/* the request itself is the id condition: nothing is left to check */
+	fscan->scan.plan.qual = NIL;
 	fscan->fdw_exprs = exprs;
 	fscan->fdw_private = list_make5(makeString((char *) opts.coll->table),
 									targetAttrs, retAttrs,

@@ -66,9 +66,10 @@ class IdSet:
 class Pred:
     """An arbitrary test on the record; sig must describe it uniquely."""
 
-    def __init__(self, sig, fn):
+    def __init__(self, sig, fn, idfn=None):
         self.sig = ("pred",) + tuple(sig)
         self.fn = fn
+        self.idfn = idfn  # optional test on (store, id) that avoids building the record
 
 
 NOTHING = Pred(("nothing",), lambda rec: False)
@@ -377,7 +378,23 @@ class QueryBuilder:
                             return True
             return False
 
-        return Pred(("query", q, tuple(fields)), fn)
+        idfn = None
+        store = ds.stores.get(self.res.path) if ds is not None else None
+        if (
+            not special
+            and not dotted
+            and store is not None
+            and all(f in store.fast_keys for f in simple)
+        ):
+
+            def idfn(st, i):
+                for f in simple:
+                    v = st.key(i, f)
+                    if isinstance(v, str) and qf in v.casefold():
+                        return True
+                return False
+
+        return Pred(("query", q, tuple(fields)), fn, idfn)
 
     def range(self, rng, values):
         col = rng["column"]
@@ -993,6 +1010,9 @@ def match(ds, store, conds):
     for c in rest:
         if isinstance(c, IdSet):
             cands = [i for i in cands if i not in c.ids]
+        elif c.idfn is not None:
+            idfn = c.idfn
+            cands = [i for i in cands if idfn(store, i)]
         else:
             get = store.get
             fn = c.fn

@@ -74,6 +74,7 @@ DEFAULT_TOKEN_LIFETIME = 30 * 86400
 
 JSON_TYPE = "application/json; charset=utf-8"
 MAX_REQUEST_LINE = 8192
+MAX_FIRED = 10000  # fired-fault records kept for GET /_sandbox/faults
 
 
 def dumps(obj):
@@ -204,6 +205,8 @@ class Faults:
                 if k < nth or (count > 0 and k >= nth + count):
                     continue
                 rule["fired"] += 1
+                if len(self.fired) >= MAX_FIRED:
+                    del self.fired[: MAX_FIRED // 2]
                 self.fired.append(
                     {
                         "rule": rule["id"],

@@ -352,6 +352,8 @@ class Renderer:
             info = self._subinfo.get(id(subplan))
             if info is None or info[0] is not subplan:
                 info = (subplan, tuple(s for s, _ in subplan), any(sec for _, sec in subplan))
+                if len(self._subinfo) > 4096:
+                    self._subinfo.clear()
                 self._subinfo[id(subplan)] = info
             if not info[2] and ref not in self.ds.special_views:
                 st = self.ds.stores.get(v.coll)

@@ -1583,8 +1583,10 @@ clioAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func,
 /*
  * clio_acquire_sample_rows
  *		A bounded sample: the first page (which also tells the total, as
- *		meta.records) and up to CLIO_ANALYZE_PAGES pages at random offsets
- *		within what Clio lets offset paging reach (10,000 records).
+ *		meta.records), then -- when the table is larger than
+ *		CLIO_ANALYZE_PAGES pages -- pages at distinct random offsets within
+ *		what Clio lets offset paging reach (10,000 records); a smaller table
+ *		is read whole.
  */
 static int
 clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
@@ -1604,6 +1606,10 @@ clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 	int			npages;
 	int			numrows = 0;
 	double		seen = 0;
+	char	   *token = NULL;
+	int		   *slots = NULL;
+	int			nfree = 0;
+	MemoryContext anl_cxt;
 	int			p;
 	int			i;
 
@@ -1628,6 +1634,7 @@ clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 
 	npages = Max(1, Min(CLIO_ANALYZE_PAGES,
 						(targrows + opts.page_size - 1) / opts.page_size));
+	anl_cxt = CurrentMemoryContext;
 	pagecxt = AllocSetContextCreate(CurrentMemoryContext, "clio_fdw analyze",
 									ALLOCSET_DEFAULT_SIZES);
 	for (p = 0; p < npages; p++)
@@ -1639,14 +1646,37 @@ clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 		long		offset = 0;
 		int			n;
 
-		if (p > 0)
+		if (p > 0 && token == NULL && slots == NULL)
 		{
-			int64		reach = Min(total, (int64) CLIO_OFFSET_CAP) - opts.page_size;
+			/*
+			 * More records than the page budget reads: pages at distinct
+			 * random offsets within the reach of offset paging.
+			 */
+			int64		reach = Min(total, (int64) CLIO_OFFSET_CAP);
+			int			nslots = (int) (reach / opts.page_size);
+			int			j;
 
-			if (reach <= opts.page_size)
-				break;			/* the first page had it all, or nearly */
-			offset = opts.page_size +
-				(long) (pg_prng_double(&pg_global_prng_state) * (reach - opts.page_size));
+			if (nslots <= 1)
+				break;
+			slots = palloc(sizeof(int) * nslots);
+			for (j = 0; j < nslots; j++)
+				slots[j] = j;
+			/* shuffle slots 1.. (slot 0 is the first page, read already) */
+			for (j = nslots - 1; j > 1; j--)
+			{
+				int			k = 1 + (int) (pg_prng_double(&pg_global_prng_state) * j);
+				int			t = slots[j];
+
+				slots[j] = slots[k];
+				slots[k] = t;
+			}
+			nfree = nslots - 1;
+		}
+		if (p > 0 && slots != NULL)
+		{
+			if (nfree == 0)
+				break;
+			offset = (long) slots[nfree--] * opts.page_size;
 		}
 
 		oldcxt = MemoryContextSwitchTo(pagecxt);
@@ -1654,6 +1684,8 @@ clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 		params = clio_params_add(params, "limit", psprintf("%d", opts.page_size));
 		if (offset > 0)
 			params = clio_params_add(params, "offset", psprintf("%ld", offset));
+		if (token != NULL)
+			params = clio_params_add(params, "page_token", token);
 		memset(&req, 0, sizeof(req));
 		req.method = "GET";
 		req.url = clio_url(opts.base_url, clio_request_path(coll->path, NULL, true),
@@ -1668,6 +1700,24 @@ clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 			total = clio_json_page_total(page);
 		n = clio_json_page_length(page);
 		MemoryContextSwitchTo(oldcxt);
+
+		/*
+		 * A table the page budget covers is read whole, page after page:
+		 * every record once, and the same statistics each time.
+		 */
+		token = NULL;
+		if (slots == NULL && total >= 0 &&
+			total <= (int64) CLIO_ANALYZE_PAGES * opts.page_size)
+		{
+			const char *next = clio_json_page_next(page);
+			char	   *t = NULL;
+			char	   *o = NULL;
+
+			if (next == NULL || !clio_next_params(next, &t, &o) || t == NULL)
+				p = npages;		/* the last page */
+			else
+				token = MemoryContextStrdup(anl_cxt, t);
+		}
 
 		for (i = 0; i < n; i++)
 		{
@@ -1700,8 +1750,6 @@ clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 			pfree(nulls);
 		}
 		MemoryContextReset(pagecxt);
-		if (total >= 0 && total <= opts.page_size)
-			break;
 	}
 	MemoryContextDelete(pagecxt);
 

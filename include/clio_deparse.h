@@ -41,6 +41,7 @@ typedef struct ClioPushed
 	int			shift;			/* days or seconds added to a bound */
 	const char *enumvals;		/* "a|b|c" to spell values by, or NULL */
 	Expr	   *expr;			/* the value; NULL for CLIO_VAL_NULL */
+	RestrictInfo *rinfo;		/* the condition it came from */
 } ClioPushed;
 
 /* What the conditions on a foreign table let the request do */

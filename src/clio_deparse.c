@@ -651,12 +651,45 @@ clio_classify(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 	foreach(lc, clauses)
 	{
 		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+		int			before = list_length(pd->pushed);
 
 		if (!ri->pseudoconstant &&
 			clio_push_clause(pd, ri->clause, baserel, rel, coll, allow_outer))
+		{
+			ListCell   *pc;
+
+			for_each_from(pc, pd->pushed, before)
+				((ClioPushed *) lfirst(pc))->rinfo = ri;
 			pd->pushed_clauses = lappend(pd->pushed_clauses, ri);
+		}
 		else
 			pd->local_clauses = lappend(pd->local_clauses, ri);
+	}
+
+	/*
+	 * A filter on an association's id that Clio takes only together with
+	 * the association's type (tasks: assignee_id needs assignee_type) is
+	 * not sent alone; its condition is then checked locally only.
+	 */
+	foreach(lc, pd->pushed)
+	{
+		ClioPushed *p = (ClioPushed *) lfirst(lc);
+		size_t		len = strlen(p->param);
+		char	   *type_filter;
+
+		if (len < 4 || strcmp(p->param + len - 3, "_id") != 0)
+			continue;
+		type_filter = psprintf("%.*s_type", (int) (len - 3), p->param);
+		if (clio_catalog_filter(coll, type_filter) != NULL &&
+			!clio_param_taken(pd, type_filter))
+		{
+			pd->pushed = foreach_delete_current(pd->pushed, lc);
+			if (p->rinfo)
+			{
+				pd->pushed_clauses = list_delete_ptr(pd->pushed_clauses, p->rinfo);
+				pd->local_clauses = lappend(pd->local_clauses, p->rinfo);
+			}
+		}
 	}
 	return pd;
 }

@@ -378,6 +378,13 @@ clio_transfer(ClioConn *conn, const ClioOptions *opts,
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, conn->errbuf);
 	curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST,
 					 strcmp(req->method, "GET") == 0 ? NULL : req->method);
+	/*
+	 * libcurl sends a request again by itself when a reused connection
+	 * turns out closed; that must not happen to a POST, PATCH or DELETE
+	 * that may have reached Clio.  Those go on a connection of their own.
+	 */
+	if (strcmp(req->method, "GET") != 0)
+		curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
 	if (req->body)
 	{
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body);

@@ -1,0 +1,191 @@
+-- ===================================================================
+-- clio_faults: rate limits, retries, cancellation, error mapping,
+-- malformed responses -- every result checked row for row.
+-- ===================================================================
+\getenv sandbox_url CLIO_SANDBOX_URL
+\getenv sandbox_key CLIO_SANDBOX_KEY
+SELECT sandbox.call('POST', '/_sandbox/reset');
+SELECT sandbox.clear();
+
+-- the reference: every activity id once
+CREATE TEMP TABLE ref AS SELECT id FROM clio.activities;
+CREATE FUNCTION faults(rules text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM sandbox.call('DELETE', '/_sandbox/faults');
+  PERFORM sandbox.call('POST', '/_sandbox/faults', rules::jsonb);
+  PERFORM sandbox.call('DELETE', '/_sandbox/log');
+END $$;
+-- a scan compared with the reference: same ids, each exactly once
+CREATE FUNCTION scan_ok() RETURNS TABLE (rows bigint, exact boolean, requests bigint, statuses text)
+LANGUAGE sql AS $$
+  WITH s AS (SELECT id FROM clio.activities)
+  SELECT (SELECT count(*) FROM s),
+         (SELECT count(*) FROM s) = (SELECT count(DISTINCT id) FROM s)
+           AND NOT EXISTS (SELECT id FROM ref EXCEPT SELECT id FROM s),
+         (SELECT count(*) FROM sandbox.requests()),
+         (SELECT string_agg(status::text, ',' ORDER BY seq) FROM sandbox.requests()
+           WHERE status <> 200)
+$$;
+
+-- -------------------------------------------------------------------
+-- transient failures on GET: retried, every row exactly once
+-- -------------------------------------------------------------------
+SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 3, "action": "503"}]}');
+SELECT * FROM scan_ok();
+SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 1, "count": 2, "action": "500"}]}');
+SELECT * FROM scan_ok();
+SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 5, "action": "drop"}]}');
+SELECT * FROM scan_ok();
+SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 7, "action": "truncate"}]}');
+SELECT * FROM scan_ok();
+SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 2, "action": "502"},
+                          {"path": "^/api/v4/activities", "nth": 9, "action": "drop"},
+                          {"path": "^/api/v4/activities", "nth": 14, "action": "503"}]}');
+SELECT * FROM scan_ok();
+-- the same page is asked for again: same page_token
+SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 3, "action": "503"}]}');
+SELECT count(*) FROM clio.activities;
+SELECT count(*) AS requests, count(DISTINCT coalesce(params->'page_token'->>0, '')) AS pages
+  FROM sandbox.requests();
+-- EXPLAIN ANALYZE shows the retries
+SELECT faults('{"rules": [{"path": "^/api/v4/matters", "nth": 2, "action": "503"}]}');
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT id FROM clio.matters;
+-- more failures than max_retries: an error, and the session goes on
+ALTER SERVER clio OPTIONS (ADD max_retries '1');
+SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 2, "count": 2, "action": "503"}]}');
+SELECT count(*) FROM clio.activities;
+-- (libcurl itself sends a GET again once on a reused connection found closed)
+SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 2, "count": 4, "action": "drop"}]}');
+SELECT count(*) FROM clio.activities;
+ALTER SERVER clio OPTIONS (DROP max_retries);
+SELECT faults('{"rules": []}');
+SELECT count(*) FROM clio.activities;
+
+-- -------------------------------------------------------------------
+-- rate limits: 429 waited out; a spent window waited for before a 429
+-- -------------------------------------------------------------------
+SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 4, "count": 2, "action": "429", "retry_after": 1}]}');
+SELECT * FROM scan_ok();
+SELECT rate_limited >= 2 AS saw_429, waited_ms >= 1900 AS waited FROM clio_fdw_stats();
+SELECT sandbox.call('POST', '/_sandbox/config', '{"rate_limit": 6, "rate_window": 2}') IS NOT NULL AS limited;
+SELECT faults('{"rules": []}');
+SELECT * FROM scan_ok();
+SELECT ratelimit_limit, ratelimit_remaining IS NOT NULL AS remaining, ratelimit_reset IS NOT NULL AS reset
+  FROM clio_fdw_stats();
+-- a limit that outlasts max_rate_limit_wait: an error naming the option
+ALTER SERVER clio OPTIONS (ADD max_rate_limit_wait '1s');
+SELECT sandbox.call('POST', '/_sandbox/config', '{"rate_limit": 2, "rate_window": 30}') IS NOT NULL AS limited;
+SELECT count(*) FROM clio.activities;
+SELECT sqlstate_of('SELECT count(*) FROM clio.activities');
+ALTER SERVER clio OPTIONS (DROP max_rate_limit_wait);
+SELECT sandbox.call('POST', '/_sandbox/config', '{"rate_limit": 0, "rate_window": 60}') IS NOT NULL AS unlimited;
+
+-- -------------------------------------------------------------------
+-- cancel and statement_timeout end a transfer or a wait at once
+-- -------------------------------------------------------------------
+CREATE FUNCTION cancel_delay(stmt text) RETURNS TABLE (canceled boolean, within_a_second boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  t0 timestamptz := clock_timestamp();
+BEGIN
+  canceled := false;
+  BEGIN
+    EXECUTE stmt;
+  EXCEPTION WHEN query_canceled THEN
+    canceled := true;
+  END;
+  -- statement_timeout is 500ms: the statement ends less than a second later
+  within_a_second := clock_timestamp() - t0 < interval '1500 ms';
+  RETURN NEXT;
+END $$;
+SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 20000}]}');
+SET statement_timeout = '500ms';
+SELECT * FROM cancel_delay('SELECT count(*) FROM clio.matters');
+RESET statement_timeout;
+-- during a Retry-After wait
+SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "429", "retry_after": 30}]}');
+SET statement_timeout = '500ms';
+SELECT * FROM cancel_delay('SELECT count(*) FROM clio.matters');
+RESET statement_timeout;
+-- during a slow body
+SELECT faults('{"rules": [{"path": "^/api/v4/activities", "action": "slow", "trickle_ms": 200, "chunk_bytes": 100}]}');
+SET statement_timeout = '500ms';
+SELECT * FROM cancel_delay('SELECT count(*) FROM clio.activities');
+RESET statement_timeout;
+SELECT sandbox.call('DELETE', '/_sandbox/faults');
+-- the connection is fine afterwards
+SELECT count(*) FROM clio.matters;
+-- request_timeout ends a request that never answers
+ALTER SERVER clio OPTIONS (ADD request_timeout '300ms', ADD max_retries '0');
+SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 5000}]}');
+SELECT count(*) FROM clio.matters;
+ALTER SERVER clio OPTIONS (DROP request_timeout, DROP max_retries);
+SELECT sandbox.call('DELETE', '/_sandbox/faults');
+
+-- -------------------------------------------------------------------
+-- malformed responses: an error naming the request; the session goes on
+-- -------------------------------------------------------------------
+SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed"}]}');
+SELECT count(*) FROM clio.matters;
+SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": {\"id\": 1}}"}]}');
+SELECT count(*) FROM clio.matters;
+SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [1, 2]}"}]}');
+SELECT count(*) FROM clio.matters;
+SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [{\"id\": \"x\"}]}"}]}');
+SELECT count(id) FROM clio.matters;
+SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [], \"meta\": {\"paging\": {\"next\": 5}}}"}]}');
+SELECT count(*) FROM clio.matters;
+SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [{\"id\": 1}], \"meta\": {\"paging\": {\"next\": \"https://app.clio.com/api/v4/matters.json?limit=200\"}}}"}]}');
+SELECT count(*) FROM clio.matters;
+SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"}]}');
+SELECT count(*) FROM clio.matters;
+SELECT sandbox.call('DELETE', '/_sandbox/faults');
+SELECT count(*) FROM clio.matters;
+-- a response larger than max_response_size
+ALTER SERVER clio OPTIONS (ADD max_response_size '4kB');
+SELECT max(description) FROM clio.matters;
+ALTER SERVER clio OPTIONS (DROP max_response_size);
+
+-- -------------------------------------------------------------------
+-- each HTTP outcome has its SQLSTATE
+-- -------------------------------------------------------------------
+CREATE SERVER wrongkey FOREIGN DATA WRAPPER clio_fdw OPTIONS (base_url :'sandbox_url');
+CREATE USER MAPPING FOR CURRENT_USER SERVER wrongkey OPTIONS (api_key 'not-the-key');
+CREATE FOREIGN TABLE wk_matters (id bigint) SERVER wrongkey OPTIONS (resource 'matters');
+SELECT count(*) FROM wk_matters;
+CREATE SERVER oldversion FOREIGN DATA WRAPPER clio_fdw OPTIONS (base_url :'sandbox_url', api_version '4.0.1');
+CREATE USER MAPPING FOR CURRENT_USER SERVER oldversion OPTIONS (api_key :'sandbox_key');
+CREATE FOREIGN TABLE ov_matters (id bigint) SERVER oldversion OPTIONS (resource 'matters');
+SELECT count(*) FROM ov_matters;
+CREATE FOREIGN TABLE bad_field (id bigint, x text OPTIONS (field 'client.shoe_size')) SERVER clio OPTIONS (resource 'matters');
+SELECT x FROM bad_field;
+CREATE SERVER nomapping FOREIGN DATA WRAPPER clio_fdw OPTIONS (base_url :'sandbox_url');
+CREATE USER MAPPING FOR CURRENT_USER SERVER nomapping;
+CREATE FOREIGN TABLE nm_matters (id bigint) SERVER nomapping OPTIONS (resource 'matters');
+SELECT count(*) FROM nm_matters;
+CREATE SERVER nowhere FOREIGN DATA WRAPPER clio_fdw OPTIONS (base_url 'http://127.0.0.1:9', connect_timeout '2s', max_retries '0');
+CREATE USER MAPPING FOR CURRENT_USER SERVER nowhere OPTIONS (api_key 'x');
+CREATE FOREIGN TABLE nw_matters (id bigint) SERVER nowhere OPTIONS (resource 'matters');
+SELECT count(*) FROM nw_matters;
+SELECT sqlstate_of('SELECT count(*) FROM wk_matters') AS "401",
+       sqlstate_of('SELECT count(*) FROM ov_matters') AS "410",
+       sqlstate_of('SELECT x FROM bad_field') AS "400",
+       sqlstate_of('SELECT count(*) FROM nw_matters') AS unreachable,
+       sqlstate_of('SELECT count(*) FROM nm_matters') AS no_key;
+SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "500"}]}');
+ALTER SERVER clio OPTIONS (ADD max_retries '0');
+SELECT sqlstate_of('SELECT count(*) FROM clio.matters') AS "500";
+SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "503"}]}');
+SELECT sqlstate_of('SELECT count(*) FROM clio.matters') AS "503";
+ALTER SERVER clio OPTIONS (DROP max_retries);
+
+-- writes are not sent twice: a 503 or a dropped connection after sending
+SELECT faults('{"rules": [{"path": "^/api/v4/contacts", "method": "POST", "action": "503"}]}');
+INSERT INTO clio.contacts (type, name) VALUES ('Company', 'Twice Ltd');
+SELECT faults('{"rules": [{"path": "^/api/v4/contacts", "method": "POST", "action": "drop"}]}');
+INSERT INTO clio.contacts (type, name) VALUES ('Company', 'Twice Ltd');
+SELECT count(*) FILTER (WHERE method = 'POST') AS posts FROM sandbox.requests();
+DELETE FROM clio.contacts WHERE name = 'Twice Ltd';
+SELECT sandbox.call('DELETE', '/_sandbox/faults');
+SET client_min_messages = warning;
+DROP SERVER wrongkey, oldversion, nomapping, nowhere CASCADE;

@@ -6,7 +6,7 @@
 
 CLIO_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CLIO_PACKAGES="postgresql-15 postgresql-server-dev-15 postgresql-plpython3-15 \
-libcurl4-openssl-dev libcjson-dev pkg-config make gcc python3"
+libcurl4-openssl-dev libcjson-dev pkg-config make gcc python3 clang libclang-rt-14-dev"
 
 clio_log() { printf '%s\n' "== $*" >&2; }
 clio_die() { printf '%s\n' "error: $*" >&2; exit 1; }
@@ -110,6 +110,7 @@ logging_collector = off
 log_min_messages = warning
 lc_messages = 'C'
 timezone = 'UTC'
+${CLIO_PG_EXTRA_CONF:-}
 EOF
     # The server's environment carries the sandbox's address, so that test
     # helpers running inside the backend can reach its admin API.

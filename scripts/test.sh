@@ -27,8 +27,12 @@ if ! (cd "$CLIO_TOP" && python3 -m unittest discover -s sandbox -p 'test_*.py' \
 fi
 tail -n 1 "$CLIO_TMP/sandbox-tests.log" >&2
 
+# A key of this run's own, so that the suite can look for it everywhere it
+# must not be.
+CLIO_SANDBOX_KEY="sbx-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+export CLIO_SANDBOX_KEY
 clio_start_sandbox
-clio_start_postgres
+CLIO_PG_EXTRA_CONF="log_min_messages = debug1" clio_start_postgres
 
 clio_log "pg_regress"
 # pg_regress writes its results next to the sources; keep them in $CLIO_TMP.
@@ -44,6 +48,17 @@ if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
     if [ -f "$CLIO_TMP/regress/regression.diffs" ]; then
         head -n 200 "$CLIO_TMP/regress/regression.diffs" >&2
     fi
+fi
+
+clio_log "the key in outputs and logs"
+if grep -rlF -- "$CLIO_SANDBOX_KEY" "$CLIO_TMP/regress/results" "$CLIO_PGLOG" >&2; then
+    failed+=("the API key appeared in an output or a log line")
+fi
+
+clio_log "fuzzers (test/fuzz, 15 s each)"
+if ! "$CLIO_TOP/test/fuzz/run.sh" 15 >"$CLIO_TMP/fuzz.log" 2>&1; then
+    tail -n 40 "$CLIO_TMP/fuzz.log" >&2
+    failed+=("fuzzers")
 fi
 
 if [ ${#failed[@]} -gt 0 ]; then

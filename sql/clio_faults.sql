@@ -118,7 +118,9 @@ SELECT count(*) FROM clio.matters;
 -- request_timeout ends a request that never answers
 ALTER SERVER clio OPTIONS (ADD request_timeout '300ms', ADD max_retries '0');
 SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 5000}]}');
+\set VERBOSITY terse
 SELECT count(*) FROM clio.matters;
+\set VERBOSITY default
 ALTER SERVER clio OPTIONS (DROP request_timeout, DROP max_retries);
 SELECT sandbox.call('DELETE', '/_sandbox/faults');
 
@@ -166,7 +168,9 @@ SELECT count(*) FROM nm_matters;
 CREATE SERVER nowhere FOREIGN DATA WRAPPER clio_fdw OPTIONS (base_url 'http://127.0.0.1:9', connect_timeout '2s', max_retries '0');
 CREATE USER MAPPING FOR CURRENT_USER SERVER nowhere OPTIONS (api_key 'x');
 CREATE FOREIGN TABLE nw_matters (id bigint) SERVER nowhere OPTIONS (resource 'matters');
+\set VERBOSITY terse
 SELECT count(*) FROM nw_matters;
+\set VERBOSITY default
 SELECT sqlstate_of('SELECT count(*) FROM wk_matters') AS "401",
        sqlstate_of('SELECT count(*) FROM ov_matters') AS "410",
        sqlstate_of('SELECT x FROM bad_field') AS "400",

@@ -28,10 +28,10 @@ $$;
 -- Every request the sandbox received since the last sandbox.clear()
 CREATE FUNCTION sandbox.requests()
 RETURNS TABLE (seq int, method text, path text, params jsonb, headers jsonb,
-               status int, body text, host text)
+               status int, body text, host text, listener text)
 LANGUAGE sql AS $$
   SELECT (e->>'seq')::int, e->>'method', e->>'path', e->'params', e->'headers',
-         (e->>'status')::int, e->>'body', e->>'host'
+         (e->>'status')::int, e->>'body', e->>'host', e->>'listener'
   FROM jsonb_array_elements(sandbox.call('GET', '/_sandbox/log')->'entries') e
   ORDER BY 1
 $$;
@@ -48,7 +48,9 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 
 -- the key, for tests that check where it went (never printed)
+\set ECHO none
 SELECT format('ALTER DATABASE %I SET clio_test.key = %L', current_database(), :'sandbox_key') \gexec
+\set ECHO all
 
 CREATE SERVER clio FOREIGN DATA WRAPPER clio_fdw OPTIONS (base_url :'sandbox_url');
 CREATE USER MAPPING FOR CURRENT_USER SERVER clio OPTIONS (api_key :'sandbox_key');

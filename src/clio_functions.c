@@ -417,17 +417,30 @@ clio_document_upload(PG_FUNCTION_ARGS)
 				 errmsg("Clio's upload URL for document %s is not https", docid)));
 
 	/* 2: the bytes, to file storage, with Clio's headers and no credential */
+	/* Clio's headers as they are; its Content-Type is the body's */
 	headers = palloc0(sizeof(char *) * (list_length(put_headers) + 1));
 	i = 0;
-	foreach(lc, put_headers)
-		headers[i++] = (const char *) lfirst(lc);
 	memset(&req, 0, sizeof(req));
+	req.content_type = "application/octet-stream";
+	foreach(lc, put_headers)
+	{
+		const char *h = (const char *) lfirst(lc);
+
+		if (pg_strncasecmp(h, "Content-Type:", 13) == 0)
+		{
+			h += 13;
+			while (*h == ' ')
+				h++;
+			req.content_type = h;
+		}
+		else
+			headers[i++] = h;
+	}
 	req.method = "PUT";
 	req.url = put_url;
 	req.display = psprintf("PUT (file storage) for document %s", docid);
 	req.body = VARSIZE_ANY_EXHDR(content) > 0 ? VARDATA_ANY(content) : "";
 	req.body_len = VARSIZE_ANY_EXHDR(content);
-	req.content_type = "application/octet-stream";
 	req.headers = headers;
 	req.no_auth = true;
 	(void) clio_send(conn, &opts, &req, &resp, NULL, 0,

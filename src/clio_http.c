@@ -90,6 +90,8 @@ static CURLcode clio_transfer(ClioConn *conn, const ClioOptions *opts,
 static void clio_sleep_ms(long ms, ClioStats *stats);
 static int64 clio_header_int(const char *value);
 static int64 clio_now(void);
+static struct curl_slist *clio_slist_add(struct curl_slist *list, bool *ok,
+										 const char *header);
 
 /*
  * clio_http_init
@@ -277,6 +279,23 @@ clio_header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 }
 
 /*
+ * clio_slist_add
+ *		curl_slist_append, noting a failure (the list is kept as it was).
+ */
+static struct curl_slist *
+clio_slist_add(struct curl_slist *list, bool *ok, const char *header)
+{
+	struct curl_slist *result = curl_slist_append(list, header);
+
+	if (result == NULL)
+	{
+		*ok = false;
+		return list;
+	}
+	return result;
+}
+
+/*
  * clio_transfer
  *		One attempt at a request: send it and receive the whole response
  *		into the connection's buffer.  Returns curl's result; the status and
@@ -293,6 +312,7 @@ clio_transfer(ClioConn *conn, const ClioOptions *opts,
 	instr_time	start,
 				elapsed;
 	StringInfoData hdr;
+	bool		appended_ok = true;
 
 	/* Headers: every value was checked for control characters */
 	initStringInfo(&hdr);
@@ -300,21 +320,21 @@ clio_transfer(ClioConn *conn, const ClioOptions *opts,
 	{
 		appendStringInfo(&hdr, "Authorization: Bearer %s",
 						 conn->token ? conn->token : opts->api_key);
-		headers = curl_slist_append(headers, hdr.data);
+		headers = clio_slist_add(headers, &appended_ok, hdr.data);
 		/* do not leave the key lying in palloc'd memory longer than needed */
 		explicit_bzero(hdr.data, hdr.len);
 		resetStringInfo(&hdr);
 	}
 	if (!req->no_auth)
 	{
-		headers = curl_slist_append(headers, "Accept: application/json");
+		headers = clio_slist_add(headers, &appended_ok, "Accept: application/json");
 		appendStringInfo(&hdr, "X-API-VERSION: %s", opts->api_version);
-		headers = curl_slist_append(headers, hdr.data);
+		headers = clio_slist_add(headers, &appended_ok, hdr.data);
 		if (opts->connection_id)
 		{
 			resetStringInfo(&hdr);
 			appendStringInfo(&hdr, "Maton-Connection: %s", opts->connection_id);
-			headers = curl_slist_append(headers, hdr.data);
+			headers = clio_slist_add(headers, &appended_ok, hdr.data);
 		}
 	}
 	if (req->headers)
@@ -322,27 +342,30 @@ clio_transfer(ClioConn *conn, const ClioOptions *opts,
 		const char *const *h;
 
 		for (h = req->headers; *h; h++)
-			headers = curl_slist_append(headers, *h);
+			headers = clio_slist_add(headers, &appended_ok, *h);
 	}
 	if (req->if_match)
 	{
 		resetStringInfo(&hdr);
 		appendStringInfo(&hdr, "If-Match: %s", req->if_match);
-		headers = curl_slist_append(headers, hdr.data);
+		headers = clio_slist_add(headers, &appended_ok, hdr.data);
 	}
 	if (req->body)
 	{
 		resetStringInfo(&hdr);
 		appendStringInfo(&hdr, "Content-Type: %s",
 						 req->content_type ? req->content_type : "application/json");
-		headers = curl_slist_append(headers, hdr.data);
-		headers = curl_slist_append(headers, "Expect:");
+		headers = clio_slist_add(headers, &appended_ok, hdr.data);
+		headers = clio_slist_add(headers, &appended_ok, "Expect:");
 	}
 	pfree(hdr.data);
-	if (headers == NULL)
+	if (!appended_ok)
+	{
+		curl_slist_free_all(headers);
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
 				 errmsg("out of memory building an HTTP request")));
+	}
 
 	/* Reset the handle so that nothing from an earlier request leaks in */
 	curl_easy_reset(easy);

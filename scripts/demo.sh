@@ -69,6 +69,7 @@ LEFT JOIN clio.activities a ON a.matter_id = m.id AND a.type = 'TimeEntry'
 WHERE m.status = 'Open'
 GROUP BY 1
 ORDER BY hours_logged DESC;
+SELECT requests AS clio_requests, bytes_received FROM clio_fdw_stats();
 \echo 'The request the matters scan sends (EXPLAIN VERBOSE):'
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT id, display_number, practice_area FROM clio.matters WHERE status = 'Open';

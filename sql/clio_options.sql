@@ -64,6 +64,29 @@ CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (resource 'matters');
 -- and the wrapper itself takes none
 ALTER FOREIGN DATA WRAPPER clio_fdw OPTIONS (ADD page_size '10');
 
+-- the other server options: region (not with base_url), the Maton
+-- control API, retries, waits, sizes, ETags, estimates and costs
+CREATE SERVER s6 FOREIGN DATA WRAPPER clio_fdw OPTIONS (
+    region 'eu', ctrl_url 'https://ctrl.maton.ai/', max_retries '5',
+    max_rate_limit_wait '2min', max_response_size '10MB', etag_check 'off',
+    use_remote_estimate 'true', fdw_startup_cost '500', fdw_page_cost '250.5',
+    fdw_tuple_cost '0');
+SELECT srvoptions FROM pg_foreign_server WHERE srvname = 's6';
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (region 'antarctica');
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (region 'us', base_url 'https://app.clio.com');
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (ctrl_url 'http://ctrl.maton.ai');
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (max_retries '11');
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (max_retries 'many');
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (max_rate_limit_wait '0');
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (max_response_size '100');
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (max_response_size '2GB');
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (max_response_size 'big');
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (etag_check 'perhaps');
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (use_remote_estimate 'sometimes');
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (fdw_startup_cost '-1');
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (fdw_tuple_cost 'NaN');
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (fdw_page_cost 'cheap');
+
 -- -------------------------------------------------------------------
 -- user mapping options
 -- -------------------------------------------------------------------
@@ -74,6 +97,17 @@ CREATE USER MAPPING FOR PUBLIC SERVER s1 OPTIONS (base_url 'https://app.clio.com
 CREATE USER MAPPING FOR PUBLIC SERVER s1 OPTIONS (apikey 'x');
 -- an option cannot be given twice
 ALTER USER MAPPING FOR CURRENT_USER SERVER s1 OPTIONS (ADD api_key 'k2');
+-- Clio OAuth instead of a Maton key; connection_id per user mapping
+CREATE USER MAPPING FOR CURRENT_USER SERVER s6 OPTIONS (
+    access_token 't', refresh_token 'r', client_id 'c', client_secret 's',
+    connection_id '6a3e1c44-8f0b-4b7e-9d52-0c1e2f3a4b5c');
+ALTER USER MAPPING FOR CURRENT_USER SERVER s6 OPTIONS (ADD api_key 'k');
+ALTER USER MAPPING FOR CURRENT_USER SERVER s6 OPTIONS (DROP client_secret);
+ALTER USER MAPPING FOR CURRENT_USER SERVER s6 OPTIONS (SET connection_id E'x\ny');
+ALTER USER MAPPING FOR CURRENT_USER SERVER s6 OPTIONS (SET refresh_token '');
+-- secrets on a server or a table are refused, whichever
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (access_token 'x');
+CREATE SERVER bad FOREIGN DATA WRAPPER clio_fdw OPTIONS (client_secret 'x');
 
 -- -------------------------------------------------------------------
 -- foreign table and column options
@@ -84,6 +118,9 @@ CREATE FOREIGN TABLE t_bad (id bigint) SERVER s1 OPTIONS (resource 'mattres');
 CREATE FOREIGN TABLE t_bad (id bigint) SERVER s1 OPTIONS (resource 'invoices');
 CREATE FOREIGN TABLE t_bad (id bigint) SERVER s1 OPTIONS (resource 'matters', page_size '500');
 CREATE FOREIGN TABLE t_bad (id bigint) SERVER s1 OPTIONS (resource 'matters', base_url 'https://x');
+CREATE FOREIGN TABLE t_bad (id bigint) SERVER s1 OPTIONS (resource 'matters', api_key 'x');
+ALTER FOREIGN TABLE t_ok OPTIONS (ADD etag_check 'false', ADD use_remote_estimate 'on');
+ALTER FOREIGN TABLE t_ok OPTIONS (SET etag_check 'maybe');
 CREATE FOREIGN TABLE t_bad (id bigint) SERVER s1 OPTIONS (resourse 'matters');
 CREATE FOREIGN TABLE t_bad (id bigint OPTIONS (field 'matter id')) SERVER s1 OPTIONS (resource 'matters');
 CREATE FOREIGN TABLE t_bad (id bigint OPTIONS (field '')) SERVER s1 OPTIONS (resource 'matters');
@@ -114,4 +151,5 @@ SELECT sqlstate_of($$CREATE SERVER e FOREIGN DATA WRAPPER clio_fdw OPTIONS (nosu
 -- none of this sent a request
 SELECT count(*) AS requests FROM sandbox.requests();
 
-DROP SERVER s1, s2, s3, s4, s5 CASCADE;
+SET client_min_messages = warning;
+DROP SERVER s1, s2, s3, s4, s5, s6 CASCADE;

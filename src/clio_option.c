@@ -281,8 +281,17 @@ check_option(const ClioOpt *opt, DefElem *def)
 			(void) parse_duration_ms(def, value);
 			break;
 		case CLIO_OPT_BOOL:
-			(void) defGetBoolean(def);
-			break;
+			{
+				bool		b;
+
+				if (!parse_bool(value, &b))
+					ereport(ERROR,
+							(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+							 errmsg("invalid value for option \"%s\": \"%s\"",
+									def->defname, value),
+							 errhint("Give true or false (on/off, yes/no).")));
+				break;
+			}
 		case CLIO_OPT_RETRIES:
 			(void) parse_retries(def, value);
 			break;

@@ -115,6 +115,19 @@ RESET statement_timeout;
 SELECT sandbox.call('DELETE', '/_sandbox/faults');
 -- the connection is fine afterwards
 SELECT count(*) FROM clio.matters;
+-- the wait shows in pg_stat_activity
+CREATE EXTENSION dblink;
+SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 10000}]}');
+SELECT dblink_connect('waiter', format('host=%s port=%s dbname=%s user=%s',
+         current_setting('unix_socket_directories'), current_setting('port'),
+         current_database(), current_user));
+SELECT dblink_send_query('waiter', 'SELECT count(*) FROM clio.matters /* waiting */');
+SELECT pg_sleep(0.5);
+SELECT wait_event_type, wait_event FROM pg_stat_activity
+ WHERE query LIKE '%/* waiting */' AND pid <> pg_backend_pid();
+SELECT dblink_cancel_query('waiter');
+SELECT dblink_disconnect('waiter');
+SELECT sandbox.call('DELETE', '/_sandbox/faults');
 -- request_timeout ends a request that never answers
 ALTER SERVER clio OPTIONS (ADD request_timeout '300ms', ADD max_retries '0');
 SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 5000}]}');

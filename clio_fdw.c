@@ -43,7 +43,6 @@
 #include "optimizer/restrictinfo.h"
 #include "parser/parsetree.h"
 #include "utils/array.h"
-#include "common/pg_prng.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
@@ -427,8 +426,7 @@ clio_remote_estimate(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 {
 	const ClioCollection *coll = info->opts.coll;
 	ClioOptions opts = info->opts;
-	RangeTblEntry *rte = planner_rt_fetch(baserel->relid, root);
-	Oid			userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+	Oid			userid = OidIsValid(baserel->userid) ? baserel->userid : GetUserId();
 	Relation	rel = table_open(foreigntableid, NoLock);
 	List	   *params = NIL;
 	ListCell   *lc;
@@ -1403,7 +1401,11 @@ _PG_init(void)
 	clio_modify_init();
 	/* a user mapping changed: its refreshed tokens no longer apply */
 	CacheRegisterSyscacheCallback(USERMAPPINGOID, clio_usermapping_changed, (Datum) 0);
+#if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("clio_fdw");
+#else
+	EmitWarningsOnPlaceholders("clio_fdw");
+#endif
 }
 
 /*
@@ -1664,7 +1666,7 @@ clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 			/* shuffle slots 1.. (slot 0 is the first page, read already) */
 			for (j = nslots - 1; j > 1; j--)
 			{
-				int			k = 1 + (int) (pg_prng_double(&pg_global_prng_state) * j);
+				int			k = 1 + (int) (clio_random() * j);
 				int			t = slots[j];
 
 				slots[j] = slots[k];
@@ -1736,7 +1738,7 @@ clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 			else
 			{
 				/* reservoir: replace a random row, with falling odds */
-				k = (int) (pg_prng_double(&pg_global_prng_state) * seen);
+				k = (int) (clio_random() * seen);
 				if (k >= targrows)
 				{
 					pfree(values);

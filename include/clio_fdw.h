@@ -119,6 +119,14 @@ enum ClioScanPrivate
 	ClioPrivOrder				/* String: order parameter, or "" */
 };
 
+/* A random double in [0, 1): pg_prng from PostgreSQL 15 on */
+#if PG_VERSION_NUM >= 150000
+#include "common/pg_prng.h"
+#define clio_random() pg_prng_double(&pg_global_prng_state)
+#else
+#define clio_random() ((double) random() / ((double) MAX_RANDOM_VALUE + 1))
+#endif
+
 /* in clio_fdw.c */
 extern void clio_resolve_column(Relation rel, AttrNumber attnum,
 								const ClioCollection *coll,

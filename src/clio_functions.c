@@ -46,6 +46,37 @@ static ClioPage *clio_fn_request(ClioOptions *opts, const char *method,
 								 bool single, int allow, long *status);
 static char *clio_resolve_location(const char *base, const char *location);
 
+#if PG_VERSION_NUM >= 150000
+#define clio_fn_materialize(fcinfo) InitMaterializedSRF(fcinfo, 0)
+#else
+static void clio_fn_materialize(FunctionCallInfo fcinfo);
+
+/*
+ * clio_fn_materialize
+ *		InitMaterializedSRF, for PostgreSQL 14.
+ */
+static void
+(clio_fn_materialize) (FunctionCallInfo fcinfo)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext oldcxt;
+	TupleDesc	tupdesc;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		!(rsinfo->allowedModes & SFRM_Materialize))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-valued function called in context that cannot accept a set")));
+	oldcxt = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = tuplestore_begin_heap(true, false, work_mem);
+	rsinfo->setDesc = CreateTupleDescCopy(tupdesc);
+	MemoryContextSwitchTo(oldcxt);
+}
+#endif
+
 /*
  * clio_fn_options
  *		The named server's options and the caller's credentials for it.
@@ -105,7 +136,7 @@ clio_fn_rows(FunctionCallInfo fcinfo, ClioPage *page)
 	ClioColMap *cols;
 	int			i;
 
-	InitMaterializedSRF(fcinfo, 0);
+	clio_fn_materialize(fcinfo);
 	tupdesc = rsinfo->setDesc;
 	cols = clio_fn_colmaps(tupdesc);
 	for (i = 0; i < clio_json_page_length(page); i++)
@@ -179,7 +210,7 @@ clio_connections(PG_FUNCTION_ARGS)
 							   true, CLIO_ALLOW_404, &status);
 		if (page == NULL)
 		{
-			InitMaterializedSRF(fcinfo, 0);
+			clio_fn_materialize(fcinfo);
 			return (Datum) 0;
 		}
 		clio_fn_rows(fcinfo, page);

@@ -26,7 +26,6 @@
 #include <curl/curl.h>
 
 #include "clio_http.h"
-#include "common/pg_prng.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "portability/instr_time.h"
@@ -633,7 +632,7 @@ clio_http_perform(ClioConn *conn, const ClioOptions *opts,
 				long		backoff = Min((long) CLIO_BACKOFF_BASE_MS << attempt,
 										  CLIO_BACKOFF_MAX_MS);
 
-				backoff = backoff / 2 + (long) (pg_prng_double(&pg_global_prng_state) * backoff / 2);
+				backoff = backoff / 2 + (long) (clio_random() * backoff / 2);
 				attempt++;
 				clio_backend_stats.retries++;
 				if (stats)
@@ -673,7 +672,7 @@ clio_http_perform(ClioConn *conn, const ClioOptions *opts,
 			long		backoff = Min((long) CLIO_BACKOFF_BASE_MS << attempt,
 									  CLIO_BACKOFF_MAX_MS);
 
-			backoff = backoff / 2 + (long) (pg_prng_double(&pg_global_prng_state) * backoff / 2);
+			backoff = backoff / 2 + (long) (clio_random() * backoff / 2);
 			attempt++;
 			clio_backend_stats.retries++;
 			if (stats)

@@ -45,6 +45,19 @@ SET ROLE regress_clio_second;
 SELECT count(*) FROM maton_matters;
 RESET ROLE;
 SELECT path, headers->'maton-connection' AS connection FROM sandbox.requests() ORDER BY seq;
+-- writes through the gateway carry the same headers
+CREATE FOREIGN TABLE maton_contacts (id bigint, type text, name text)
+  SERVER maton OPTIONS (resource 'contacts');
+GRANT INSERT, SELECT, DELETE ON maton_contacts TO regress_clio_second;
+SELECT sandbox.clear();
+SET ROLE regress_clio_second;
+INSERT INTO maton_contacts (type, name) VALUES ('Company', 'Gateway Ltd') RETURNING name;
+DELETE FROM maton_contacts WHERE name = 'Gateway Ltd';
+RESET ROLE;
+SELECT method, regexp_replace(path, '[0-9]+', 'N', 'g') AS path, headers->>'maton-connection' AS connection,
+       headers->>'x-api-version' AS version,
+       headers->>'authorization' = 'Bearer ' || current_setting('clio_test.key') AS key
+  FROM sandbox.requests() ORDER BY seq;
 -- a connection that is not active: Maton's 400, with a hint
 ALTER SERVER maton OPTIONS (ADD connection_id 'c0ffee00-1234-4abc-8def-0123456789ab');
 SELECT count(*) FROM maton_matters;
@@ -120,7 +133,7 @@ SELECT method, regexp_replace(path, '[0-9]+', 'N', 'g') AS path, status, listene
        headers ? 'x-api-version' AS clio_header
   FROM sandbox.requests() ORDER BY seq;
 SELECT clio_document_download('clio', 59999999);
--- a download can be cancelled mid-way (cancel_delay is clio_faults')
+-- a download can be cancelled mid-way
 SELECT sandbox.call('POST', '/_sandbox/faults',
   '{"rules": [{"path": "^/files/", "action": "slow", "trickle_ms": 200, "chunk_bytes": 1024}]}') IS NOT NULL AS slow;
 SET statement_timeout = '500ms';

@@ -83,21 +83,6 @@ SELECT sandbox.call('POST', '/_sandbox/config', '{"rate_limit": 0, "rate_window"
 -- -------------------------------------------------------------------
 -- cancel and statement_timeout end a transfer or a wait at once
 -- -------------------------------------------------------------------
-CREATE FUNCTION cancel_delay(stmt text) RETURNS TABLE (canceled boolean, within_a_second boolean)
-LANGUAGE plpgsql AS $$
-DECLARE
-  t0 timestamptz := clock_timestamp();
-BEGIN
-  canceled := false;
-  BEGIN
-    EXECUTE stmt;
-  EXCEPTION WHEN query_canceled THEN
-    canceled := true;
-  END;
-  -- statement_timeout is 500ms: the statement ends less than a second later
-  within_a_second := clock_timestamp() - t0 < interval '1500 ms';
-  RETURN NEXT;
-END $$;
 SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 20000}]}');
 SET statement_timeout = '500ms';
 SELECT * FROM cancel_delay('SELECT count(*) FROM clio.matters');

@@ -144,6 +144,13 @@ EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM clio.matters ORDER BY display_number
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM clio.matters ORDER BY close_date LIMIT 3;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM clio.activities WHERE date IS NOT NULL ORDER BY date;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM clio.activities WHERE date >= '2020-01-01' ORDER BY date DESC LIMIT 10;
+-- Clio stops custom orders at 10,000 records: past that, an error, not a
+-- wrong or partial result (a next link that would go past it)
+SELECT sandbox.call('POST', '/_sandbox/faults',
+  '{"rules": [{"path": "^/api/v4/matters", "action": "malformed",
+               "body": "{\"data\": [{\"id\": 1, \"open_date\": \"2026-01-01\"}], \"meta\": {\"paging\": {\"next\": \"https://app.clio.com/api/v4/matters.json?order=open_date(desc)&offset=10000\"}}}"}]}') IS NOT NULL AS rule;
+SELECT id FROM clio.matters WHERE open_date >= '2020-01-01' ORDER BY open_date DESC LIMIT 300;
+SELECT sandbox.call('DELETE', '/_sandbox/faults');
 -- the pushed order gives the same rows as a local sort
 SELECT (SELECT array_agg(id) FROM (SELECT id FROM clio.matters WHERE open_date > '2020-01-01' ORDER BY open_date DESC, id DESC LIMIT 20) a)
      = (SELECT array_agg(id) FROM (SELECT id FROM l_matters WHERE open_date > '2020-01-01' ORDER BY open_date DESC, id DESC LIMIT 20) b) AS same_order;

@@ -52,6 +52,24 @@ END $$;
 SELECT format('ALTER DATABASE %I SET clio_test.key = %L', current_database(), :'sandbox_key') \gexec
 \set ECHO all
 
+-- Whether a statement was cancelled (by a statement_timeout of 500ms), and
+-- ended less than a second after that
+CREATE FUNCTION cancel_delay(stmt text) RETURNS TABLE (canceled boolean, within_a_second boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  t0 timestamptz := clock_timestamp();
+BEGIN
+  canceled := false;
+  BEGIN
+    EXECUTE stmt;
+  EXCEPTION WHEN query_canceled THEN
+    canceled := true;
+  END;
+  -- statement_timeout is 500ms: the statement ends less than a second later
+  within_a_second := clock_timestamp() - t0 < interval '1500 ms';
+  RETURN NEXT;
+END $$;
+
 CREATE SERVER clio FOREIGN DATA WRAPPER clio_fdw OPTIONS (base_url :'sandbox_url');
 CREATE USER MAPPING FOR CURRENT_USER SERVER clio OPTIONS (api_key :'sandbox_key');
 

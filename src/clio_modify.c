@@ -31,6 +31,9 @@
 #include "clio_fdw.h"
 #include "clio_http.h"
 #include "clio_json.h"
+#if PG_VERSION_NUM >= 180000
+#include "commands/explain_format.h"
+#endif
 #include "executor/executor.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"

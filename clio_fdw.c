@@ -846,7 +846,6 @@ clioBeginForeignScan(ForeignScanState *node, int eflags)
 	const ClioCollection *coll;
 	List	   *attnums;
 	ListCell   *lc;
-	Oid			userid;
 	char	   *order;
 	int			i;
 
@@ -871,16 +870,7 @@ clioBeginForeignScan(ForeignScanState *node, int eflags)
 		return;
 
 	/* Options, credentials included, are resolved now, not at plan time */
-#if PG_VERSION_NUM >= 160000
-	userid = OidIsValid(plan->checkAsUser) ? plan->checkAsUser : GetUserId();
-#else
-	{
-		RangeTblEntry *rte = exec_rt_fetch(plan->scan.scanrelid, estate);
-
-		userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
-	}
-#endif
-	clio_exec_options(st->rel, userid, &st->opts);
+	clio_exec_options(st->rel, clio_scan_userid(node), &st->opts);
 	st->opts.coll = coll;
 	st->conn = clio_http_connection(&st->opts);
 
@@ -902,6 +892,25 @@ clioBeginForeignScan(ForeignScanState *node, int eflags)
 
 	st->param_exprs = ExecInitExprList(plan->fdw_exprs, (PlanState *) node);
 	st->params_ready = false;
+}
+
+/*
+ * clio_scan_userid
+ *		The user whose mapping a scan (or a direct modify) uses: the view
+ *		owner's for a view, else the current user.
+ */
+Oid
+clio_scan_userid(ForeignScanState *node)
+{
+	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
+	Oid			userid;
+
+#if PG_VERSION_NUM >= 160000
+	userid = plan->checkAsUser;
+#else
+	userid = exec_rt_fetch(plan->scan.scanrelid, node->ss.ps.state)->checkAsUser;
+#endif
+	return OidIsValid(userid) ? userid : GetUserId();
 }
 
 /*
@@ -1547,21 +1556,12 @@ void
 clio_colmap_init(Relation rel, AttrNumber attnum, const ClioCollection *coll,
 				 ClioColMap *col)
 {
-	Form_pg_attribute attr = TupleDescAttr(RelationGetDescr(rel), attnum - 1);
 	ClioColumnRef ref;
-	Oid			infunc;
 
 	clio_resolve_column(rel, attnum, coll, &ref);
-	col->attnum = attnum;
-	col->colname = pstrdup(NameStr(attr->attname));
+	clio_colmap_attr(col, TupleDescAttr(RelationGetDescr(rel), attnum - 1));
 	col->field = ref.field;
 	col->subfield = ref.subfield;
-	col->typid = attr->atttypid;
-	col->typmod = attr->atttypmod;
-	getTypeInputInfo(attr->atttypid, &infunc, &col->ioparam);
-	fmgr_info(infunc, &col->input);
-	col->is_json = (attr->atttypid == JSONBOID || attr->atttypid == JSONOID);
-	col->is_array = OidIsValid(get_element_type(attr->atttypid));
 	col->is_search = (ref.cat && ref.cat->kind == CLIO_COL_SEARCH);
 }
 

@@ -132,6 +132,7 @@ extern void clio_resolve_column(Relation rel, AttrNumber attnum,
 								const ClioCollection *coll,
 								ClioColumnRef *ref);
 extern bool clio_record_by_get(const ClioCollection *coll);
+extern Oid	clio_scan_userid(ForeignScanState *node);
 extern char *clio_datum_text(Datum value, Oid type);
 
 /* in src/clio_modify.c */

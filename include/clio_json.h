@@ -12,6 +12,7 @@
 #define CLIO_JSON_H
 
 #include "clio_fdw.h"
+#include "catalog/pg_attribute.h"
 #include "fmgr.h"
 
 /* One parsed response page; lives in (and is freed with) a memory context */
@@ -54,6 +55,7 @@ extern void clio_colmap_init(Relation rel, AttrNumber attnum,
 							 const ClioCollection *coll, ClioColMap *col);
 
 /* in src/clio_json.c */
+extern void clio_colmap_attr(ClioColMap *col, Form_pg_attribute attr);
 extern ClioPage *clio_json_parse_page(const char *body, size_t len,
 									  bool single, const char *what);
 extern ClioPage *clio_json_parse_list(const char *body, size_t len,

@@ -107,19 +107,10 @@ clio_fn_colmaps(TupleDesc tupdesc)
 
 	for (i = 0; i < tupdesc->natts; i++)
 	{
-		Form_pg_attribute attr = TupleDescAttr(tupdesc, i);
 		ClioColMap *col = &cols[i];
-		Oid			infunc;
 
-		col->attnum = i + 1;
-		col->colname = pstrdup(NameStr(attr->attname));
+		clio_colmap_attr(col, TupleDescAttr(tupdesc, i));
 		col->field = col->colname;
-		col->typid = attr->atttypid;
-		col->typmod = attr->atttypmod;
-		getTypeInputInfo(attr->atttypid, &infunc, &col->ioparam);
-		fmgr_info(infunc, &col->input);
-		col->is_json = (attr->atttypid == JSONBOID || attr->atttypid == JSONOID);
-		col->is_array = OidIsValid(get_element_type(attr->atttypid));
 	}
 	return cols;
 }

@@ -87,6 +87,7 @@ static void clio_transport_error(ClioConn *conn, const ClioHttpRequest *req,
 static CURLcode clio_transfer(ClioConn *conn, const ClioOptions *opts,
 							  const ClioHttpRequest *req, ClioStats *stats);
 static void clio_sleep_ms(long ms, ClioStats *stats);
+static void clio_backoff(int attempt, ClioStats *stats);
 static int64 clio_header_int(const char *value);
 static int64 clio_now(void);
 static struct curl_slist *clio_slist_add(struct curl_slist *list, bool *ok,
@@ -562,6 +563,24 @@ clio_sleep_ms(long ms, ClioStats *stats)
 }
 
 /*
+ * clio_backoff
+ *		Wait before retry number attempt+1: exponential, with jitter (half
+ *		to all of the doubled base), capped.
+ */
+static void
+clio_backoff(int attempt, ClioStats *stats)
+{
+	long		backoff = Min((long) CLIO_BACKOFF_BASE_MS << Min(attempt, 16),
+							  CLIO_BACKOFF_MAX_MS);
+
+	backoff = backoff / 2 + (long) (clio_random() * backoff / 2);
+	clio_backend_stats.retries++;
+	if (stats)
+		stats->retries++;
+	clio_sleep_ms(backoff, stats);
+}
+
+/*
  * clio_http_perform
  *		Send one request and wait for the whole response, with Clio's rate
  *		limit respected and transient failures retried.
@@ -629,15 +648,7 @@ clio_http_perform(ClioConn *conn, const ClioOptions *opts,
 				(idempotent || !may_have_reached) &&
 				attempt < opts->max_retries)
 			{
-				long		backoff = Min((long) CLIO_BACKOFF_BASE_MS << attempt,
-										  CLIO_BACKOFF_MAX_MS);
-
-				backoff = backoff / 2 + (long) (clio_random() * backoff / 2);
-				attempt++;
-				clio_backend_stats.retries++;
-				if (stats)
-					stats->retries++;
-				clio_sleep_ms(backoff, stats);
+				clio_backoff(attempt++, stats);
 				continue;
 			}
 			clio_transport_error(conn, req, rc, !idempotent && may_have_reached);
@@ -669,15 +680,7 @@ clio_http_perform(ClioConn *conn, const ClioOptions *opts,
 
 		if (status >= 500 && idempotent && attempt < opts->max_retries)
 		{
-			long		backoff = Min((long) CLIO_BACKOFF_BASE_MS << attempt,
-									  CLIO_BACKOFF_MAX_MS);
-
-			backoff = backoff / 2 + (long) (clio_random() * backoff / 2);
-			attempt++;
-			clio_backend_stats.retries++;
-			if (stats)
-				stats->retries++;
-			clio_sleep_ms(backoff, stats);
+			clio_backoff(attempt++, stats);
 			continue;
 		}
 		break;

@@ -438,6 +438,28 @@ clio_json_page_total(ClioPage *page)
 }
 
 /*
+ * clio_colmap_attr
+ *		The type side of a column map: the attribute's input function and
+ *		how its values are written (JSON text, an array literal).  The
+ *		caller says which field it reads.
+ */
+void
+clio_colmap_attr(ClioColMap *col, Form_pg_attribute attr)
+{
+	Oid			infunc;
+
+	memset(col, 0, sizeof(*col));
+	col->attnum = attr->attnum;
+	col->colname = pstrdup(NameStr(attr->attname));
+	col->typid = attr->atttypid;
+	col->typmod = attr->atttypmod;
+	getTypeInputInfo(attr->atttypid, &infunc, &col->ioparam);
+	fmgr_info(infunc, &col->input);
+	col->is_json = (attr->atttypid == JSONBOID || attr->atttypid == JSONOID);
+	col->is_array = OidIsValid(get_element_type(attr->atttypid));
+}
+
+/*
  * clio_conv_error_cb
  *		Error context for a value that did not convert: the column, the
  *		table, and the Clio record.  No catalog access here: we may be in

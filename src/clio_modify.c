@@ -122,6 +122,8 @@ static bool clio_send_write(ClioModifyState *ms, const char *method,
 static void clio_fill_returning(ClioModifyState *ms, ClioPage *page,
 								TupleTableSlot *slot);
 static void clio_xact_callback(XactEvent event, void *arg);
+static char *clio_junk_text(TupleTableSlot *planSlot, AttrNumber attno);
+static char *clio_row_id(ClioModifyState *ms, TupleTableSlot *planSlot);
 
 /* ----------------------------------------------------------------
  *		Planning
@@ -658,6 +660,23 @@ clio_junk_text(TupleTableSlot *planSlot, AttrNumber attno)
 }
 
 /*
+ * clio_row_id
+ *		The id of the row an UPDATE or DELETE is at.
+ */
+static char *
+clio_row_id(ClioModifyState *ms, TupleTableSlot *planSlot)
+{
+	char	   *id = clio_junk_text(planSlot, ms->idAttno);
+
+	if (id == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("cannot %s a Clio record without an id",
+						ms->operation == CMD_UPDATE ? "update" : "delete")));
+	return id;
+}
+
+/*
  * clioExecForeignUpdate
  *		PATCH one record with the SET columns, guarded by its etag.
  */
@@ -675,11 +694,7 @@ clioExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 
 	MemoryContextReset(ms->row_cxt);
 	oldcxt = MemoryContextSwitchTo(ms->row_cxt);
-	id = clio_junk_text(planSlot, ms->idAttno);
-	if (id == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("cannot update a Clio record without an id")));
+	id = clio_row_id(ms, planSlot);
 	etag = ms->opts.etag_check ? clio_junk_text(planSlot, ms->etagAttno) : NULL;
 	slot_getallattrs(slot);
 	body = clio_json_write_body(ms->wcols, ms->nwcols, slot->tts_values,
@@ -710,11 +725,7 @@ clioExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 
 	MemoryContextReset(ms->row_cxt);
 	oldcxt = MemoryContextSwitchTo(ms->row_cxt);
-	id = clio_junk_text(planSlot, ms->idAttno);
-	if (id == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("cannot delete a Clio record without an id")));
+	id = clio_row_id(ms, planSlot);
 	found = clio_send_write(ms, "DELETE", id, NULL, NULL, false, &page);
 	ms->rows++;
 	if (found)
@@ -945,21 +956,12 @@ clioBeginDirectModify(ForeignScanState *node, int eflags)
 	ForeignScan *fscan = (ForeignScan *) node->ss.ps.plan;
 	EState	   *estate = node->ss.ps.state;
 	ClioModifyState *ms;
-	Oid			userid;
 
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
 
-#if PG_VERSION_NUM >= 160000
-	userid = OidIsValid(fscan->checkAsUser) ? fscan->checkAsUser : GetUserId();
-#else
-	{
-		RangeTblEntry *rte = exec_rt_fetch(fscan->scan.scanrelid, estate);
-
-		userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
-	}
-#endif
-	ms = clio_modify_state(node->ss.ss_currentRelation, userid, fscan->fdw_private,
+	ms = clio_modify_state(node->ss.ss_currentRelation, clio_scan_userid(node),
+						   fscan->fdw_private,
 						   fscan->operation, estate->es_query_cxt);
 	ms->id_const = strVal(list_nth(fscan->fdw_private, ClioModIdConst));
 	ms->param_exprs = ExecInitExprList(fscan->fdw_exprs, (PlanState *) node);

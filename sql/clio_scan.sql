@@ -46,7 +46,9 @@ SELECT count(*) AS requests,
        count(*) FILTER (WHERE headers->>'authorization' = 'Bearer ' || current_setting('clio_test.key')) AS with_key,
        count(*) FILTER (WHERE host NOT LIKE '127.0.0.1:%') AS elsewhere,
        count(DISTINCT headers->>'x-api-version') AS versions,
-       min(headers->>'x-api-version') AS version
+       min(headers->>'x-api-version') AS version,
+       bool_and(headers->>'accept-encoding' LIKE '%gzip%') AS gzip,
+       min(headers->>'user-agent') AS agent
   FROM sandbox.requests();
 
 -- -------------------------------------------------------------------

@@ -31,9 +31,9 @@ long_psql -c "CREATE TABLE ref (id bigint PRIMARY KEY)" \
 clio_log "reference: $nref activities"
 
 # A fault schedule: each of the first $max requests of a scan fails with
-# probability SHARE (429 / 500 / 502 / 503 in equal parts).  The sandbox
-# counts every matching request for every rule, so rule (nth=K, count=1)
-# fires on exactly the K-th request of the scan.
+# probability SHARE (429 / 500 / 502 / 503 in equal parts).  A rule's
+# counter skips the requests an earlier rule of the list fired on, so the
+# j-th rule (0-based) that is to fire on request K gets nth = K - j.
 fault_rules() {
     python3 - "$1" "$SHARE" <<'PY'
 import json, random, sys
@@ -43,7 +43,8 @@ rules = []
 for k in range(1, 400):
     if rng.random() < share:
         action = rng.choice(["429", "500", "502", "503"])
-        r = {"path": "^/api/v4/activities", "method": "GET", "nth": k, "count": 1, "action": action}
+        r = {"path": "^/api/v4/activities", "method": "GET", "nth": k - len(rules),
+             "count": 1, "action": action}
         if action == "429":
             r["retry_after"] = 1
         rules.append(r)

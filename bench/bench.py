@@ -230,6 +230,49 @@ def log_line(entry):
     return "%s %s%s" % (entry["method"], entry["path"], "?" + q if q else "")
 
 
+PERF_CATEGORIES = [
+    ("memory allocation: malloc, free (libc)",
+     r"^(_int_malloc|_int_free|malloc|cfree|free|malloc_consolidate|unlink_chunk|realloc|calloc"
+     r"|tcache|__libc_malloc|__libc_free)"),
+    ("printing numbers: printf of doubles (libc)",
+     r"(printf_fp|vfprintf|hack_digit|__mpn_|localeconv|__printf|_IO_|__GI___printf|snprintf|"
+     r"vsnprintf|outstring|__strchrnul)"),
+    ("reading numbers: strtod, strtol (libc)",
+     r"(strtod|strtoll|strtol|str_to_mpn|round_and_return|____strtod)"),
+    ("string compare and length (libc)", r"(strcmp|strncmp|strlen|strcasecmp|strncasecmp|memchr)"),
+]
+
+
+def perf_categories(funcs):
+    """Self time of the profile's functions summed by kind (libc's by what
+    it does, the others by library)."""
+    out = {}
+    for pct, lib, sym in funcs:
+        name = None
+        if lib.startswith("libc"):
+            for label, pattern in PERF_CATEGORIES:
+                if sym and re.search(pattern, sym):
+                    name = label
+                    break
+            name = name or "other libc"
+        elif lib.startswith("libz"):
+            name = "gzip: zlib"
+        elif lib.startswith("libcurl"):
+            name = "HTTP: libcurl"
+        elif lib.startswith("libcjson"):
+            name = "JSON parsing: cJSON"
+        elif lib == "postgres":
+            name = "PostgreSQL (type input, tuples, executor)"
+        elif lib.startswith("clio_fdw"):
+            name = "clio_fdw.so"
+        elif "kernel" in lib:
+            name = "kernel (sockets, scheduling)"
+        else:
+            name = "other"
+        out[name] = out.get(name, 0.0) + pct
+    return sorted(out.items(), key=lambda kv: -kv[1])
+
+
 def say(*args):
     print(*args, file=sys.stderr, flush=True)
 
@@ -472,6 +515,18 @@ class Bench:
 
         cur = self.fdw.cursor()
         r["explain"] = self.explain(cur, r["fdw_sql"])
+        cur.execute("EXPLAIN (VERBOSE, FORMAT JSON) " + r["fdw_sql"])
+        r["estimates"] = []
+
+        def walk_est(node):
+            if node.get("Node Type") == "Foreign Scan":
+                r["estimates"].append(dict(
+                    relation="%s.%s" % (node.get("Schema"), node.get("Relation Name")),
+                    plan_rows=node.get("Plan Rows"), total_cost=node.get("Total Cost")))
+            for child in node.get("Plans", []):
+                walk_est(child)
+
+        walk_est(cur.fetchone()[0][0]["Plan"])
         r["clio_requests"] = [
             l.strip()[len("Clio Request: "):] for l in r["explain"] if "Clio Request:" in l
         ]
@@ -685,7 +740,9 @@ class Bench:
                         rows.append((float(m.group(1)), m.group(2), m.group(3)))
                 return rows
 
-            return dict(by_library=report("dso")[:10], by_function=report("dso,symbol")[:20])
+            funcs = report("dso,symbol")
+            return dict(by_library=report("dso")[:10], by_function=funcs[:20],
+                        categories=perf_categories(funcs))
         except Exception as e:  # perf is optional
             say("   perf failed: %s" % e)
             return None
@@ -712,7 +769,8 @@ class Bench:
             cur.execute("SELECT version(), current_setting('jit'), current_setting('work_mem')")
             version, jit, work_mem = cur.fetchone()
         commit = sh("git -C %s rev-parse --short HEAD" % TOP)
-        dirty = sh("git -C %s status --porcelain --untracked-files=no -- . ':!bench'" % TOP)
+        dirty = sh("git -C %s status --porcelain --untracked-files=no -- '*.c' '*.h' "
+                   "'*.sql' '*.control' Makefile sandbox catalog" % TOP)
         return dict(
             date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             uname=" ".join(platform.uname()),

@@ -1,6 +1,7 @@
 """bench/RESULTS.md from the results bench.py gathered (also runnable alone:
 python3 bench/report.py bench/out/results.json > RESULTS.md)."""
 import json
+import re
 import statistics
 import sys
 
@@ -85,7 +86,7 @@ def metrics(r, lat_s):
     m["wall_client_ok"] = None
     if r["scan"] and m["timed"] and m["ratio_client"] is not None and not m["f_err"]:
         m["wall_client_ok"] = m["ratio_client"] <= TARGET_WALL
-    if not r["scan"] or not m["timed"]:
+    if not r["scan"] or not m["timed"] or m["f_err"]:
         m["wall_ok"] = None
     elif m["ratio"] is None or m["f_err"]:
         m["wall_ok"] = False
@@ -103,12 +104,23 @@ def metrics(r, lat_s):
             m["cpu_ratio"] = m["p_cpu_k"] / m["f_cpu_k"]
         if not m["f_err"]:
             m["cpu_ok"] = m["cpu_ratio"] is None or m["cpu_ratio"] >= TARGET_CPU
-    m["wall_x"] = m["p_wall"] / m["f_wall"] if m["p_wall"] and m["f_wall"] else None
+    m["wall_x"] = m["p_wall"] / m["f_wall"] if m["p_wall"] and m["f_wall"] and not m["f_err"] else None
     return m
 
 
 def mark(ok):
     return NA if ok is None else (OK if ok else MISS)
+
+
+def short_request(line):
+    """A request line with a long run of ids[] shortened."""
+    if not line:
+        return line
+    ids = re.findall(r"ids\[\]=([^&]+)", line)
+    if len(ids) > 3:
+        line = re.sub(r"(&?ids\[\]=[^&]+)+", "&ids[]=%s&ids[]=…(%d ids)" % (ids[0], len(ids)), line, count=1)
+        line = line.replace("?&", "?")
+    return line
 
 
 def render(out):
@@ -323,6 +335,21 @@ def render(out):
             for pct, lib, _ in pf["by_library"]:
                 w("| `%s` | %.1f %% |" % (lib, pct))
             w("")
+            if pf.get("categories"):
+                w("The same samples by what the code does:")
+                w("")
+                w("| kind | share |")
+                w("|---|--:|")
+                for name, pct in pf["categories"]:
+                    w("| %s | %.1f %% |" % (name, pct))
+                w("")
+            if pf.get("categories") and fq and lq is not None and pq:
+                top = pf["categories"][:4]
+                w("So clio_fdw's scan costs %.1f ms of CPU per 1,000 records and the PL/Python "
+                  "way %.1f ms: %.1f×, not %g×.  The largest parts of clio_fdw's: %s." % (
+                      (fq - lq) / k, (pq - lq) / k, (pq - lq) / (fq - lq) if fq > lq else 0,
+                      TARGET_CPU, "; ".join("%s %.0f %%" % (n, p) for n, p in top)))
+                w("")
             w("| function | library | share |")
             w("|---|---|--:|")
             for pct, lib, sym in pf["by_function"]:
@@ -381,6 +408,29 @@ def render(out):
     estimates = []
     for r in res:
         m = ms[r["key"]]
+        if not m["req_ok"] and not m["f_err"]:
+            sent = r["probe"]["requests"]
+            if r["probe"]["timed_out"] and r.get("projection") == "nested" and r["fewest_parts"]:
+                fp0 = r["fewest_parts"][0]
+                sent_txt = "≥ %s (stopped), by its plan %s" % (num(sent), num(fp0["requests"] + fp0["records"]))
+            else:
+                sent_txt = num(m["f_req"])
+            findings.append("**%s** %s: clio_fdw sends %s requests where %s are enough (details under "
+                            "[Misses](#misses-measured)). %s" % (
+                                r["key"], r["title"], sent_txt, num(r["fewest"]), r.get("cause") or ""))
+    for r in res:
+        m = ms[r["key"]]
+        lists = [p for p in r["fewest_parts"] if p["kind"] == "list"]
+        if (m["req_ok"] and lists and len(lists) == len(r["fewest_parts"]) and m["f_rec"]
+                and m["f_rec"] > sum(p["records"] for p in lists)):
+            need = sum(p["records"] for p in lists)
+            findings.append("**%s**: the requests are the fewest, but clio_fdw received %s records "
+                            "where %s match (%s more): it sent %s, the fewest is %s." % (
+                                r["key"], num(m["f_rec"]), num(need), num(m["f_rec"] - need),
+                                "; ".join("`%s`" % x for x in r["clio_requests"]),
+                                "; ".join("`%s`" % p["request"] for p in lists)))
+    for r in res:
+        m = ms[r["key"]]
         c = r.get("compare")
         if c is not None and not c["equal"]:
             findings.append("**%s**: clio_fdw and PL/Python return different rows (%s vs %s; %d only in clio_fdw's, e.g. %s; %d only in PL/Python's, e.g. %s)." % (
@@ -412,6 +462,21 @@ def render(out):
             w("- " + f)
     else:
         w("None.")
+    w("")
+
+    # ---- requests of each side
+    w("## What each side sends")
+    w("")
+    w("clio_fdw: the `Clio Request:` lines of `EXPLAIN (VERBOSE, COSTS OFF)` (`$n`: a value known at "
+      "execution); PL/Python: its first request, from the sandbox's log.")
+    w("")
+    w("| | clio_fdw | PL/Python |")
+    w("|---|---|---|")
+    for r in res:
+        py_first = r["py_runs"][0]["first_request"] if r.get("py_runs") else None
+        w("| %s | %s | %s |" % (
+            r["key"], "<br>".join("`%s`" % x for x in r["clio_requests"]) or "–",
+            "`%s`" % short_request(py_first) if py_first else "–"))
     w("")
 
     # ---- details
@@ -467,7 +532,7 @@ def render(out):
             w("```")
             w("")
             if r["py_runs"] and r["py_runs"][0]["first_request"]:
-                w("Its first request: `%s`" % r["py_runs"][0]["first_request"])
+                w("Its first request: `%s`" % short_request(r["py_runs"][0]["first_request"]))
                 w("")
         c = r.get("compare")
         if c is not None:
@@ -505,6 +570,9 @@ def request_miss(r, m, lat_ms):
     elif m["f_err"]:
         text = ("Requests: the query fails after %s requests (`%s`); the fewest for its rows is %s: %s. "
                 "clio_fdw sent %s." % (num(m["f_req"]), m["f_err"], num(r["fewest"]), fewest_req, sent))
+        if r.get("estimates"):
+            text += " The planner expected %s." % "; ".join(
+                "%s rows from `%s`" % (num(round(e["plan_rows"])), e["relation"]) for e in r["estimates"])
     else:
         text = ("Requests: %s sent, fewest %s. clio_fdw sent %s and received %s records; the fewest is %s." % (
             num(m["f_req"]), num(r["fewest"]), sent, num(m["f_rec"]), fewest_req))

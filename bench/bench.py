@@ -769,6 +769,11 @@ class Bench:
             cur.execute("SELECT version(), current_setting('jit'), current_setting('work_mem')")
             version, jit, work_mem = cur.fetchone()
         commit = sh("git -C %s rev-parse --short HEAD" % TOP)
+        try:
+            with open("/proc/loadavg") as f:
+                load = " ".join(f.read().split()[:3])
+        except OSError:
+            load = "?"
         dirty = sh("git -C %s status --porcelain --untracked-files=no -- '*.c' '*.h' "
                    "'*.sql' '*.control' Makefile sandbox catalog" % TOP)
         return dict(
@@ -785,6 +790,7 @@ class Bench:
             sandbox=self.sb.admin("GET", "/_sandbox/config"),
             counts=self.counts,
             clk_tck=CLK_TCK,
+            load_start=load,
             analyze=self.analyze,
         )
 
@@ -824,6 +830,11 @@ class Bench:
         for r in self.results:
             r.pop("_py_rows", None)
         env["seconds"] = time.time() - (self.args.started or t0)
+        try:
+            with open("/proc/loadavg") as f:
+                env["load_end"] = " ".join(f.read().split()[:3])
+        except OSError:
+            env["load_end"] = "?"
         out = dict(
             env=env,
             args=vars(self.args),

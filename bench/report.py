@@ -142,7 +142,9 @@ def render(out):
     w("|---|---|")
     w("| date | %s (the whole run took %.1f min) |" % (env["date"], env["seconds"] / 60))
     w("| machine | `%s` |" % env["uname_a"])
-    w("| CPU | %s, %d cores, %.0f GB memory |" % (env["cpu"], env["cores"], int(env["mem_total_kb"]) / 1048576))
+    w("| CPU | %s, %d cores, %.0f GB memory; load average %s at the start, %s at the end |" % (
+        env["cpu"], env["cores"], int(env["mem_total_kb"]) / 1048576, env.get("load_start", "?"),
+        env.get("load_end", "?")))
     w("| PostgreSQL | %s; `jit = %s`, `work_mem = %s` (defaults) |" % (env["pg_version"], env["jit"], env["work_mem"]))
     w("| clio_fdw | commit %s |" % env["commit"])
     w("| sandbox | `--scale %g --latency-ms %g` (seed %s): %s activities, %s matters, %s contacts, %s tasks, %s bills, %s calendar entries |" % (

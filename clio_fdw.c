@@ -94,6 +94,7 @@ typedef struct ClioRelInfo
 	Bitmapset  *attrs_used;		/* attributes the query reads */
 	ClioPushdown *pd;			/* what the table's own conditions push */
 	double		fetched;		/* records the request returns */
+	bool		fetched_counted;	/* fetched is Clio's own count */
 	List	   *missing;		/* required filters no condition gives */
 } ClioRelInfo;
 
@@ -181,6 +182,8 @@ static List *clioImportForeignSchema(ImportForeignSchemaStmt *stmt,
 /* helpers */
 static char *clio_scan_fields(Relation rel, const ClioCollection *coll,
 							  Bitmapset *attrs_used, List **attnums);
+static Selectivity clio_selectivity(PlannerInfo *root, RelOptInfo *baserel,
+									ClioPushdown *pd, List *clauses);
 static double clio_fetched(PlannerInfo *root, RelOptInfo *baserel,
 						   const ClioCollection *coll, ClioPushdown *pd);
 static int64 clio_remote_estimate(PlannerInfo *root, RelOptInfo *baserel,
@@ -296,8 +299,83 @@ clio_fetched(PlannerInfo *root, RelOptInfo *baserel, const ClioCollection *coll,
 #endif
 	}
 	return clamp_row_est(coll->rows *
-						 clauselist_selectivity(root, pd->pushed_clauses,
-												baserel->relid, JOIN_INNER, NULL));
+						 clio_selectivity(root, baserel, pd, pd->pushed_clauses));
+}
+
+/*
+ * clio_enum_share
+ *		The share of records a pushed condition on an enumerated filter
+ *		selects when nothing better is known: the values it names out of
+ *		the values the filter has (status = 'Open' is one of three), or -1
+ *		for a condition of another kind.
+ */
+static double
+clio_enum_share(PlannerInfo *root, const ClioPushed *p)
+{
+	const char *c;
+	int			nvalues = 1;
+	double		named = 1;
+
+	if (p->enumvals == NULL || p->enumvals[0] == '\0' || p->expr == NULL)
+		return -1;
+	for (c = p->enumvals; *c; c++)
+		if (*c == '|')
+			nvalues++;
+	if (p->kind == CLIO_VAL_COMMA || p->kind == CLIO_VAL_REPEAT)
+	{
+#if PG_VERSION_NUM >= 170000
+		named = Max(estimate_array_length(root, (Node *) p->expr), 1);
+#else
+		named = Max(estimate_array_length((Node *) p->expr), 1);
+#endif
+	}
+	else if (p->kind != CLIO_VAL_ENUM)
+		return -1;
+	return Min(1.0, named / nvalues);
+}
+
+/*
+ * clio_selectivity
+ *		clauselist_selectivity, except that before ANALYZE a pushed
+ *		condition on an enumerated filter counts as its share of the enum
+ *		rather than PostgreSQL's default for an equality (0.5%), which
+ *		would make "status = 'Open'" look like a handful of rows and send
+ *		the planner into one request per outer row.
+ */
+static Selectivity
+clio_selectivity(PlannerInfo *root, RelOptInfo *baserel, ClioPushdown *pd,
+				 List *clauses)
+{
+	Selectivity share = 1.0;
+	List	   *rest = NIL;
+	ListCell   *lc;
+
+	foreach(lc, clauses)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+		double		s = -1;
+		ListCell   *pc;
+
+		if (baserel->tuples <= 0)
+		{
+			foreach(pc, pd->pushed)
+			{
+				ClioPushed *p = (ClioPushed *) lfirst(pc);
+
+				if (p->rinfo == ri)
+				{
+					s = clio_enum_share(root, p);
+					break;
+				}
+			}
+		}
+		if (s >= 0)
+			share *= s;
+		else
+			rest = lappend(rest, ri);
+	}
+	return share * clauselist_selectivity(root, rest, baserel->relid,
+										  JOIN_INNER, NULL);
 }
 
 /*
@@ -388,6 +466,7 @@ clioGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid
 		if (count >= 0)
 		{
 			info->fetched = clamp_row_est(count);
+			info->fetched_counted = true;
 			baserel->rows = clamp_row_est(count *
 										  clauselist_selectivity(root,
 																 info->pd->local_clauses,
@@ -411,10 +490,8 @@ clioGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid
 	}
 	else
 		baserel->rows = clamp_row_est(info->opts.coll->rows *
-									  clauselist_selectivity(root,
-															 baserel->baserestrictinfo,
-															 baserel->relid,
-															 JOIN_INNER, NULL));
+									  clio_selectivity(root, baserel, info->pd,
+													   baserel->baserestrictinfo));
 	baserel->rows = Min(baserel->rows, info->fetched);
 }
 
@@ -541,9 +618,17 @@ clio_order_for(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 	order = psprintf("%s(%s)", ref.cat->field, asc ? "asc" : "desc");
 	if (!clio_catalog_has_order(coll, order))
 		return NULL;
-	/* offset paging: only when the result fits under Clio's cap */
-	if (info->fetched > CLIO_OFFSET_CAP &&
-		!(root->limit_tuples > 0 && root->limit_tuples <= CLIO_OFFSET_CAP))
+	/*
+	 * Offset paging stops at Clio's cap, and a scan that reaches it cannot
+	 * go on: push the order only when the rows read are known to fit, not
+	 * merely estimated to.  That is when a LIMIT under the cap applies to
+	 * this table alone with every condition in the request, or when Clio
+	 * itself counted the records (use_remote_estimate).
+	 */
+	if (!(info->fetched_counted && info->fetched <= CLIO_OFFSET_CAP) &&
+		!(root->limit_tuples > 0 && root->limit_tuples <= CLIO_OFFSET_CAP &&
+		  info->pd->local_clauses == NIL &&
+		  bms_membership(root->all_baserels) == BMS_SINGLETON))
 		return NULL;
 	return order;
 }
@@ -661,9 +746,8 @@ clio_add_param_paths(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 		{
 			/* the join clause narrows the list like an equality filter */
 			fetched = clamp_row_est(info->opts.coll->rows *
-									clauselist_selectivity(root, pd->pushed_clauses,
-														   baserel->relid,
-														   JOIN_INNER, NULL));
+									clio_selectivity(root, baserel, pd,
+													 pd->pushed_clauses));
 		}
 		clio_path_cost(info, fetched, ppi->ppi_rows, &startup, &total);
 		add_path(baserel, (Path *)
@@ -1586,11 +1670,63 @@ clioAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func,
 }
 
 /*
+ * clio_analyze_oldest
+ *		When the collection's first record was created (one request for its
+ *		created_at: Clio lists in id order, oldest first); false when the
+ *		answer does not say.
+ */
+static bool
+clio_analyze_oldest(ClioConn *conn, ClioOptions *opts,
+					const ClioCollection *coll, const char *relname,
+					TimestampTz *oldest)
+{
+	List	   *params = NIL;
+	ClioHttpRequest req;
+	ClioHttpResponse resp;
+	ClioPage   *page;
+	ClioColMap col;
+	FormData_pg_attribute attr;
+	Datum		value;
+	bool		isnull = true;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.attnum = 1;
+	attr.atttypid = TIMESTAMPTZOID;
+	attr.atttypmod = -1;
+	namestrcpy(&attr.attname, "created_at");
+	memset(&col, 0, sizeof(col));
+	clio_colmap_attr(&col, &attr);
+	col.field = "created_at";
+
+	params = clio_params_add(params, "fields", "id,created_at");
+	params = clio_params_add(params, "limit", "1");
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.url = clio_url(opts->base_url, clio_request_path(coll->path, NULL, true),
+					   clio_query_string(coll->fixed_params, params, true));
+	req.display = psprintf("GET %s?%s", clio_request_path(coll->path, NULL, false),
+						   clio_query_string(coll->fixed_params, params, false));
+	(void) clio_send(conn, opts, &req, &resp, NULL, 0, NULL);
+	page = clio_json_parse_page(resp.body, resp.len, false, req.display);
+	if (clio_json_page_length(page) < 1)
+		return false;
+	clio_json_record_values(page, 0, &col, 1, &value, &isnull, relname);
+	if (isnull)
+		return false;
+	*oldest = DatumGetTimestampTz(value);
+	return true;
+}
+
+/*
  * clio_acquire_sample_rows
  *		A bounded sample: the first page (which also tells the total, as
  *		meta.records), then -- when the table is larger than
- *		CLIO_ANALYZE_PAGES pages -- pages at distinct random offsets within
- *		what Clio lets offset paging reach (10,000 records); a smaller table
+ *		CLIO_ANALYZE_PAGES pages -- pages from spread-out starting points.
+ *		Offset paging reaches only Clio's first 10,000 records, so a larger
+ *		collection with a created_since filter is sampled by time instead:
+ *		each page starts at a random moment between its first record's
+ *		creation and now.  Otherwise pages come from distinct random offsets
+ *		within the reach of offset paging.  A table the page budget covers
  *		is read whole.
  */
 static int
@@ -1614,6 +1750,9 @@ clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 	char	   *token = NULL;
 	int		   *slots = NULL;
 	int			nfree = 0;
+	bool		by_time = false;
+	TimestampTz oldest = 0;
+	TimestampTz now = GetCurrentTimestamp();
 	MemoryContext anl_cxt;
 	int			p;
 	int			i;
@@ -1649,9 +1788,34 @@ clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 		ClioHttpResponse resp;
 		ClioPage   *page;
 		long		offset = 0;
+		char	   *since = NULL;
 		int			n;
 
-		if (p > 0 && token == NULL && slots == NULL)
+		if (p == 1 && token == NULL && total > CLIO_OFFSET_CAP &&
+			clio_catalog_filter(coll, "created_since") != NULL)
+		{
+			oldcxt = MemoryContextSwitchTo(pagecxt);
+			by_time = clio_analyze_oldest(conn, &opts, coll,
+										  RelationGetRelationName(relation),
+										  &oldest) && oldest < now;
+			MemoryContextSwitchTo(oldcxt);
+			MemoryContextReset(pagecxt);
+		}
+		if (p > 0 && by_time)
+		{
+			ClioPushed	tp;
+			List	   *rep = NIL;
+			TimestampTz t = oldest + (TimestampTz) (clio_random() * (now - oldest));
+
+			memset(&tp, 0, sizeof(tp));
+			tp.param = "created_since";
+			tp.kind = CLIO_VAL_TIMESTAMP;
+			oldcxt = MemoryContextSwitchTo(pagecxt);
+			since = clio_format_value(&tp, TimestampTzGetDatum(t), TIMESTAMPTZOID,
+									  &rep);
+			MemoryContextSwitchTo(oldcxt);
+		}
+		else if (p > 0 && token == NULL && slots == NULL)
 		{
 			/*
 			 * More records than the page budget reads: pages at distinct
@@ -1689,6 +1853,8 @@ clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 		params = clio_params_add(params, "limit", psprintf("%d", opts.page_size));
 		if (offset > 0)
 			params = clio_params_add(params, "offset", psprintf("%ld", offset));
+		if (since != NULL)
+			params = clio_params_add(params, "created_since", since);
 		if (token != NULL)
 			params = clio_params_add(params, "page_token", token);
 		memset(&req, 0, sizeof(req));
@@ -1762,7 +1928,8 @@ clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 	*totaldeadrows = 0;
 	ereport(elevel,
 			(errmsg("\"%s\": Clio has %.0f records; %d sampled",
-					RelationGetRelationName(relation), *totalrows, numrows)));
+					RelationGetRelationName(relation), *totalrows, numrows),
+			 by_time ? errdetail("Pages were read from random points in time since the first record's creation.") : 0));
 	return numrows;
 }
 

@@ -35,6 +35,9 @@ typedef struct ClioColMap
 	bool		is_json;		/* json or jsonb: store JSON text as is */
 	bool		is_array;		/* an array type: build an array literal */
 	bool		is_search;		/* the search column: not read from JSON */
+	bool		direct;			/* int2/4/8, float8, bool, text: a JSON
+								 * value of the matching kind becomes the
+								 * datum without the type's input function */
 } ClioColMap;
 
 /*

@@ -76,6 +76,18 @@ SELECT * FROM check_pushdown('tasks', $$due_at >= '2026-11-23' AND due_at <= '20
 SELECT * FROM check_pushdown('bills', $$due_at < '2026-11-28' AND issued_at >= '2026-01-01'$$);
 SELECT * FROM check_pushdown('calendar_entries', $$start_at <= '2026-12-31 00:00+00' AND end_at >= '2026-12-01 00:00+00'$$);
 
+-- a strict bound on a date by a date: the inclusive bound a day in
+SELECT * FROM check_pushdown('activities', $$date > '2026-10-01' AND date < '2026-10-31'$$);
+-- by a timestamp: its day, not shifted (the timestamp may fall inside it)
+SELECT * FROM check_pushdown('activities', $$date < '2026-10-31 12:00'::timestamp$$);
+
+-- activities have no status field; Clio's status filter names
+-- combinations of their billing flags
+SELECT * FROM check_pushdown('activities', $$NOT billed AND NOT on_bill AND NOT non_billable$$);
+SELECT * FROM check_pushdown('activities', $$non_billable AND type = 'TimeEntry'$$);
+SELECT * FROM check_pushdown('activities', $$NOT non_billable AND billed$$);
+SELECT * FROM check_pushdown('activities', $$NOT billed AND NOT on_bill$$);   -- no status says only this
+
 -- conditions Clio has no filter for: checked locally only
 SELECT * FROM check_pushdown('matters', $$status <> 'Closed'$$);
 SELECT * FROM check_pushdown('matters', $$description LIKE '%Estate%'$$);
@@ -144,6 +156,14 @@ EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM clio.matters ORDER BY display_number
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM clio.matters ORDER BY close_date LIMIT 3;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM clio.activities WHERE date IS NOT NULL ORDER BY date;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM clio.activities WHERE date >= '2020-01-01' ORDER BY date DESC LIMIT 10;
+-- no LIMIT, or one that a local condition stands before: the rows read
+-- are not known to fit under Clio's cap, so they are sorted locally
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM clio.matters WHERE open_date >= '2020-01-01' ORDER BY open_date DESC;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM clio.matters WHERE open_date >= '2020-01-01' AND description LIKE '%a%' ORDER BY open_date DESC LIMIT 3;
+-- unless Clio counted them (use_remote_estimate)
+ALTER FOREIGN TABLE clio.matters OPTIONS (ADD use_remote_estimate 'true');
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM clio.matters WHERE open_date >= '2020-01-01' ORDER BY open_date DESC;
+ALTER FOREIGN TABLE clio.matters OPTIONS (DROP use_remote_estimate);
 -- Clio stops custom orders at 10,000 records: past that, an error, not a
 -- wrong or partial result (a next link that would go past it)
 SELECT sandbox.call('POST', '/_sandbox/faults',
@@ -172,6 +192,18 @@ SELECT path, params - 'fields' - 'limit' AS sent FROM sandbox.requests() ORDER B
 -- a large outer side: one full scan, not a request per row
 EXPLAIN (COSTS OFF)
 SELECT count(*) FROM clio.matters m JOIN clio.activities a ON a.matter_id = m.id;
+-- before ANALYZE an enumerated filter counts as its share of the values
+-- (status = 'Open' is one of three), not as a handful of rows: open
+-- matters' recent activities come in one scan, not a request per matter
+EXPLAIN SELECT id FROM clio.matters WHERE status = 'Open';
+EXPLAIN (COSTS OFF)
+SELECT m.id, max(a.date) FROM clio.matters m
+  LEFT JOIN clio.activities a ON a.matter_id = m.id AND a.date >= '2026-08-30'
+ WHERE m.status = 'Open' GROUP BY 1;
+-- and a few local rows still make one request each
+EXPLAIN (COSTS OFF)
+SELECT b.matter_id, sum(a.quantity) FROM budget_like b JOIN clio.activities a ON a.matter_id = b.matter_id
+ WHERE a.type = 'TimeEntry' GROUP BY 1;
 
 -- -------------------------------------------------------------------
 -- estimates: ANALYZE and use_remote_estimate
@@ -187,3 +219,25 @@ EXPLAIN SELECT id FROM clio.activities WHERE matter_id = 20000082;
 EXPLAIN SELECT id FROM clio.activities WHERE matter_id = 20000082;   -- cached
 SELECT count(*) AS requests, min(params->'limit'->>0) AS lim FROM sandbox.requests();
 ALTER FOREIGN TABLE clio.activities OPTIONS (DROP use_remote_estimate);
+
+-- a collection larger than offset paging reaches (the first page says
+-- 50,000 records): ANALYZE reads its other pages from random points in
+-- time, by created_since, not from the first 10,000 records
+CREATE SCHEMA an;
+IMPORT FOREIGN SCHEMA clio LIMIT TO (activities) FROM SERVER clio INTO an;
+SELECT sandbox.clear();
+SELECT sandbox.call('POST', '/_sandbox/faults',
+  '{"rules": [{"path": "^/api/v4/activities", "action": "malformed",
+               "body": "{\"data\": [{\"id\": 1}], \"meta\": {\"records\": 50000, \"paging\": {}}}"}]}') IS NOT NULL AS rule;
+ANALYZE an.activities;
+SELECT reltuples FROM pg_class WHERE oid = 'an.activities'::regclass;
+SELECT count(*) AS requests,
+       count(*) FILTER (WHERE params ? 'created_since') AS by_time,
+       count(*) FILTER (WHERE params ? 'offset') AS by_offset,
+       count(*) FILTER (WHERE params->'fields'->>0 = 'id,created_at' AND params->'limit'->>0 = '1') AS oldest
+  FROM sandbox.requests();
+-- the sample reaches past the first 10,000 records' dates
+SELECT (SELECT max(v::date) FROM pg_stats, unnest(histogram_bounds::text::text[]) v
+         WHERE schemaname = 'an' AND tablename = 'activities' AND attname = 'date')
+       > (SELECT min(date) + 30 FROM l_activities) AS spread;
+DROP SCHEMA an CASCADE;

@@ -385,6 +385,7 @@ clio_push_clause(ClioPushdown *pd, Expr *clause, RelOptInfo *baserel,
 		int			strategy = clio_strategy(op->opno);
 		Oid			coltype;
 		bool		date_col;
+		bool		strict_date;
 		bool		pushed = false;
 		int			i;
 
@@ -463,6 +464,16 @@ clio_push_clause(ClioPushdown *pd, Expr *clause, RelOptInfo *baserel,
 			default:
 				return false;
 		}
+
+		/*
+		 * A strict bound on a date column by a date is the inclusive bound
+		 * a day further in: date < '2026-11-01' asks end_date=2026-10-31.
+		 * Clio's date filters are inclusive (start_date, end_date, from,
+		 * to); a timestamp's day is not shifted, it may fall inside it.
+		 */
+		strict_date = date_col && exprType((Node *) r) == DATEOID &&
+			(strategy == BTLessStrategyNumber ||
+			 strategy == BTGreaterStrategyNumber);
 		for (i = 0; i < coll->nranges; i++)
 		{
 			const ClioRange *range = &coll->ranges[i];
@@ -498,7 +509,7 @@ clio_push_clause(ClioPushdown *pd, Expr *clause, RelOptInfo *baserel,
 				case CLIO_RANGE_FROM:
 					if (!lower)
 						continue;
-					p->shift = date_col ? 0 : -unit;
+					p->shift = date_col ? (strict_date ? 1 : 0) : -unit;
 					break;
 				case CLIO_RANGE_AFTER:
 					if (!lower)
@@ -508,7 +519,7 @@ clio_push_clause(ClioPushdown *pd, Expr *clause, RelOptInfo *baserel,
 				case CLIO_RANGE_TO:
 					if (!upper)
 						continue;
-					p->shift = date_col ? 0 : unit;
+					p->shift = date_col ? (strict_date ? -1 : 0) : unit;
 					break;
 				case CLIO_RANGE_BEFORE:
 					if (!upper)
@@ -636,6 +647,105 @@ clio_push_clause(ClioPushdown *pd, Expr *clause, RelOptInfo *baserel,
 }
 
 /*
+ * clio_flag_clause
+ *		For "col" or "NOT col" on a boolean column of the table: the column's
+ *		catalog name, and whether the condition asks for true.
+ */
+static const char *
+clio_flag_clause(Expr *clause, RelOptInfo *baserel, Relation rel,
+				 const ClioCollection *coll, bool *wanted)
+{
+	ClioColumnRef ref;
+	AttrNumber	attnum;
+
+	*wanted = true;
+	if (IsA(clause, BoolExpr) && ((BoolExpr *) clause)->boolop == NOT_EXPR)
+	{
+		clause = linitial(((BoolExpr *) clause)->args);
+		*wanted = false;
+	}
+	if (exprType((Node *) clause) != BOOLOID ||
+		!clio_our_column(clause, baserel, rel, coll, &ref, &attnum) ||
+		ref.cat == NULL || ref.subfield != NULL)
+		return NULL;
+	return ref.cat->name;
+}
+
+/*
+ * clio_push_billing_status
+ *		Activities have no status field, but a status filter that names
+ *		combinations of three flags: "unbilled" is not billed, not on a bill
+ *		and billable; "non_billable" and "billable" are the non_billable
+ *		flag.  When the conditions on the flags say one of these, the request
+ *		carries it.  The conditions stay in the local check.
+ */
+static void
+clio_push_billing_status(ClioPushdown *pd, RelOptInfo *baserel, Relation rel,
+						 const ClioCollection *coll)
+{
+	const ClioFilter *f = clio_catalog_filter(coll, "status");
+	RestrictInfo *billed = NULL;
+	RestrictInfo *on_bill = NULL;
+	RestrictInfo *non_billable = NULL;
+	bool		billable = false;
+	const char *status;
+	ClioPushed *p;
+	ListCell   *lc;
+
+	if (f == NULL || f->enumvals == NULL ||
+		strstr(f->enumvals, "unbilled") == NULL ||
+		clio_catalog_column(coll, "status") != NULL ||
+		clio_param_taken(pd, "status"))
+		return;
+	foreach(lc, pd->local_clauses)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+		bool		wanted;
+		const char *name;
+
+		if (ri->pseudoconstant)
+			continue;
+		name = clio_flag_clause(ri->clause, baserel, rel, coll, &wanted);
+		if (name == NULL)
+			continue;
+		if (strcmp(name, "billed") == 0 && !wanted)
+			billed = ri;
+		else if (strcmp(name, "on_bill") == 0 && !wanted)
+			on_bill = ri;
+		else if (strcmp(name, "non_billable") == 0)
+		{
+			non_billable = ri;
+			billable = !wanted;
+		}
+	}
+	if (non_billable == NULL)
+		return;
+	if (billable && billed && on_bill)
+		status = "unbilled";
+	else
+		status = billable ? "billable" : "non_billable";
+
+	p = palloc0(sizeof(ClioPushed));
+	p->param = f->name;
+	p->kind = CLIO_VAL_ENUM;
+	p->enumvals = f->enumvals;
+	p->expr = (Expr *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
+								 CStringGetTextDatum(status), false, false);
+	p->rinfo = non_billable;
+	pd->pushed = lappend(pd->pushed, p);
+	foreach(lc, list_make3(non_billable, billed, on_bill))
+	{
+		RestrictInfo *ri = (RestrictInfo *) lfirst(lc);
+
+		if (ri == NULL ||
+			(strcmp(status, "unbilled") != 0 && ri != non_billable))
+			continue;
+		pd->local_clauses = list_delete_ptr(pd->local_clauses, ri);
+		pd->pushed_clauses = lappend(pd->pushed_clauses, ri);
+	}
+}
+
+/*
  * clio_classify
  *		Sort a table's conditions into what the request can carry and what
  *		only the local check does.  Nothing is removed from the local check.
@@ -665,6 +775,7 @@ clio_classify(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 		else
 			pd->local_clauses = lappend(pd->local_clauses, ri);
 	}
+	clio_push_billing_status(pd, baserel, rel, coll);
 
 	/*
 	 * A filter on an association's id that Clio takes only together with

@@ -42,6 +42,7 @@
 #include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
@@ -160,7 +161,25 @@ clio_json_shape(cJSON *root, const char *key, bool single, cJSON **data,
 void
 clio_format_number(double d, char *buf, size_t len)
 {
-	if (d == floor(d) && fabs(d) < 1e15)
+	if (d == floor(d) && fabs(d) < 1e15 && !(d == 0 && signbit(d)) && len >= 24)
+	{
+		/* integral: the digits by hand (printf's %.0f is slow) */
+		char		digits[24];
+		int			n = 0;
+		unsigned long long u = (unsigned long long) fabs(d);
+
+		do
+		{
+			digits[n++] = (char) ('0' + u % 10);
+			u /= 10;
+		} while (u > 0);
+		if (d < 0)
+			*buf++ = '-';
+		while (n > 0)
+			*buf++ = digits[--n];
+		*buf = '\0';
+	}
+	else if (d == floor(d) && fabs(d) < 1e15)
 		snprintf(buf, len, "%.0f", d);
 	else
 	{
@@ -358,6 +377,18 @@ clio_json_parse_list(const char *body, size_t len, const char *key,
 	ClioPage   *page = palloc0(sizeof(ClioPage));
 
 	page->total = -1;
+
+	/*
+	 * A raw NUL byte is JSON nowhere; cJSON would read it as white space
+	 * between tokens and as the end of a string or a key inside one.
+	 */
+	if (body != NULL && memchr(body, '\0', len) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("invalid JSON in Clio response"),
+				 errdetail("The response (%zu bytes) has a NUL byte at byte %ld.",
+						   len, (long) ((const char *) memchr(body, '\0', len) - body)),
+				 errcontext("Clio request: %s", what)));
 	page->root = cJSON_ParseWithLength(body, len);
 	if (page->root == NULL)
 	{
@@ -457,6 +488,193 @@ clio_colmap_attr(ClioColMap *col, Form_pg_attribute attr)
 	fmgr_info(infunc, &col->input);
 	col->is_json = (attr->atttypid == JSONBOID || attr->atttypid == JSONOID);
 	col->is_array = OidIsValid(get_element_type(attr->atttypid));
+	switch (attr->atttypid)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case FLOAT8OID:
+		case BOOLOID:
+		case TEXTOID:
+		case DATEOID:
+			col->direct = true;
+			break;
+		case TIMESTAMPTZOID:
+			col->direct = (attr->atttypmod < 0);
+			break;
+		default:
+			col->direct = false;
+	}
+}
+
+/*
+ * clio_digits
+ *		The value of n decimal digits at s, or -1.
+ */
+static int
+clio_digits(const char *s, int n)
+{
+	int			v = 0;
+
+	while (n-- > 0)
+	{
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s++ - '0');
+	}
+	return v;
+}
+
+/*
+ * clio_iso_day
+ *		"YYYY-MM-DD" at s as days since 2000-01-01, or false.
+ */
+static bool
+clio_iso_day(const char *s, int *days)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int			y = clio_digits(s, 4);
+	int			m = clio_digits(s + 5, 2);
+	int			d = clio_digits(s + 8, 2);
+
+	if (y < 1 || m < 1 || m > 12 || d < 1 || s[4] != '-' || s[7] != '-')
+		return false;
+	if (d > mdays[m - 1] + (m == 2 && isleap(y) ? 1 : 0))
+		return false;
+	*days = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+	return true;
+}
+
+/*
+ * clio_iso_datum
+ *		The date of "YYYY-MM-DD", or the timestamptz of
+ *		"YYYY-MM-DDTHH:MM:SS[.ffffff](Z|+HH:MM|-HH:MM)": the forms Clio
+ *		writes, read without the general date/time parser.  False for
+ *		anything else, which the type's input function then reads.
+ */
+static bool
+clio_iso_datum(Oid typid, const char *s, Datum *value)
+{
+	size_t		len = strlen(s);
+	int			days;
+	int			h,
+				mi,
+				sec;
+	int64		usec = 0;
+	int			offset;
+	const char *p;
+	Timestamp	ts;
+
+	if (len < 10 || !clio_iso_day(s, &days))
+		return false;
+	if (typid == DATEOID)
+	{
+		if (len != 10)
+			return false;
+		*value = DateADTGetDatum((DateADT) days);
+		return true;
+	}
+	if (len < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+		return false;
+	h = clio_digits(s + 11, 2);
+	mi = clio_digits(s + 14, 2);
+	sec = clio_digits(s + 17, 2);
+	if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
+		return false;
+	p = s + 19;
+	if (*p == '.')
+	{
+		int			n = 0;
+		int64		scale = USECS_PER_SEC;
+
+		p++;
+		while (p[n] >= '0' && p[n] <= '9')
+		{
+			if (n == 6)
+				return false;	/* rounding: the input function's job */
+			scale /= 10;
+			usec += (p[n] - '0') * scale;
+			n++;
+		}
+		if (n == 0)
+			return false;
+		p += n;
+	}
+	if (p[0] == 'Z' && p[1] == '\0')
+		offset = 0;
+	else if ((p[0] == '+' || p[0] == '-') && p[3] == ':' && p[6] == '\0')
+	{
+		int			oh = clio_digits(p + 1, 2);
+		int			om = clio_digits(p + 4, 2);
+
+		if (oh < 0 || oh > 15 || om < 0 || om > 59)
+			return false;
+		offset = (oh * 60 + om) * 60 * (p[0] == '-' ? -1 : 1);
+	}
+	else
+		return false;
+	ts = ((int64) days * SECS_PER_DAY + h * 3600 + mi * 60 + sec - offset) *
+		USECS_PER_SEC + usec;
+	if (!IS_VALID_TIMESTAMP(ts))
+		return false;
+	*value = TimestampTzGetDatum((TimestampTz) ts);
+	return true;
+}
+
+/*
+ * clio_direct_datum
+ *		The datum of a JSON number, boolean or string for a column of the
+ *		matching plain type, as its input function would make it from the
+ *		value's text; false when the value needs the input function (other
+ *		kinds, fractions or out-of-range numbers for integers, which it then
+ *		rejects or reads in its own way).
+ */
+static bool
+clio_direct_datum(ClioColMap *col, cJSON *v, Datum *value)
+{
+	double		d;
+
+	switch (col->typid)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+			if (!cJSON_IsNumber(v))
+				return false;
+			d = v->valuedouble;
+			if (d != floor(d))
+				return false;
+			if (col->typid == INT8OID &&
+				d >= -9223372036854775808.0 && d < 9223372036854775808.0)
+				*value = Int64GetDatum((int64) d);
+			else if (col->typid == INT4OID && d >= PG_INT32_MIN && d <= PG_INT32_MAX)
+				*value = Int32GetDatum((int32) d);
+			else if (col->typid == INT2OID && d >= PG_INT16_MIN && d <= PG_INT16_MAX)
+				*value = Int16GetDatum((int16) d);
+			else
+				return false;
+			return true;
+		case FLOAT8OID:
+			if (!cJSON_IsNumber(v) || isnan(v->valuedouble))
+				return false;
+			*value = Float8GetDatum(v->valuedouble);
+			return true;
+		case BOOLOID:
+			if (!cJSON_IsBool(v))
+				return false;
+			*value = BoolGetDatum(cJSON_IsTrue(v));
+			return true;
+		case TEXTOID:
+			if (!cJSON_IsString(v))
+				return false;
+			*value = PointerGetDatum(cstring_to_text(clio_server_text(v->valuestring)));
+			return true;
+		case DATEOID:
+		case TIMESTAMPTZOID:
+			return cJSON_IsString(v) &&
+				clio_iso_datum(col->typid, v->valuestring, value);
+	}
+	return false;
 }
 
 /*
@@ -531,6 +749,11 @@ clio_json_record_values(ClioPage *page, int index, ClioColMap *cols, int ncols,
 		{
 			values[att] = (Datum) 0;
 			nulls[att] = true;
+			continue;
+		}
+		if (col->direct && clio_direct_datum(col, v, &values[att]))
+		{
+			nulls[att] = false;
 			continue;
 		}
 		text = clio_json_value_text(v, col->is_json, col->is_array);

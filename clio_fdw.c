@@ -35,6 +35,7 @@
 #include "executor/executor.h"
 #include "foreign/fdwapi.h"
 #include "foreign/foreign.h"
+#include "jit/jit.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
@@ -43,6 +44,7 @@
 #include "optimizer/paths.h"
 #include "optimizer/pathnode.h"
 #include "optimizer/planmain.h"
+#include "optimizer/planner.h"
 #include "optimizer/restrictinfo.h"
 #include "parser/parsetree.h"
 #include "utils/array.h"
@@ -161,6 +163,10 @@ typedef struct ClioEcState
 
 void		_PG_init(void);
 static void clio_usermapping_changed(Datum arg, int cacheid, uint32 hashvalue);
+static PlannedStmt *clio_planner(Query *parse, const char *query_string,
+								 int cursorOptions, ParamListInfo boundParams);
+
+static planner_hook_type prev_planner_hook = NULL;
 
 /* callbacks */
 static void clioGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
@@ -1477,6 +1483,104 @@ clioExplainForeignScan(ForeignScanState *node, ExplainState *es)
 }
 
 /*
+ * clio_request_cost
+ *		The part of a plan's cost that is Clio's round trips: the cost of
+ *		each of our foreign scans, times the times it runs as the inner side
+ *		of a nested loop.  Other nodes that run a child many times (SubPlans,
+ *		Memoize) are counted once or as a nested loop says: the error only
+ *		ever leaves JIT as PostgreSQL would have it.
+ */
+static Cost
+clio_request_cost(Plan *plan, double loops)
+{
+	Cost		cost = 0;
+	List	   *children = NIL;
+	ListCell   *lc;
+
+	if (plan == NULL)
+		return 0;
+	check_stack_depth();
+	if (IsA(plan, ForeignScan))
+	{
+		ForeignScan *fs = (ForeignScan *) plan;
+
+		if (OidIsValid(fs->fs_server) &&
+			GetFdwRoutineByServerId(fs->fs_server)->GetForeignPlan == clioGetForeignPlan)
+			cost += loops * plan->total_cost;
+	}
+	if (IsA(plan, NestLoop))
+		return cost + clio_request_cost(plan->lefttree, loops) +
+			clio_request_cost(plan->righttree,
+							  loops * Max(plan->lefttree->plan_rows, 1));
+	switch (nodeTag(plan))
+	{
+		case T_Append:
+			children = ((Append *) plan)->appendplans;
+			break;
+		case T_MergeAppend:
+			children = ((MergeAppend *) plan)->mergeplans;
+			break;
+		case T_SubqueryScan:
+			children = list_make1(((SubqueryScan *) plan)->subplan);
+			break;
+		case T_CustomScan:
+			children = ((CustomScan *) plan)->custom_plans;
+			break;
+		default:
+			break;
+	}
+	foreach(lc, children)
+		cost += clio_request_cost((Plan *) lfirst(lc), loops);
+	return cost + clio_request_cost(plan->lefttree, loops) +
+		clio_request_cost(plan->righttree, loops);
+}
+
+/*
+ * clio_planner
+ *		PostgreSQL JIT-compiles a plan that costs more than jit_above_cost,
+ *		and our costs are round trips (1,000 a request by default): a scan
+ *		of a hundred pages would be compiled, for nothing -- its time is the
+ *		network -- at the price of LLVM in the backend (~50 MB).  So the JIT
+ *		decision is taken again on the plan's cost without Clio's round
+ *		trips, with PostgreSQL's own thresholds.
+ */
+static PlannedStmt *
+clio_planner(Query *parse, const char *query_string, int cursorOptions,
+			 ParamListInfo boundParams)
+{
+	PlannedStmt *stmt;
+
+	if (prev_planner_hook)
+		stmt = prev_planner_hook(parse, query_string, cursorOptions, boundParams);
+	else
+		stmt = standard_planner(parse, query_string, cursorOptions, boundParams);
+
+	if ((stmt->jitFlags & PGJIT_PERFORM) && stmt->planTree != NULL)
+	{
+		Cost		requests = clio_request_cost(stmt->planTree, 1);
+		ListCell   *lc;
+		Cost		local;
+
+		foreach(lc, stmt->subplans)
+			requests += clio_request_cost((Plan *) lfirst(lc), 1);
+		local = stmt->planTree->total_cost - requests;
+		if (requests > 0)
+		{
+			if (local <= jit_above_cost)
+				stmt->jitFlags = PGJIT_NONE;
+			else
+			{
+				if (jit_optimize_above_cost >= 0 && local <= jit_optimize_above_cost)
+					stmt->jitFlags &= ~PGJIT_OPT3;
+				if (jit_inline_above_cost >= 0 && local <= jit_inline_above_cost)
+					stmt->jitFlags &= ~PGJIT_INLINE;
+			}
+		}
+	}
+	return stmt;
+}
+
+/*
  * clio_usermapping_changed
  *		Syscache callback.
  */
@@ -1494,9 +1598,12 @@ void
 _PG_init(void)
 {
 	clio_http_init();
+	clio_json_init();
 	clio_modify_init();
 	/* a user mapping changed: its refreshed tokens no longer apply */
 	CacheRegisterSyscacheCallback(USERMAPPINGOID, clio_usermapping_changed, (Datum) 0);
+	prev_planner_hook = planner_hook;
+	planner_hook = clio_planner;
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("clio_fdw");
 #else

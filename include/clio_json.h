@@ -58,6 +58,7 @@ extern void clio_colmap_init(Relation rel, AttrNumber attnum,
 							 const ClioCollection *coll, ClioColMap *col);
 
 /* in src/clio_json.c */
+extern void clio_json_init(void);
 extern void clio_colmap_attr(ClioColMap *col, Form_pg_attribute attr);
 extern ClioPage *clio_json_parse_page(const char *body, size_t len,
 									  bool single, const char *what);

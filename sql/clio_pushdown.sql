@@ -241,3 +241,27 @@ SELECT (SELECT max(v::date) FROM pg_stats, unnest(histogram_bounds::text::text[]
          WHERE schemaname = 'an' AND tablename = 'activities' AND attname = 'date')
        > (SELECT min(date) + 30 FROM l_activities) AS spread;
 DROP SCHEMA an CASCADE;
+
+-- JIT is decided on the plan's cost without Clio's round trips (1,000 a
+-- request): a scan of many pages is not compiled for nothing; a plan whose
+-- own work passes jit_above_cost still is
+CREATE FUNCTION jit_planned(q text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+  line text;
+BEGIN
+  FOR line IN EXECUTE 'EXPLAIN ' || q LOOP
+    IF line LIKE 'JIT:%' THEN
+      RETURN true;
+    END IF;
+  END LOOP;
+  RETURN false;
+END $$;
+SET jit = on;
+SET jit_above_cost = 100000;
+EXPLAIN SELECT count(*) FROM clio.activities;
+SELECT jit_planned('SELECT count(*) FROM clio.activities') AS fdw_scan,
+       jit_planned('SELECT count(*) FROM l_activities a, generate_series(1, 100000) g') AS local_work;
+SET jit_above_cost = 10;
+SELECT jit_planned('SELECT count(*) FROM clio.activities') AS fdw_scan_low_threshold;
+RESET jit_above_cost;
+RESET jit;

@@ -129,19 +129,24 @@ DROP FOREIGN TABLE bad_types, bad_types2;
 -- numbers, booleans, strings) are read directly, everything else by the
 -- type's input function; both give what the input function gives
 CREATE FOREIGN TABLE conv_text (id bigint, date text, created_at text, updated_at text, billed text,
-                                matter_id text) SERVER clio OPTIONS (resource 'activities');
+                                matter_id text, quantity text, total text)
+  SERVER clio OPTIONS (resource 'activities');
 SELECT count(*) AS rows,
        count(*) FILTER (WHERE a.date IS NOT DISTINCT FROM t.date::date
                           AND a.created_at = t.created_at::timestamptz
                           AND a.updated_at = t.updated_at::timestamptz
                           AND a.billed = t.billed::boolean
-                          AND a.matter_id IS NOT DISTINCT FROM t.matter_id::bigint) AS same
+                          AND a.matter_id IS NOT DISTINCT FROM t.matter_id::bigint
+                          AND a.quantity IS NOT DISTINCT FROM t.quantity::numeric
+                          AND a.total IS NOT DISTINCT FROM t.total::numeric
+                          AND scale(a.total) IS NOT DISTINCT FROM scale(t.total::numeric)) AS same
   FROM clio.activities a JOIN conv_text t USING (id);
 CREATE FOREIGN TABLE conv_edge (id bigint, d date OPTIONS (field 'open_date'),
                                 d_text text OPTIONS (field 'open_date'),
                                 ts timestamptz OPTIONS (field 'created_at'),
                                 ts_text text OPTIONS (field 'created_at'),
                                 i bigint OPTIONS (field 'number'), i_text text OPTIONS (field 'number'),
+                                num numeric OPTIONS (field 'number'),
                                 n double precision OPTIONS (field 'description'),
                                 n_text text OPTIONS (field 'description'),
                                 b boolean OPTIONS (field 'billable'), t text OPTIONS (field 'display_number'))
@@ -149,7 +154,7 @@ CREATE FOREIGN TABLE conv_edge (id bigint, d date OPTIONS (field 'open_date'),
 SET timezone = 'UTC';
 SELECT sandbox.call('POST', '/_sandbox/faults', '{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [{\"id\": 1, \"open_date\": \"2024-02-29\", \"created_at\": \"2026-11-28T10:00:00.123456-05:30\", \"number\": 10000000000000000, \"description\": 3.5, \"billable\": true, \"display_number\": \"\\u00e9t\\u00e9\"}, {\"id\": 2, \"open_date\": \"2026-11-28\", \"created_at\": \"2026-11-28T10:00:00.1234567Z\", \"number\": 0, \"description\": -0.0, \"billable\": false, \"display_number\": \"\"}, {\"id\": 3, \"open_date\": \"2026-1-5\", \"created_at\": \"2026-11-28 10:00:00+00\", \"number\": -42, \"description\": 1e+300, \"billable\": null, \"display_number\": \"x\"}, {\"id\": 4, \"open_date\": \"20261128\", \"created_at\": \"2026-11-28T23:59:59+15:00\", \"number\": 1.0, \"description\": 0.1, \"billable\": true, \"display_number\": \"a\\\"b\"}, {\"id\": 5, \"open_date\": \"1999-12-31\", \"created_at\": \"1999-12-31T23:59:60Z\", \"number\": 9007199254740993, \"description\": 12345678901234567890, \"billable\": false, \"display_number\": null}], \"meta\": {\"records\": 5, \"paging\": {}}}"}]}') IS NOT NULL AS rule;
 SELECT id, d, d = d_text::date AS d_same, ts, ts = ts_text::timestamptz AS ts_same,
-       i, i_text, n, n_text, b, t FROM conv_edge;
+       i, i_text, num, num = i_text::numeric AS num_same, n, n_text, b, t FROM conv_edge;
 -- out of range for the type: the input function's error, with the column
 CREATE FOREIGN TABLE conv_bad (id bigint, d date OPTIONS (field 'open_date'),
                                i integer OPTIONS (field 'number')) SERVER clio OPTIONS (resource 'matters');

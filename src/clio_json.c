@@ -47,6 +47,7 @@
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
 #endif
 
 /* What can be wrong with the shape of a response */
@@ -207,7 +208,7 @@ clio_json_text(cJSON *v)
 	copy = palloc_extended(len + 1, MCXT_ALLOC_NO_OOM);
 	if (copy)
 		memcpy(copy, printed, len + 1);
-	free(printed);
+	cJSON_free(printed);
 	if (copy == NULL)
 		clio_oom();
 	return copy;
@@ -322,7 +323,6 @@ struct ClioPage
 	int			nrecords;
 	char	   *next;			/* meta.paging.next, or NULL */
 	int64		total;			/* meta.records, or -1 */
-	MemoryContextCallback cb;	/* frees root */
 };
 
 /* Context for conversion errors: which value of which record */
@@ -333,23 +333,43 @@ typedef struct ClioConvContext
 	cJSON	   *record;
 } ClioConvContext;
 
-static void clio_page_free(void *arg);
 static void clio_conv_error_cb(void *arg);
 static cJSON *clio_datum_json(Datum value, ClioWriteCol *col);
 static cJSON *clio_checked(cJSON *item);
 
 /*
- * clio_page_free
- *		Reset callback: free a page's cJSON tree.
+ * cJSON allocates through these (clio_json_init): its trees live in the
+ * current memory context like everything else, go away with it on a reset
+ * or an ERROR, and cost palloc's price rather than malloc's and free's
+ * (a page of 200 records is a few thousand small nodes).  No ERROR is
+ * raised inside cJSON: an allocation that fails returns NULL, which cJSON
+ * reports as a failure.
  */
-static void
-clio_page_free(void *arg)
+static void *
+clio_cjson_alloc(size_t size)
 {
-	ClioPage   *page = (ClioPage *) arg;
+	return palloc_extended(size, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+}
 
-	if (page->root)
-		cJSON_Delete(page->root);
-	page->root = NULL;
+static void
+clio_cjson_free(void *ptr)
+{
+	if (ptr != NULL)
+		pfree(ptr);
+}
+
+/*
+ * clio_json_init
+ *		At library load: cJSON's memory comes from memory contexts.
+ */
+void
+clio_json_init(void)
+{
+	cJSON_Hooks hooks;
+
+	hooks.malloc_fn = clio_cjson_alloc;
+	hooks.free_fn = clio_cjson_free;
+	cJSON_InitHooks(&hooks);
 }
 
 /*
@@ -404,9 +424,7 @@ clio_json_parse_list(const char *body, size_t len, const char *key,
 				 errdetail("The response (%zu bytes) could not be parsed.", len),
 				 errcontext("Clio request: %s", what)));
 	}
-	page->cb.func = clio_page_free;
-	page->cb.arg = page;
-	MemoryContextRegisterResetCallback(CurrentMemoryContext, &page->cb);
+	/* the tree is in this memory context (clio_json_init): no callback */
 
 	{
 		cJSON	   *data;
@@ -500,6 +518,7 @@ clio_colmap_attr(ClioColMap *col, Form_pg_attribute attr)
 			col->direct = true;
 			break;
 		case TIMESTAMPTZOID:
+		case NUMERICOID:
 			col->direct = (attr->atttypmod < 0);
 			break;
 		default:
@@ -653,6 +672,19 @@ clio_direct_datum(ClioColMap *col, cJSON *v, Datum *value)
 				*value = Int16GetDatum((int16) d);
 			else
 				return false;
+			return true;
+		case NUMERICOID:
+			/* integral values (seconds, cents, counts): no text */
+			if (!cJSON_IsNumber(v))
+				return false;
+			d = v->valuedouble;
+			if (d != floor(d) || fabs(d) >= 1e15 || (d == 0 && signbit(d)))
+				return false;
+#if PG_VERSION_NUM >= 140000
+			*value = NumericGetDatum(int64_to_numeric((int64) d));
+#else
+			*value = DirectFunctionCall1(int8_numeric, Int64GetDatum((int64) d));
+#endif
 			return true;
 		case FLOAT8OID:
 			if (!cJSON_IsNumber(v) || isnan(v->valuedouble))
@@ -1041,7 +1073,7 @@ clio_json_write_body(ClioWriteCol *cols, int ncols, Datum *values, bool *nulls,
 				if (printed == NULL)
 					clio_checked(NULL);
 				*omitted = pstrdup(printed);
-				free(printed);
+				cJSON_free(printed);
 			}
 		}
 
@@ -1049,7 +1081,7 @@ clio_json_write_body(ClioWriteCol *cols, int ncols, Datum *values, bool *nulls,
 		if (printed == NULL)
 			clio_checked(NULL);
 		result = pstrdup(printed);
-		free(printed);
+		cJSON_free(printed);
 	}
 	PG_FINALLY();
 	{
@@ -1148,7 +1180,7 @@ clio_json_print(cJSON *root)
 	}
 	PG_FINALLY();
 	{
-		free(printed);
+		cJSON_free(printed);
 	}
 	PG_END_TRY();
 	return result;

@@ -175,6 +175,12 @@ def convert(v, typ, lossy):
     if isinstance(v, dict) and "$num" in v:
         d = as_double(v["$num"])
         t = fdw_num_text(d)
+        # an integral double in range goes straight into an integer column
+        lim = {"int8": 2 ** 63, "int4": 2 ** 31}.get(typ)
+        if lim and not math.isinf(d) and d == math.floor(d) and -lim <= d < lim:
+            if D(v["$num"]) != D(int(d)):
+                lossy.add("double-precision")
+            return ("int", int(d))
         if typ in ("int8", "int4", "numeric") and not math.isinf(d):
             if D(v["$num"]) != D(t) and D(v["$num"]) == D(v["$num"]).to_integral_value() \
                     and D(t) == D(t).to_integral_value():

@@ -326,6 +326,8 @@ class Bench:
                 self.analyze[table] = dict(
                     requests=len(log),
                     offsets=sorted(int(e["params"].get("offset", ["0"])[0]) for e in log),
+                    since=sorted(e["params"]["created_since"][0] for e in log
+                                 if "created_since" in e["params"]),
                 )
             self.pick_values(cur)
             cur.execute("ANALYZE budget")

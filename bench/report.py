@@ -451,7 +451,16 @@ def render(out):
         findings.append("Row estimates off by 100× or more (planner's rows vs rows the scan "
                         "returned, from the EXPLAIN ANALYZE probe): " + "; ".join(estimates) + ".")
     an = env.get("analyze") or {}
-    if an.get("activities"):
+    if an.get("activities") and an["activities"].get("since"):
+        a = an["activities"]
+        findings.append(
+            "ANALYZE of `clio_an.activities` (%s records) sent %d requests: the first page, one "
+            "for the oldest record's `created_at`, and %d pages from random moments between it "
+            "and now (`created_since` %s … %s), so the sample spreads over the table's history "
+            "rather than its 10,000 oldest records (Clio's offset cap)." % (
+                num(counts.get("activities")), a["requests"], len(a["since"]),
+                a["since"][0], a["since"][-1]))
+    elif an.get("activities"):
         a = an["activities"]
         findings.append(
             "ANALYZE of `clio_an.activities` (%s records) sent %d requests at offsets %s: a sample of "

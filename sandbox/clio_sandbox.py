@@ -565,7 +565,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if rule is not None and rule["action"] in ("429", "500", "502", "503"):
             return self.fault_response(rule, headers)
         if rule is not None and rule["action"] == "malformed":
-            return Response(200, (rule.get("body") or '{"data":[{"id":1,"etag":"\\"x').encode())
+            body = rule["body"] if rule.get("body") is not None else '{"data":[{"id":1,"etag":"\\"x'
+            return Response(int(rule.get("status") or 200), body.encode())
         try:
             return self.route(method, path, pairs, headers, body, entry)
         except ApiError as e:

@@ -581,6 +581,11 @@ clio_fill_returning(ClioModifyState *ms, ClioPage *page, TupleTableSlot *slot)
 {
 	TupleDesc	tupdesc = slot->tts_tupleDescriptor;
 
+	if (page == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("Clio's answer has no record to return"),
+				 errdetail("Clio accepted the change but sent no record back, so RETURNING cannot be filled; the change stays in Clio.")));
 	ExecClearTuple(slot);
 	memset(slot->tts_isnull, true, sizeof(bool) * tupdesc->natts);
 	clio_json_record_values(page, 0, ms->rcols, ms->nrcols, slot->tts_values,
@@ -634,7 +639,7 @@ clioExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 	}
 	ms->rows++;
 	ms->accepted++;
-	if (ms->nrcols > 0 && page)
+	if (ms->nrcols > 0)
 		clio_fill_returning(ms, page, slot);
 	MemoryContextSwitchTo(oldcxt);
 	return slot;
@@ -703,7 +708,7 @@ clioExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 	ms->rows++;
 	if (found)
 		ms->accepted++;
-	if (found && ms->nrcols > 0 && page)
+	if (found && ms->nrcols > 0)
 		clio_fill_returning(ms, page, slot);
 	MemoryContextSwitchTo(oldcxt);
 	return found ? slot : NULL; /* gone from Clio meanwhile: no row */
@@ -1023,7 +1028,7 @@ clioIterateDirectModify(ForeignScanState *node)
 		if (found)
 		{
 			ms->accepted = 1;
-			if (ms->nrcols > 0 && page)
+			if (ms->nrcols > 0 && (page || ms->operation == CMD_UPDATE))
 			{
 				clio_fill_returning(ms, page, slot);
 				ms->has_row = true;

@@ -551,14 +551,13 @@ clio_digits(const char *s, int n)
 static bool
 clio_iso_day(const char *s, int *days)
 {
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int			y = clio_digits(s, 4);
 	int			m = clio_digits(s + 5, 2);
 	int			d = clio_digits(s + 8, 2);
 
 	if (y < 1 || m < 1 || m > 12 || d < 1 || s[4] != '-' || s[7] != '-')
 		return false;
-	if (d > mdays[m - 1] + (m == 2 && isleap(y) ? 1 : 0))
+	if (d > day_tab[isleap(y)][m - 1])
 		return false;
 	*days = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
 	return true;

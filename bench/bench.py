@@ -558,24 +558,26 @@ class Bench:
         elif not fdw_timed:
             r["not_timed"] = ("%d requests × %g ms ≈ %.0f s, over --max-query-s %d" % (
                 r["probe"]["requests"], self.latency, fdw_est, self.args.max_query_s))
+        sides = []
+        if fdw_timed:
+            sides.append(("fdw ", self.fdw, self.fdw_pid, r["fdw_sql"], False, "fdw_runs"))
+        if r["py_sql"]:
+            sides.append(("plpy", self.py, self.py_pid, r["py_sql"], True, "py_runs"))
+        first_rows = {}
         for i in range(nrep):
-            if fdw_timed:
-                run, rows = self.timed(self.fdw, self.fdw_pid, r["fdw_sql"])
-                run["records"] = r["probe"].get("records")
-                r["fdw_runs"].append(run)
-                if fdw_rows is None:
-                    fdw_rows = rows
-                say("   fdw  #%d: %d requests, %.2f s, cpu %.0f ms%s" % (
-                    i + 1, run["requests"], run["wall"], run["cpu_ms"],
+            for name, conn, pid, sql, plpython, runs in sides:
+                run, rows = self.timed(conn, pid, sql, plpython=plpython)
+                if not plpython:
+                    run["records"] = r["probe"].get("records")
+                r[runs].append(run)
+                first_rows.setdefault(runs, rows)
+                say("   %s #%d: %d requests, %.2f s, cpu %.0f ms%s" % (
+                    name, i + 1, run["requests"], run["wall"], run["cpu_ms"],
                     ", ERROR " + run["error"] if run["error"] else ""))
-            if r["py_sql"]:
-                run, rows = self.timed(self.py, self.py_pid, r["py_sql"], plpython=True)
-                r["py_runs"].append(run)
-                if py_rows is None:
-                    py_rows = rows
-                say("   plpy #%d: %d requests, %.2f s, cpu %.0f ms%s" % (
-                    i + 1, run["requests"], run["wall"], run["cpu_ms"],
-                    ", ERROR " + run["error"] if run["error"] else ""))
+        if fdw_rows is None:
+            fdw_rows = first_rows.get("fdw_runs")
+        if py_rows is None:
+            py_rows = first_rows.get("py_runs")
         if r["py_from"]:
             src = next(x for x in self.results if x["key"] == r["py_from"])
             r["py_runs"] = src["py_runs"]

@@ -28,10 +28,6 @@
 #include "clio_http.h"
 #include "clio_json.h"
 #include "commands/defrem.h"
-#include "commands/explain.h"
-#if PG_VERSION_NUM >= 180000
-#include "commands/explain_format.h"
-#endif
 #include "executor/executor.h"
 #include "foreign/fdwapi.h"
 #include "foreign/foreign.h"
@@ -298,11 +294,7 @@ clio_fetched(PlannerInfo *root, RelOptInfo *baserel, const ClioCollection *coll,
 		return 1;
 	if (pd->mode == CLIO_SCAN_IDS)
 	{
-#if PG_VERSION_NUM >= 170000
-		return Max(estimate_array_length(root, (Node *) pd->ids_expr), 1);
-#else
-		return Max(estimate_array_length((Node *) pd->ids_expr), 1);
-#endif
+		return Max(clio_estimate_array_length(root, (Node *) pd->ids_expr), 1);
 	}
 	return clamp_row_est(coll->rows *
 						 clio_selectivity(root, baserel, pd, pd->pushed_clauses));
@@ -329,11 +321,7 @@ clio_enum_share(PlannerInfo *root, const ClioPushed *p)
 			nvalues++;
 	if (p->kind == CLIO_VAL_COMMA || p->kind == CLIO_VAL_REPEAT)
 	{
-#if PG_VERSION_NUM >= 170000
-		named = Max(estimate_array_length(root, (Node *) p->expr), 1);
-#else
-		named = Max(estimate_array_length((Node *) p->expr), 1);
-#endif
+		named = Max(clio_estimate_array_length(root, (Node *) p->expr), 1);
 	}
 	else if (p->kind != CLIO_VAL_ENUM)
 		return -1;
@@ -600,8 +588,7 @@ clio_order_for(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 	clio_resolve_column(rel, var->varattno, coll, &ref);
 	if (ref.cat == NULL || ref.subfield != NULL)
 		return NULL;
-	if (pk->pk_strategy != BTLessStrategyNumber &&
-		pk->pk_strategy != BTGreaterStrategyNumber)
+	if (clio_pathkey_direction(pk) == 0)
 		return NULL;
 	{
 		Oid			opclass = GetDefaultOpClass(var->vartype, BTREE_AM_OID);
@@ -611,7 +598,7 @@ clio_order_for(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 	}
 	if (ref.cat->typid == TEXTOID || var->vartype != ref.cat->typid)
 		return NULL;
-	asc = (pk->pk_strategy == BTLessStrategyNumber);
+	asc = (clio_pathkey_direction(pk) > 0);
 
 	if (strcmp(ref.cat->name, "id") == 0 && asc)
 		return pk->pk_nulls_first ? NULL : "";	/* Clio's default order */
@@ -757,9 +744,9 @@ clio_add_param_paths(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 		}
 		clio_path_cost(info, fetched, ppi->ppi_rows, &startup, &total);
 		add_path(baserel, (Path *)
-				 create_foreignscan_path(root, baserel, NULL, ppi->ppi_rows,
-										 startup, total, NIL, required_outer,
-										 NULL, NIL));
+				 clio_create_foreignscan_path(root, baserel, ppi->ppi_rows,
+											  startup, total, NIL, required_outer,
+											  NIL));
 	}
 }
 
@@ -780,8 +767,8 @@ clioGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 	{
 		clio_path_cost(info, info->fetched, baserel->rows, &startup, &total);
 		add_path(baserel, (Path *)
-				 create_foreignscan_path(root, baserel, NULL, baserel->rows,
-										 startup, total, NIL, NULL, NULL, NIL));
+				 clio_create_foreignscan_path(root, baserel, baserel->rows,
+											  startup, total, NIL, NULL, NIL));
 
 		if (root->query_pathkeys != NIL)
 		{
@@ -790,10 +777,10 @@ clioGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 
 			if (order != NULL)
 				add_path(baserel, (Path *)
-						 create_foreignscan_path(root, baserel, NULL, baserel->rows,
-												 startup, total,
-												 root->query_pathkeys, NULL, NULL,
-												 list_make1(makeString(order))));
+						 clio_create_foreignscan_path(root, baserel, baserel->rows,
+													  startup, total,
+													  root->query_pathkeys, NULL,
+													  list_make1(makeString(order))));
 		}
 	}
 
@@ -995,11 +982,7 @@ clio_scan_userid(ForeignScanState *node)
 	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
 	Oid			userid;
 
-#if PG_VERSION_NUM >= 160000
-	userid = plan->checkAsUser;
-#else
-	userid = exec_rt_fetch(plan->scan.scanrelid, node->ss.ps.state)->checkAsUser;
-#endif
+	userid = clio_scan_check_as_user(plan, node->ss.ps.state);
 	return OidIsValid(userid) ? userid : GetUserId();
 }
 
@@ -1604,11 +1587,7 @@ _PG_init(void)
 	CacheRegisterSyscacheCallback(USERMAPPINGOID, clio_usermapping_changed, (Datum) 0);
 	prev_planner_hook = planner_hook;
 	planner_hook = clio_planner;
-#if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("clio_fdw");
-#else
-	EmitWarningsOnPlaceholders("clio_fdw");
-#endif
 }
 
 /*

@@ -18,7 +18,10 @@
 #include "clio_catalog.h"
 #include "foreign/foreign.h"
 #include "lib/stringinfo.h"
-#include "commands/explain.h"
+#define CLIO_COMPAT_EXPLAIN
+#define CLIO_COMPAT_EXECUTOR
+#define CLIO_COMPAT_PLANNER
+#include "clio_compat.h"
 #include "nodes/execnodes.h"
 #include "nodes/pathnodes.h"
 #include "nodes/pg_list.h"
@@ -119,13 +122,9 @@ enum ClioScanPrivate
 	ClioPrivOrder				/* String: order parameter, or "" */
 };
 
-/* A random double in [0, 1): pg_prng from PostgreSQL 15 on */
-#if PG_VERSION_NUM >= 150000
+/* A random double in [0, 1) */
 #include "common/pg_prng.h"
 #define clio_random() pg_prng_double(&pg_global_prng_state)
-#else
-#define clio_random() ((double) random() / ((double) MAX_RANDOM_VALUE + 1))
-#endif
 
 /* in clio_fdw.c */
 extern void clio_resolve_column(Relation rel, AttrNumber attnum,

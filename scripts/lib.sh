@@ -26,18 +26,61 @@ clio_install_packages() {
     apt-get install -y -qq "${missing[@]}" >/dev/null || clio_die "apt-get install failed"
 }
 
+# Choose the PostgreSQL to build for and test on.  With no argument (or 15)
+# it is Debian 12's own PostgreSQL 15, or whatever PG_CONFIG names; with 17,
+# 18 or 19 it is that major built from Debian's source package by
+# scripts/pg-build.sh (cached outside the checkout).
 clio_pg_bindir() {
-    PG_CONFIG=${PG_CONFIG:-$(command -v pg_config || echo /usr/lib/postgresql/15/bin/pg_config)}
+    local major=${1:-}
+    if [ -n "$major" ] && [ "$major" != 15 ]; then
+        PG_CONFIG=$("$CLIO_TOP/scripts/pg-build.sh" "$major") \
+            || clio_die "could not build PostgreSQL $major"
+    else
+        PG_CONFIG=${PG_CONFIG:-$(command -v pg_config || echo /usr/lib/postgresql/15/bin/pg_config)}
+    fi
     export PG_CONFIG
     PG_BINDIR=$("$PG_CONFIG" --bindir)
+    PG_MAJOR=$("$PG_CONFIG" --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
+    export PG_BINDIR PG_MAJOR
     export PATH="$PG_BINDIR:$PATH"
 }
 
-# Build and install the extension.
+# Take the install lock of this PostgreSQL for as long as the calling script
+# runs, so that two checkouts never install over each other's build while
+# one of them is testing it.  The lock is held by a background flock whose
+# life ends with this shell.
+clio_lock_install() {
+    local key
+    key=$(printf '%s' "$PG_CONFIG" | cksum | cut -d' ' -f1)
+    CLIO_LOCKFILE="/tmp/clio_fdw-install-$key.lock"
+    exec 8>"$CLIO_LOCKFILE"
+    if ! flock -n 8; then
+        clio_log "waiting for another clio_fdw run on $PG_CONFIG to finish"
+        flock 8
+    fi
+}
+
+# Build and install the extension.  The build happens in a fresh copy of the
+# tracked sources (under $CLIO_BUILD_DIR), so that objects built for one
+# PostgreSQL major are never installed into another.
 clio_build() {
-    clio_log "building clio_fdw"
-    make -s -C "$CLIO_TOP" PG_CONFIG="$PG_CONFIG" >/dev/null || clio_die "build failed"
-    make -s -C "$CLIO_TOP" PG_CONFIG="$PG_CONFIG" install >/dev/null || clio_die "install failed"
+    clio_log "building clio_fdw for PostgreSQL $PG_MAJOR"
+    CLIO_BUILD_DIR=$(mktemp -d /tmp/clio_fdw-build.XXXXXX)
+    (cd "$CLIO_TOP" && git ls-files -co --exclude-standard -z 2>/dev/null \
+        || find . -path ./.git -prune -o -type f -print0) \
+        | (cd "$CLIO_TOP" && tar --null --ignore-failed-read -T - -cf - 2>/dev/null) \
+        | tar -C "$CLIO_BUILD_DIR" -xf - || clio_die "could not copy the sources"
+    if ! make -s -C "$CLIO_BUILD_DIR" PG_CONFIG="$PG_CONFIG" >"$CLIO_BUILD_DIR/build.log" 2>&1; then
+        cat "$CLIO_BUILD_DIR/build.log" >&2
+        clio_die "build failed"
+    fi
+    # The build must be free of warnings on every supported major.
+    if grep -q "warning:" "$CLIO_BUILD_DIR/build.log"; then
+        cat "$CLIO_BUILD_DIR/build.log" >&2
+        clio_die "the build printed warnings"
+    fi
+    make -s -C "$CLIO_BUILD_DIR" PG_CONFIG="$PG_CONFIG" install >/dev/null || clio_die "install failed"
+    rm -rf "$CLIO_BUILD_DIR"
 }
 
 clio_free_port() {

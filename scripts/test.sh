@@ -7,13 +7,25 @@
 #   - stop everything, remove the temporary files,
 #   - exit non-zero if anything failed.
 #
-# Usage: scripts/test.sh [pg_regress test names...]
+# Usage: scripts/test.sh [--pg MAJOR] [pg_regress test names...]
+#   --pg 15   Debian 12's PostgreSQL 15 (the default)
+#   --pg 17, --pg 18, --pg 19
+#             that major, built once from Debian's source package by
+#             scripts/pg-build.sh and cached in /var/cache/clio_fdw
 # CLIO_KEEP_TMP=1 keeps the temporary directory (logs, regression diffs).
 set -u
 . "$(dirname "$0")/lib.sh"
 
+pg_major=
+if [ "${1:-}" = "--pg" ]; then
+    [ -n "${2:-}" ] || clio_die "--pg needs a major version (15, 17, 18 or 19)"
+    pg_major=$2
+    shift 2
+fi
+
 clio_install_packages
-clio_pg_bindir
+clio_pg_bindir "$pg_major"
+clio_lock_install
 clio_build
 clio_setup_tmp
 

@@ -44,7 +44,6 @@ static bool clio_our_column(Expr *expr, RelOptInfo *baserel, Relation rel,
 							const ClioCollection *coll, ClioColumnRef *ref,
 							AttrNumber *attnum);
 static bool clio_value_ok(Expr *expr, RelOptInfo *baserel, bool allow_outer);
-static int	clio_strategy(Oid opno);
 static const ClioFilter *clio_eq_filter(const ClioCollection *coll,
 										const ClioColumnRef *ref);
 static bool clio_push_clause(ClioPushdown *pd, Expr *clause, RelOptInfo *baserel,
@@ -279,28 +278,6 @@ clio_value_ok(Expr *expr, RelOptInfo *baserel, bool allow_outer)
 }
 
 /*
- * clio_strategy
- *		The btree strategy of an operator (equal, less, ...), or 0.
- */
-static int
-clio_strategy(Oid opno)
-{
-	List	   *interps = get_op_btree_interpretation(opno);
-	ListCell   *lc;
-	int			strategy = 0;
-
-	foreach(lc, interps)
-	{
-		OpBtreeInterpretation *interp = lfirst(lc);
-
-		if (strategy != 0 && strategy != interp->strategy)
-			return 0;
-		strategy = interp->strategy;
-	}
-	return strategy;
-}
-
-/*
  * clio_eq_filter
  *		The filter that selects records whose column equals a value: one
  *		named as the column (status, matter_id, type, ...).
@@ -382,7 +359,7 @@ clio_push_clause(ClioPushdown *pd, Expr *clause, RelOptInfo *baserel,
 		OpExpr	   *op = (OpExpr *) clause;
 		Expr	   *l = linitial(op->args);
 		Expr	   *r = lsecond(op->args);
-		int			strategy = clio_strategy(op->opno);
+		int			strategy = clio_operator_strategy(op->opno);
 		Oid			coltype;
 		bool		date_col;
 		bool		strict_date;
@@ -549,7 +526,7 @@ clio_push_clause(ClioPushdown *pd, Expr *clause, RelOptInfo *baserel,
 		const ClioFilter *f;
 		ClioPushed *p;
 
-		if (!saop->useOr || clio_strategy(saop->opno) != BTEqualStrategyNumber ||
+		if (!saop->useOr || clio_operator_strategy(saop->opno) != BTEqualStrategyNumber ||
 			!clio_our_column(linitial(saop->args), baserel, rel, coll, &ref, &attnum))
 			return false;
 		pd->nonnull = bms_add_member(pd->nonnull, attnum);

@@ -46,36 +46,7 @@ static ClioPage *clio_fn_request(ClioOptions *opts, const char *method,
 								 bool single, int allow, long *status);
 static char *clio_resolve_location(const char *base, const char *location);
 
-#if PG_VERSION_NUM >= 150000
 #define clio_fn_materialize(fcinfo) InitMaterializedSRF(fcinfo, 0)
-#else
-static void clio_fn_materialize(FunctionCallInfo fcinfo);
-
-/*
- * clio_fn_materialize
- *		InitMaterializedSRF, for PostgreSQL 14.
- */
-static void
-(clio_fn_materialize) (FunctionCallInfo fcinfo)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext oldcxt;
-	TupleDesc	tupdesc;
-
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
-		!(rsinfo->allowedModes & SFRM_Materialize))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("set-valued function called in context that cannot accept a set")));
-	oldcxt = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = tuplestore_begin_heap(true, false, work_mem);
-	rsinfo->setDesc = CreateTupleDescCopy(tupdesc);
-	MemoryContextSwitchTo(oldcxt);
-}
-#endif
 
 /*
  * clio_fn_options

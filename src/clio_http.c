@@ -25,6 +25,8 @@
 
 #include <curl/curl.h>
 
+#define CLIO_COMPAT_WAIT_EVENTS
+#include "clio_compat.h"
 #include "clio_http.h"
 #include "miscadmin.h"
 #include "pgstat.h"
@@ -34,7 +36,6 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
-#include "utils/wait_event.h"
 
 /* First pause before retrying a failed request; it doubles each time */
 #define CLIO_BACKOFF_BASE_MS 500
@@ -418,7 +419,7 @@ clio_transfer(ClioConn *conn, const ClioOptions *opts,
 		curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
 
 	INSTR_TIME_SET_CURRENT(start);
-	pgstat_report_wait_start(PG_WAIT_EXTENSION);
+	pgstat_report_wait_start(clio_wait_event(0));
 	PG_TRY();
 	{
 		int			running = 1;
@@ -552,7 +553,7 @@ clio_sleep_ms(long ms, ClioStats *stats)
 		if (left <= 0)
 			break;
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-						 Min(left, 1000), PG_WAIT_EXTENSION);
+						 Min(left, 1000), clio_wait_event(1));
 		ResetLatch(MyLatch);
 	}
 	INSTR_TIME_SET_CURRENT(now);

@@ -679,11 +679,7 @@ clio_direct_datum(ClioColMap *col, cJSON *v, Datum *value)
 			d = v->valuedouble;
 			if (d != floor(d) || fabs(d) >= 1e15 || (d == 0 && signbit(d)))
 				return false;
-#if PG_VERSION_NUM >= 140000
 			*value = NumericGetDatum(int64_to_numeric((int64) d));
-#else
-			*value = DirectFunctionCall1(int8_numeric, Int64GetDatum((int64) d));
-#endif
 			return true;
 		case FLOAT8OID:
 			if (!cJSON_IsNumber(v) || isnan(v->valuedouble))

@@ -31,9 +31,6 @@
 #include "clio_fdw.h"
 #include "clio_http.h"
 #include "clio_json.h"
-#if PG_VERSION_NUM >= 180000
-#include "commands/explain_format.h"
-#endif
 #include "executor/executor.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
@@ -492,15 +489,9 @@ clioBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
 
-#if PG_VERSION_NUM >= 160000
-	userid = ExecGetResultRelCheckAsUser(rinfo, estate);
-#else
-	{
-		RangeTblEntry *rte = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate);
-
-		userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
-	}
-#endif
+	userid = clio_result_rel_check_as_user(rinfo, estate);
+	if (!OidIsValid(userid))
+		userid = GetUserId();
 	ms = clio_modify_state(rinfo->ri_RelationDesc, userid, fdw_private,
 						   mtstate->operation, estate->es_query_cxt);
 	if (mtstate->operation != CMD_INSERT)

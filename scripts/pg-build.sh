@@ -8,9 +8,14 @@
 #
 # Debian 12 ships only PostgreSQL 15 as binaries; the other majors come as
 # source packages from later Debian suites: 17 from trixie, 18 from sid, 19
-# (its release candidate) from experimental.  The suite's source list lives
-# in a private apt directory, so that the machine's own apt configuration
-# is never changed.  Needs root for apt-get (build dependencies).
+# (its release candidate) from experimental.  Each suite's source list
+# lives in a private apt directory, so that the machine's own apt
+# configuration is never changed.  Needs root for apt-get.
+#
+# pg_cron (the scheduler the mirrors' documentation and tests use) is built
+# for that major too, from the same suite's pg-cron source package (sid's
+# when the suite has none); a major it does not build on is reported and
+# left without it.
 #
 # CLIO_PG_CACHE overrides the cache folder (default /var/cache/clio_fdw).
 set -eu -o pipefail
@@ -25,16 +30,69 @@ esac
 
 cache=${CLIO_PG_CACHE:-/var/cache/clio_fdw}
 prefix="$cache/pg$major"
+
+log() { printf '%s\n' "== $*" >&2; }
+
+# Sets apt_opts: a private apt tree that knows only one suite's sources.
+apt_opts_for() {
+    local s=$1 dir="$cache/apt-$1"
+    mkdir -p "$dir/lists/partial" "$dir/archives/partial"
+    printf 'deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian %s main\n' \
+        "$s" >"$dir/sources.list"
+    apt_opts=(-o "Dir::Etc::SourceList=$dir/sources.list"
+              -o "Dir::Etc::SourceParts=-"
+              -o "Dir::State::Lists=$dir/lists"
+              -o "Dir::Cache::Archives=$dir/archives"
+              -o "APT::Sandbox::User=root")
+    if [ ! -f "$dir/.updated" ] || [ -n "$(find "$dir/.updated" -mmin +1440)" ]; then
+        apt-get "${apt_opts[@]}" update -qq >/dev/null
+        touch "$dir/.updated"
+    fi
+}
+
+# fetch_source PACKAGE DEST SUITE: the upstream tarball, unpacked in DEST/build
+fetch_source() {
+    local package=$1 dest=$2 s=$3 orig
+    apt_opts_for "$s"
+    rm -rf "$dest" && mkdir -p "$dest"
+    (cd "$dest" && apt-get "${apt_opts[@]}" source --download-only -qq "$package" \
+        >/dev/null 2>&1) || return 1
+    orig=$(ls "$dest"/*.orig.tar.* 2>/dev/null | head -n 1)
+    [ -n "$orig" ] || return 1
+    mkdir -p "$dest/build"
+    tar -xf "$orig" -C "$dest/build" --strip-components=1
+}
+
+# pg_cron for this major, once.
+build_pg_cron() {
+    [ -f "$prefix/.pg_cron" ] && return 0
+    local src="$cache/cron$major" s
+    for s in "$suite" sid; do
+        fetch_source pg-cron "$src" "$s" && break
+    done
+    if [ ! -d "$src/build" ]; then
+        log "no pg-cron source package found; PostgreSQL $major has no pg_cron"
+        return 0
+    fi
+    log "building pg_cron for PostgreSQL $major"
+    if make -C "$src/build" -s PG_CONFIG="$prefix/bin/pg_config" >"$src/make.log" 2>&1 &&
+        make -C "$src/build" -s PG_CONFIG="$prefix/bin/pg_config" install >>"$src/make.log" 2>&1; then
+        touch "$prefix/.pg_cron"
+        rm -rf "$src/build"
+    else
+        log "pg_cron does not build on PostgreSQL $major (see $src/make.log)"
+    fi
+}
+
 if [ -x "$prefix/bin/pg_config" ] && [ -f "$prefix/.complete" ]; then
+    build_pg_cron
     echo "$prefix/bin/pg_config"
     exit 0
 fi
 
-log() { printf '%s\n' "== $*" >&2; }
-
 # What building PostgreSQL (and PL/Python, used by the test helpers) needs.
 deps="build-essential bison flex dpkg-dev libreadline-dev zlib1g-dev libssl-dev \
-libicu-dev python3-dev pkg-config"
+python3-dev pkg-config"
 missing=()
 for p in $deps; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
@@ -47,27 +105,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# A private apt tree that knows only the one suite's sources.
-apt_dir="$cache/apt-$suite"
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
-cat >"$apt_dir/sources.list" <<EOF
-deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main
-EOF
-apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list"
-          -o "Dir::Etc::SourceParts=-"
-          -o "Dir::State::Lists=$apt_dir/lists"
-          -o "Dir::Cache::Archives=$apt_dir/archives"
-          -o "APT::Sandbox::User=root")
 log "fetching the postgresql-$major source package ($suite)"
-apt-get "${apt_opts[@]}" update -qq >/dev/null
-
 src="$cache/src$major"
-rm -rf "$src" && mkdir -p "$src"
-(cd "$src" && apt-get "${apt_opts[@]}" source --download-only -qq "postgresql-$major" >/dev/null)
-orig=$(ls "$src"/postgresql-"$major"_*.orig.tar.* | head -n 1)
-[ -n "$orig" ] || { echo "no upstream tarball in $src" >&2; exit 1; }
-mkdir -p "$src/build"
-tar -xf "$orig" -C "$src/build" --strip-components=1
+fetch_source "postgresql-$major" "$src" "$suite" \
+    || { echo "could not fetch postgresql-$major from $suite" >&2; exit 1; }
 
 log "building PostgreSQL $major into $prefix (several minutes the first time)"
 cd "$src/build"
@@ -79,5 +120,7 @@ make -s -j"$(nproc)" world-bin >"$src/make.log" 2>&1 \
 make -s install-world-bin >"$src/install.log" 2>&1 \
     || { tail -n 30 "$src/install.log" >&2; exit 1; }
 touch "$prefix/.complete"
+cd "$cache"
 rm -rf "$src/build"
+build_pg_cron
 echo "$prefix/bin/pg_config"

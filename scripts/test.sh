@@ -7,21 +7,43 @@
 #   - stop everything, remove the temporary files,
 #   - exit non-zero if anything failed.
 #
-# Usage: scripts/test.sh [--pg MAJOR] [pg_regress test names...]
-#   --pg 15   Debian 12's PostgreSQL 15 (the default)
+# Usage: scripts/test.sh [--pg MAJOR|all] [pg_regress test names...]
+#   (none)    PostgreSQL 15 and 18, one after the other (what CI runs)
+#   --pg 15   Debian 12's PostgreSQL 15 only
 #   --pg 17, --pg 18, --pg 19
-#             that major, built once from Debian's source package by
-#             scripts/pg-build.sh and cached in /var/cache/clio_fdw
+#             that major only, built once from Debian's source package by
+#             scripts/pg-build.sh and cached in /var/cache/clio_fdw (about
+#             ten minutes on two cores the first time)
+#   --pg all  15, 17, 18 and 19
 # CLIO_KEEP_TMP=1 keeps the temporary directory (logs, regression diffs).
 set -u
 . "$(dirname "$0")/lib.sh"
 
-pg_major=
+majors="15 18"
 if [ "${1:-}" = "--pg" ]; then
-    [ -n "${2:-}" ] || clio_die "--pg needs a major version (15, 17, 18 or 19)"
-    pg_major=$2
+    [ -n "${2:-}" ] || clio_die "--pg needs a major version (15, 17, 18, 19 or all)"
+    majors=$2
+    [ "$majors" = all ] && majors="15 17 18 19"
     shift 2
 fi
+
+# Several majors: one run of this script for each, then a summary.
+if [ "$majors" != "${majors%% *}" ]; then
+    passed=0 failed_runs=()
+    for m in $majors; do
+        clio_log "PostgreSQL $m"
+        if "$0" --pg "$m" "$@"; then
+            passed=$((passed + 1))
+        else
+            failed_runs+=("$m")
+        fi
+    done
+    [ ${#failed_runs[@]} -gt 0 ] && clio_log "FAILED on PostgreSQL ${failed_runs[*]}"
+    echo "majors: $passed passed, ${#failed_runs[@]} failed"
+    [ ${#failed_runs[@]} -eq 0 ]
+    exit
+fi
+pg_major=$majors
 
 clio_install_packages
 clio_pg_bindir "$pg_major"
@@ -74,7 +96,7 @@ if ! "$CLIO_TOP/test/fuzz/run.sh" 15 >"$CLIO_TMP/fuzz.log" 2>&1; then
 fi
 
 if [ ${#failed[@]} -gt 0 ]; then
-    clio_log "FAILED: ${failed[*]}"
+    clio_log "FAILED on PostgreSQL $PG_MAJOR: ${failed[*]}"
     exit 1
 fi
-clio_log "all tests passed"
+clio_log "all tests passed on PostgreSQL $PG_MAJOR"

@@ -108,7 +108,27 @@ SELECT dblink_connect('waiter', format('host=%s port=%s dbname=%s user=%s',
          current_database(), current_user));
 SELECT dblink_send_query('waiter', 'SELECT count(*) FROM clio.matters /* waiting */');
 SELECT pg_sleep(0.5);
-SELECT wait_event_type, wait_event FROM pg_stat_activity
+-- (by clio_fdw's own name where the major lets an extension name its
+-- waits: PostgreSQL 17 on)
+SELECT wait_event_type,
+       wait_event = CASE WHEN current_setting('server_version_num')::int >= 170000
+                         THEN 'ClioResponse' ELSE 'Extension' END AS named_as_the_major_allows
+  FROM pg_stat_activity
+ WHERE query LIKE '%/* waiting */' AND pid <> pg_backend_pid();
+SELECT dblink_cancel_query('waiter');
+SELECT dblink_disconnect('waiter');
+-- a rate-limit wait has a name of its own
+SELECT sandbox.call('DELETE', '/_sandbox/faults');
+SELECT dblink_connect('waiter', format('host=%s port=%s dbname=%s user=%s',
+         current_setting('unix_socket_directories'), current_setting('port'),
+         current_database(), current_user));
+SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "429", "retry_after": 30}]}');
+SELECT dblink_send_query('waiter', 'SELECT count(*) FROM clio.matters /* waiting */');
+SELECT pg_sleep(0.5);
+SELECT wait_event_type,
+       wait_event = CASE WHEN current_setting('server_version_num')::int >= 170000
+                         THEN 'ClioRateLimit' ELSE 'Extension' END AS named_as_the_major_allows
+  FROM pg_stat_activity
  WHERE query LIKE '%/* waiting */' AND pid <> pg_backend_pid();
 SELECT dblink_cancel_query('waiter');
 SELECT dblink_disconnect('waiter');

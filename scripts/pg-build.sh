@@ -12,10 +12,9 @@
 # lives in a private apt directory, so that the machine's own apt
 # configuration is never changed.  Needs root for apt-get.
 #
-# pg_cron (the scheduler the mirrors' documentation and tests use) is built
-# for that major too, from the same suite's pg-cron source package (sid's
-# when the suite has none); a major it does not build on is reported and
-# left without it.
+# pg_cron is not built here: Debian's mirrors reachable from this project's
+# machines carry only PostgreSQL's own source packages, not pg-cron's, so
+# pg_cron exists for PostgreSQL 15 only (the postgresql-15-cron package).
 #
 # CLIO_PG_CACHE overrides the cache folder (default /var/cache/clio_fdw).
 set -eu -o pipefail
@@ -63,36 +62,14 @@ fetch_source() {
     tar -xf "$orig" -C "$dest/build" --strip-components=1
 }
 
-# pg_cron for this major, once.
-build_pg_cron() {
-    [ -f "$prefix/.pg_cron" ] && return 0
-    local src="$cache/cron$major" s
-    for s in "$suite" sid; do
-        fetch_source pg-cron "$src" "$s" && break
-    done
-    if [ ! -d "$src/build" ]; then
-        log "no pg-cron source package found; PostgreSQL $major has no pg_cron"
-        return 0
-    fi
-    log "building pg_cron for PostgreSQL $major"
-    if make -C "$src/build" -s PG_CONFIG="$prefix/bin/pg_config" >"$src/make.log" 2>&1 &&
-        make -C "$src/build" -s PG_CONFIG="$prefix/bin/pg_config" install >>"$src/make.log" 2>&1; then
-        touch "$prefix/.pg_cron"
-        rm -rf "$src/build"
-    else
-        log "pg_cron does not build on PostgreSQL $major (see $src/make.log)"
-    fi
-}
-
 if [ -x "$prefix/bin/pg_config" ] && [ -f "$prefix/.complete" ]; then
-    build_pg_cron
     echo "$prefix/bin/pg_config"
     exit 0
 fi
 
 # What building PostgreSQL (and PL/Python, used by the test helpers) needs.
 deps="build-essential bison flex dpkg-dev libreadline-dev zlib1g-dev libssl-dev \
-python3-dev pkg-config"
+python3-dev pkg-config llvm-14-dev clang-14"
 missing=()
 for p in $deps; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
@@ -113,7 +90,7 @@ fetch_source "postgresql-$major" "$src" "$suite" \
 log "building PostgreSQL $major into $prefix (several minutes the first time)"
 cd "$src/build"
 ./configure --prefix="$prefix" --with-openssl --with-python --without-icu \
-    --without-llvm --enable-debug >"$src/configure.log" 2>&1 \
+    --with-llvm LLVM_CONFIG=/usr/bin/llvm-config-14 CLANG=/usr/bin/clang-14 --enable-debug >"$src/configure.log" 2>&1 \
     || { tail -n 30 "$src/configure.log" >&2; exit 1; }
 make -s -j"$(nproc)" world-bin >"$src/make.log" 2>&1 \
     || { tail -n 30 "$src/make.log" >&2; exit 1; }
@@ -122,5 +99,4 @@ make -s install-world-bin >"$src/install.log" 2>&1 \
 touch "$prefix/.complete"
 cd "$cache"
 rm -rf "$src/build"
-build_pg_cron
 echo "$prefix/bin/pg_config"

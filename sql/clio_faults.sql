@@ -49,7 +49,7 @@ SELECT count(*) AS requests, count(DISTINCT coalesce(params->'page_token'->>0, '
   FROM sandbox.requests();
 -- EXPLAIN ANALYZE shows the retries
 SELECT faults('{"rules": [{"path": "^/api/v4/matters", "nth": 2, "action": "503"}]}');
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT id FROM clio.matters;
+SELECT explain_analyze('SELECT id FROM clio.matters');
 -- more failures than max_retries: an error, and the session goes on
 ALTER SERVER clio OPTIONS (ADD max_retries '1');
 SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 2, "count": 2, "action": "503"}]}');

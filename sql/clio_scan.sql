@@ -213,7 +213,5 @@ EXPLAIN (VERBOSE, COSTS OFF) SELECT id, client FROM clio.matters WHERE id = 2000
 EXPLAIN (VERBOSE, COSTS OFF) EXECUTE one(20000003);
 EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM clio.matter_notes WHERE id = 70000001;
 SELECT count(*) AS requests_for_explain FROM sandbox.requests();
-EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-  SELECT id, display_number FROM clio.matters;
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-  SELECT id FROM clio.matters WHERE id = 20000002;
+SELECT explain_analyze('SELECT id, display_number FROM clio.matters', with_output => true);
+SELECT explain_analyze('SELECT id FROM clio.matters WHERE id = 20000002');

@@ -38,6 +38,18 @@ $$;
 CREATE FUNCTION sandbox.clear() RETURNS void LANGUAGE sql AS $$
   SELECT sandbox.call('DELETE', '/_sandbox/log'); SELECT sandbox.call('DELETE', '/_sandbox/faults');
 $$;
+-- EXPLAIN ANALYZE without what differs between runs and majors: timings,
+-- buffers (on by default from 18) and the decimals 18 gives row counts
+CREATE FUNCTION explain_analyze(q text, with_output boolean DEFAULT false)
+RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+  line text;
+BEGIN
+  FOR line IN EXECUTE format('EXPLAIN (ANALYZE, VERBOSE %s, COSTS OFF, TIMING OFF, SUMMARY OFF, BUFFERS OFF) %s',
+                             CASE WHEN with_output THEN 'on' ELSE 'off' END, q) LOOP
+    RETURN NEXT regexp_replace(line, 'rows=(\d+)\.00 ', 'rows=\1 ', 'g');
+  END LOOP;
+END $$;
 -- The SQLSTATE a statement fails with, or 'ok'
 CREATE FUNCTION sqlstate_of(stmt text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN

@@ -2,6 +2,11 @@
 -- clio_pushdown: which conditions become which parameters, LIMIT,
 -- ORDER BY, parameterized joins -- each checked against what Clio was
 -- sent, and each result against the same condition evaluated locally.
+--
+-- expected/clio_pushdown_1.out is the same output as PostgreSQL 18 prints
+-- it: 18 shows the join condition of a parameterized scan the other way
+-- round ("a.matter_id = b.matter_id" where 15 has "b.matter_id =
+-- a.matter_id"); nothing else differs.
 -- ===================================================================
 SELECT sandbox.call('POST', '/_sandbox/reset');
 SET timezone = 'UTC';

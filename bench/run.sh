@@ -68,7 +68,7 @@ mkdir -p "$CLIO_TOP/bench/out"
 
 # The driver is Python 3 with Debian's psycopg2 (/usr/bin/python3, not
 # whatever python3 comes first on PATH); PL/Python runs the comparison.
-CLIO_PACKAGES="$CLIO_PACKAGES python3-psycopg2 postgresql-plpython3-15"
+CLIO_PACKAGES="$CLIO_PACKAGES python3-psycopg2"
 clio_install_packages
 /usr/bin/python3 -c 'import psycopg2' 2>/dev/null \
     || clio_die "/usr/bin/python3 cannot import psycopg2 (apt-get install python3-psycopg2)"

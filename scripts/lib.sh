@@ -5,16 +5,22 @@
 # by clio_setup_tmp).
 
 CLIO_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CLIO_PACKAGES="postgresql-15 postgresql-server-dev-15 postgresql-plpython3-15 \
-libcurl4-openssl-dev libcjson-dev pkg-config make gcc python3 clang libclang-rt-14-dev"
+# What every run needs, and what PostgreSQL 15 (Debian 12's own) adds; the
+# other majors are built by scripts/pg-build.sh, which installs its own
+# build dependencies.
+CLIO_PACKAGES="libcurl4-openssl-dev libcjson-dev pkg-config make gcc python3 clang \
+libclang-rt-14-dev"
+CLIO_PACKAGES_PG15="postgresql-15 postgresql-server-dev-15 postgresql-plpython3-15"
 
 clio_log() { printf '%s\n' "== $*" >&2; }
 clio_die() { printf '%s\n' "error: $*" >&2; exit 1; }
 
-# Install the Debian packages that are missing (needs root).
+# Install the Debian packages that are missing (needs root), for the major
+# given (default 15).
 clio_install_packages() {
-    local missing=() p
-    for p in $CLIO_PACKAGES; do
+    local missing=() p list=$CLIO_PACKAGES
+    [ "${1:-15}" = 15 ] && list="$list $CLIO_PACKAGES_PG15"
+    for p in $list; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
             || missing+=("$p")
     done

@@ -45,7 +45,7 @@ if [ "$majors" != "${majors%% *}" ]; then
 fi
 pg_major=$majors
 
-clio_install_packages
+clio_install_packages "$pg_major"
 clio_pg_bindir "$pg_major"
 clio_lock_install
 clio_build

@@ -8,15 +8,19 @@ MODULE_big = clio_fdw
 OBJS = \
 	$(WIN32RES) \
 	clio_fdw.o \
+	src/clio_analyze.o \
 	src/clio_catalog.o \
 	src/clio_catalog_data.o \
 	src/clio_client.o \
+	src/clio_column.o \
 	src/clio_deparse.o \
 	src/clio_functions.o \
 	src/clio_http.o \
 	src/clio_json.o \
 	src/clio_modify.o \
 	src/clio_option.o \
+	src/clio_request.o \
+	src/clio_scan.o \
 	src/clio_url.o
 
 EXTENSION = clio_fdw

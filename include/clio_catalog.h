@@ -102,6 +102,12 @@ typedef struct ClioCollection
 	int			norders;
 } ClioCollection;
 
+/*
+ * Clio pages through at most this many records in any order but id(asc)
+ * (offset paging stops there).
+ */
+#define CLIO_OFFSET_CAP 10000
+
 /* in src/clio_catalog_data.c (generated) */
 extern const char *const clio_catalog_api_version;
 extern const char *const clio_catalog_api_versions[];
@@ -121,5 +127,9 @@ extern const ClioFilter *clio_catalog_filter(const ClioCollection *coll,
 extern bool clio_catalog_has_order(const ClioCollection *coll,
 								   const char *order);
 extern bool clio_catalog_id_is_text(const ClioCollection *coll);
+extern bool clio_record_by_get(const ClioCollection *coll);
+extern const char *clio_closest(const char *word,
+								const char *const *candidates,
+								int ncandidates);
 
 #endif							/* CLIO_CATALOG_H */

@@ -3,6 +3,7 @@
 #   - install the Debian packages that are missing (apt-get; needs root),
 #   - build and install the extension,
 #   - start a throwaway PostgreSQL cluster and the Clio sandbox on free ports,
+#   - check the call graph of the C files (tools/callgraph.py: no cycle),
 #   - run the sandbox's own tests, the pg_regress suites and the other tests,
 #   - stop everything, remove the temporary files,
 #   - exit non-zero if anything failed.
@@ -30,6 +31,12 @@ clio_build
 clio_setup_tmp
 
 failed=()
+
+clio_log "call graph of the C files (tools/callgraph.py)"
+printf '%s\n' "$CLIO_CALLGRAPH" >&2
+if [ "$CLIO_CALLGRAPH_RC" -ne 0 ]; then
+    failed+=("call graph")
+fi
 
 clio_log "sandbox unit tests"
 if ! (cd "$CLIO_TOP" && python3 -m unittest discover -s sandbox -p 'test_*.py' \

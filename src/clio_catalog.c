@@ -15,7 +15,6 @@
 
 #include "catalog/pg_type_d.h"
 #include "clio_catalog.h"
-#include "clio_fdw.h"
 #include "utils/varlena.h"
 
 /*
@@ -164,4 +163,17 @@ clio_catalog_id_is_text(const ClioCollection *coll)
 	const ClioColumn *col = clio_catalog_column(coll, "id");
 
 	return col != NULL && col->typid == TEXTOID;
+}
+
+/*
+ * clio_record_by_get
+ *		Whether an id look-up can use the record GET.  A collection without
+ *		one, or a table that is a fixed-filter slice of a collection (the
+ *		record GET of /notes/<id> would return a contact note through
+ *		matter_notes), looks ids up through the list's ids[] filter.
+ */
+bool
+clio_record_by_get(const ClioCollection *coll)
+{
+	return coll->record_get && coll->fixed_params == NULL;
 }

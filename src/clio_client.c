@@ -17,9 +17,11 @@
 
 #include <ctype.h>
 
-#include "clio_deparse.h"
-#include "clio_http.h"
+#include "clio_client.h"
 #include "clio_json.h"
+#include "clio_request.h"
+#include "clio_url.h"
+#include "lib/stringinfo.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 

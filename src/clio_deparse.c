@@ -1,13 +1,14 @@
 /*-------------------------------------------------------------------------
  *
  * clio_deparse.c
- *		  Building Clio requests: paths, the fields parameter, query strings
+ *		  Which conditions become which Clio request parameters
  *
- * Pure functions of planner data and options: nothing here does I/O.  The
- * same functions build the URL that is sent and the text that EXPLAIN
- * shows, so the two cannot drift apart.  Every name and value in a query
- * string is percent-encoded, so a value holding '&', '#', '=' or any
- * non-ASCII byte cannot add or change a parameter.
+ * What a scan can ask Clio to do for it: sorts a table's conditions into
+ * the ones a list request carries as filters (by the filters the catalog
+ * declares for the collection), an id or ids look-up, and the ones checked
+ * here only; formats a value as Clio spells it.  Pure functions of planner
+ * data: no I/O, no URL (src/clio_request.c builds those), no catalog facts
+ * of its own (they are flags of the generated catalog).
  *
  * IDENTIFICATION
  *		  src/clio_deparse.c
@@ -19,6 +20,9 @@
 #include "access/stratnum.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
+#define CLIO_COMPAT_PLANNER
+#include "clio_compat.h"
+#include "clio_column.h"
 #include "clio_deparse.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
@@ -32,14 +36,6 @@
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
-/* One top-level entry of the fields parameter */
-typedef struct ClioFieldUse
-{
-	char	   *field;
-	List	   *subfields;		/* of String; NIL for a plain field */
-	bool		nested;
-} ClioFieldUse;
-
 static bool clio_our_column(Expr *expr, RelOptInfo *baserel, Relation rel,
 							const ClioCollection *coll, ClioColumnRef *ref,
 							AttrNumber *attnum);
@@ -51,179 +47,6 @@ static bool clio_push_clause(ClioPushdown *pd, Expr *clause, RelOptInfo *baserel
 							 bool allow_outer);
 static ClioPushed *clio_new_pushed(const ClioFilter *f, Expr *expr);
 static bool clio_param_taken(ClioPushdown *pd, const char *param);
-
-/*
- * clio_fields_add
- *		Note that a request needs Clio field "field", or (when subfields is
- *		not NULL) the given comma-separated subfields of association
- *		"field".  Duplicates are merged, order of first use is kept.
- */
-List *
-clio_fields_add(List *uses, const char *field, const char *subfields)
-{
-	ListCell   *lc;
-	ClioFieldUse *use = NULL;
-
-	foreach(lc, uses)
-	{
-		ClioFieldUse *u = (ClioFieldUse *) lfirst(lc);
-
-		if (strcmp(u->field, field) == 0)
-		{
-			use = u;
-			break;
-		}
-	}
-	if (use == NULL)
-	{
-		use = palloc0(sizeof(ClioFieldUse));
-		use->field = pstrdup(field);
-		uses = lappend(uses, use);
-	}
-	if (subfields != NULL)
-	{
-		char	   *copy = pstrdup(subfields);
-		char	   *tok;
-		char	   *save;
-
-		use->nested = true;
-		for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		{
-			bool		dup = false;
-
-			foreach(lc, use->subfields)
-			{
-				if (strcmp(strVal(lfirst(lc)), tok) == 0)
-				{
-					dup = true;
-					break;
-				}
-			}
-			if (!dup)
-				use->subfields = lappend(use->subfields, makeString(pstrdup(tok)));
-		}
-	}
-	return uses;
-}
-
-/*
- * clio_fields_string
- *		The value of the fields parameter: "id,matter{id,display_number}".
- *		With nothing requested, "id" (Clio would otherwise add etag).
- */
-char *
-clio_fields_string(List *uses)
-{
-	StringInfoData buf;
-	ListCell   *lc;
-
-	initStringInfo(&buf);
-	foreach(lc, uses)
-	{
-		ClioFieldUse *u = (ClioFieldUse *) lfirst(lc);
-
-		if (buf.len > 0)
-			appendStringInfoChar(&buf, ',');
-		appendStringInfoString(&buf, u->field);
-		if (u->nested && u->subfields != NIL)
-		{
-			ListCell   *sc;
-
-			appendStringInfoChar(&buf, '{');
-			foreach(sc, u->subfields)
-			{
-				if (sc != list_head(u->subfields))
-					appendStringInfoChar(&buf, ',');
-				appendStringInfoString(&buf, strVal(lfirst(sc)));
-			}
-			appendStringInfoChar(&buf, '}');
-		}
-	}
-	if (buf.len == 0)
-		appendStringInfoString(&buf, "id");
-	return buf.data;
-}
-
-/*
- * clio_params_add
- *		Append one query parameter to a list of name/value String pairs.
- */
-List *
-clio_params_add(List *params, const char *name, const char *value)
-{
-	params = lappend(params, makeString(pstrdup(name)));
-	return lappend(params, makeString(pstrdup(value)));
-}
-
-/*
- * clio_request_path
- *		"/api/v4/<collection>.json" or "/api/v4/<collection>/<id>.json".
- *		For display, the id is shown as given; otherwise it is encoded.
- */
-char *
-clio_request_path(const char *collection, const char *id, bool encode)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "/api/v4/%s", collection);
-	if (id != NULL)
-	{
-		appendStringInfoChar(&buf, '/');
-		if (encode)
-			clio_append_encoded(&buf, id);
-		else
-			appendStringInfoString(&buf, id);
-	}
-	appendStringInfoString(&buf, ".json");
-	return buf.data;
-}
-
-/*
- * clio_query_string
- *		"a=1&b=2" from name/value pairs (and an optional fixed "k=v&..."
- *		string from the catalog, which is already safe).  Encoded for the
- *		wire, or left readable for EXPLAIN and error messages.
- */
-char *
-clio_query_string(const char *fixed, List *params, bool encode)
-{
-	StringInfoData buf;
-	int			i;
-
-	initStringInfo(&buf);
-	if (fixed)
-		appendStringInfoString(&buf, fixed);
-	for (i = 0; i + 1 < list_length(params); i += 2)
-	{
-		const char *name = strVal(list_nth(params, i));
-		const char *value = strVal(list_nth(params, i + 1));
-
-		if (buf.len > 0)
-			appendStringInfoChar(&buf, '&');
-		if (encode)
-		{
-			clio_append_encoded(&buf, name);
-			appendStringInfoChar(&buf, '=');
-			clio_append_encoded(&buf, value);
-		}
-		else
-			appendStringInfo(&buf, "%s=%s", name, value);
-	}
-	return buf.data;
-}
-
-/*
- * clio_url
- *		The absolute URL: base_url, path and (encoded) query.
- */
-char *
-clio_url(const char *base_url, const char *path, const char *query)
-{
-	if (query && query[0])
-		return psprintf("%s%s?%s", base_url, path, query);
-	return psprintf("%s%s", base_url, path);
-}
 
 /* ----------------------------------------------------------------
  *		Which conditions become which request parameters
@@ -967,4 +790,18 @@ clio_format_value(const ClioPushed *p, Datum value, Oid type, List **repeat)
 	}
 
 	return clio_format_scalar(p, value, type);
+}
+
+/*
+ * clio_datum_text
+ *		A value's text, as a query string or path wants it.
+ */
+char *
+clio_datum_text(Datum value, Oid type)
+{
+	Oid			out;
+	bool		isvarlena;
+
+	getTypeOutputInfo(type, &out, &isvarlena);
+	return OidOutputFunctionCall(out, value);
 }

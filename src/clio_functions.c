@@ -16,9 +16,11 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
-#include "clio_deparse.h"
-#include "clio_fdw.h"
-#include "clio_http.h"
+#include "clio_client.h"
+#include "clio_column.h"
+#include "clio_option.h"
+#include "clio_request.h"
+#include "clio_url.h"
 #include "clio_json.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -26,7 +28,9 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/timestamp.h"
 
+PG_FUNCTION_INFO_V1(clio_fdw_stats);
 PG_FUNCTION_INFO_V1(clio_connections);
 PG_FUNCTION_INFO_V1(clio_create_connection);
 PG_FUNCTION_INFO_V1(clio_delete_connection);
@@ -447,4 +451,35 @@ clio_document_upload(PG_FUNCTION_ARGS)
 						   clio_json_fully_uploaded_body(uuid), NULL, true, 0, NULL);
 
 	PG_RETURN_INT64(pg_strtoint64(docid));
+}
+
+/*
+ * clio_fdw_stats
+ *		This backend's Clio counters since it started, and the latest
+ *		rate-limit headers Clio sent.
+ */
+Datum
+clio_fdw_stats(PG_FUNCTION_ARGS)
+{
+	const ClioStats *s = clio_http_backend_stats();
+	TupleDesc	tupdesc;
+	Datum		values[9];
+	bool		nulls[9];
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	memset(nulls, 0, sizeof(nulls));
+	values[0] = Int64GetDatum(s->requests);
+	values[1] = Int64GetDatum(s->bytes);
+	values[2] = Int64GetDatum(s->retries);
+	values[3] = Int64GetDatum(s->rate_limited);
+	values[4] = Float8GetDatum(s->network_ms);
+	values[5] = Float8GetDatum(s->wait_ms);
+	values[6] = Int64GetDatum(s->rl_limit);
+	nulls[6] = s->rl_limit < 0;
+	values[7] = Int64GetDatum(s->rl_remaining);
+	nulls[7] = s->rl_remaining < 0;
+	values[8] = TimestampTzGetDatum(time_t_to_timestamptz((pg_time_t) s->rl_reset));
+	nulls[8] = s->rl_reset < 0;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

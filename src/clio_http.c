@@ -27,7 +27,10 @@
 
 #define CLIO_COMPAT_WAIT_EVENTS
 #include "clio_compat.h"
+#include "clio_fdw.h"
 #include "clio_http.h"
+#include "common/pg_prng.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "portability/instr_time.h"
@@ -574,7 +577,7 @@ clio_backoff(int attempt, ClioStats *stats)
 	long		backoff = Min((long) CLIO_BACKOFF_BASE_MS << Min(attempt, 16),
 							  CLIO_BACKOFF_MAX_MS);
 
-	backoff = backoff / 2 + (long) (clio_random() * backoff / 2);
+	backoff = backoff / 2 + (long) (pg_prng_double(&pg_global_prng_state) * backoff / 2);
 	clio_backend_stats.retries++;
 	if (stats)
 		stats->retries++;

@@ -14,6 +14,7 @@
 #define CLIO_CLIENT_H
 
 #include "clio_http.h"
+#include "clio_request.h"
 
 /* in src/clio_client.c */
 /* what clio_send returns rather than raising */
@@ -24,7 +25,6 @@ extern long clio_send(ClioConn *conn, const ClioOptions *opts,
 					  const ClioHttpRequest *req, ClioHttpResponse *resp,
 					  ClioStats *stats, int allow, const char *detail);
 extern char *clio_oauth_refresh(ClioConn *conn, const ClioOptions *opts);
-extern int64 clio_remote_count(const ClioOptions *opts, const char *path,
-							   const char *query, const char *display);
+extern int64 clio_remote_count(const ClioOptions *opts, const ClioRequest *r);
 
 #endif							/* CLIO_CLIENT_H */

@@ -19,21 +19,6 @@
 #include "nodes/primnodes.h"
 #include "utils/relcache.h"
 
-/* How a pushed value becomes query-string text */
-typedef enum ClioValueKind
-{
-	CLIO_VAL_TEXT,				/* the value's text: ids, numbers, strings */
-	CLIO_VAL_ENUM,				/* spelt as the filter's enum spells it
-								 * (case-insensitive match), or not sent */
-	CLIO_VAL_BOOL,				/* true or false */
-	CLIO_VAL_DATE,				/* YYYY-MM-DD (a timestamp's day), + shift
-								 * days */
-	CLIO_VAL_TIMESTAMP,			/* ISO 8601 in UTC, + shift seconds */
-	CLIO_VAL_NULL,				/* the keyword null; no value */
-	CLIO_VAL_COMMA,				/* an array, elements joined by commas */
-	CLIO_VAL_REPEAT				/* an array, the parameter repeated */
-} ClioValueKind;
-
 /* One condition sent as a query parameter */
 typedef struct ClioPushed
 {

@@ -3,9 +3,11 @@
  * clio_http.h
  *		  The HTTP transport: the only part of clio_fdw that knows libcurl
  *
- * A ClioConn is one reusable curl handle (with its keep-alive connections)
- * per user mapping, kept for the life of the backend.  Callers describe a
- * request, get back the status and body, and never see a curl type.
+ * Declares what src/clio_http.c defines.  A ClioConn is one reusable curl
+ * handle (with its keep-alive connections) per user mapping, kept for the
+ * life of the backend.  Callers describe a request, get back the status and
+ * body, and never see a curl type.  No planner or executor header comes in
+ * through here.
  *
  * IDENTIFICATION
  *		  include/clio_http.h

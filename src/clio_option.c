@@ -7,7 +7,9 @@
  * Every option is checked when it is set (CREATE/ALTER), so that a bad
  * value fails there and not in the middle of a query.  Secrets are
  * accepted on user mappings only.  Everything that ends up in an HTTP
- * header is refused if it holds a control character.
+ * header is refused if it holds a control character.  It also says whose
+ * user mapping a scan uses (clio_scan_userid).  It reads the catalogs and
+ * options only: it never plans, builds a request or sends one.
  *
  * IDENTIFICATION
  *		  src/clio_option.c

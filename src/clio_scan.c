@@ -55,21 +55,6 @@
 
 
 /*
- * A pushed parameter in fdw_private is a List indexed by this enum.
- */
-enum ClioPushedPrivate
-{
-	ClioPushParam,				/* String: parameter name */
-	ClioPushKind,				/* Integer: ClioValueKind */
-	ClioPushPrefix,				/* String: operator prefix, or "" */
-	ClioPushShift,				/* Integer: days or seconds */
-	ClioPushEnum,				/* String: enum spellings, or "" */
-	ClioPushExpr,				/* Integer: index in fdw_exprs, or -1 */
-	ClioPushConst				/* String (or List of String for repeated
-								 * parameters): the value, when constant */
-};
-
-/*
  * Planner state of one foreign table (baserel->fdw_private).
  */
 typedef struct ClioRelInfo
@@ -91,12 +76,7 @@ typedef struct ClioScanState
 	ClioConn   *conn;
 	Relation	rel;
 	const char *relname;
-	ClioScanMode mode;
-	char	   *fields;
-	List	   *pushed;			/* pushed parameters, as in fdw_private */
-	int			page_size;
-	int			first_limit;	/* limit of the first page, or 0 */
-	char	   *order;			/* order parameter, or NULL */
+	ClioScanPlan plan;			/* the request plan, from fdw_private */
 
 	ClioColMap *cols;
 	int			ncols;
@@ -164,10 +144,6 @@ static void clio_add_param_paths(PlannerInfo *root, RelOptInfo *baserel,
 								 Relation rel, ClioRelInfo *info);
 static void clio_fetch_page(ClioScanState *st);
 static void clio_eval_params(ForeignScanState *node, ClioScanState *st);
-static char *clio_scan_request_text(ClioScanState *st, bool encode,
-									const char **path_out);
-static char *clio_plan_request_text(ForeignScan *plan,
-									const ClioCollection *coll);
 
 /* ----------------------------------------------------------------
  *		Planning
@@ -434,13 +410,11 @@ clio_remote_estimate(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	Relation	rel = table_open(foreigntableid, NoLock);
 	List	   *params = NIL;
 	ListCell   *lc;
-	char	   *query;
-	char	   *display;
+	ClioRequest req;
 
 	clio_exec_options(rel, userid, &opts);
 	table_close(rel, NoLock);
 
-	params = clio_params_add(params, "fields", "id");
 	foreach(lc, info->pd->pushed)
 	{
 		ClioPushed *p = (ClioPushed *) lfirst(lc);
@@ -463,12 +437,8 @@ clio_remote_estimate(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 		else if (text)
 			params = clio_params_add(params, p->param, text);
 	}
-	params = clio_params_add(params, "limit", "1");
-	query = clio_query_string(coll->fixed_params, params, true);
-	display = psprintf("GET %s?%s", clio_request_path(coll->path, NULL, false),
-					   clio_query_string(coll->fixed_params, params, false));
-	return clio_remote_count(&opts, clio_request_path(coll->path, NULL, true),
-							 query, display);
+	clio_count_request(&req, coll, params);
+	return clio_remote_count(&opts, &req);
 }
 
 /*
@@ -533,10 +503,7 @@ clio_order_for(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 	if (strcmp(ref.cat->name, "id") == 0 && asc)
 		return pk->pk_nulls_first ? NULL : "";	/* Clio's default order */
 
-	if (!bms_is_member(var->varattno, info->pd->nonnull) &&
-		strcmp(ref.cat->name, "id") != 0 &&
-		strcmp(ref.cat->name, "created_at") != 0 &&
-		strcmp(ref.cat->name, "updated_at") != 0)
+	if (!bms_is_member(var->varattno, info->pd->nonnull) && !ref.cat->never_null)
 		return NULL;
 	order = psprintf("%s(%s)", ref.cat->field, asc ? "asc" : "desc");
 	if (!clio_catalog_has_order(coll, order))
@@ -740,30 +707,32 @@ clioGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	const ClioCollection *coll = info->opts.coll;
 	Relation	rel = table_open(foreigntableid, NoLock);
 	ClioPushdown *pd;
+	ClioScanPlan plan;
 	List	   *fdw_exprs = NIL;
-	List	   *pushed = NIL;
-	List	   *attnums;
-	char	   *fields;
-	char	   *id_const = "";
-	char	   *order = "";
-	int			first_limit = 0;
-	List	   *fdw_private;
 	ListCell   *lc;
 
+	memset(&plan, 0, sizeof(plan));
 	pd = clio_classify(root, baserel, rel, coll, scan_clauses,
 					   best_path->path.param_info != NULL);
-	fields = clio_scan_fields(rel, coll, info->attrs_used, &attnums);
+	plan.table = (char *) coll->table;
+	plan.mode = pd->mode;
+	plan.fields = clio_scan_fields(rel, coll, info->attrs_used, &plan.attnums);
+	plan.page_size = info->opts.page_size;
 	table_close(rel, NoLock);
 
 	if (best_path->fdw_private != NIL)
-		order = strVal(linitial(best_path->fdw_private));
+	{
+		char	   *order = strVal(linitial(best_path->fdw_private));
+
+		plan.order = order[0] ? order : NULL;
+	}
 
 	/* the id (or ids): a constant's text now, anything else at execution */
 	if (pd->mode == CLIO_SCAN_RECORD && IsA(pd->id_expr, Const))
 	{
 		Const	   *c = (Const *) pd->id_expr;
 
-		id_const = clio_datum_text(c->constvalue, c->consttype);
+		plan.id_const = clio_datum_text(c->constvalue, c->consttype);
 	}
 	else if (pd->mode == CLIO_SCAN_RECORD)
 		fdw_exprs = lappend(fdw_exprs, pd->id_expr);
@@ -774,36 +743,31 @@ clioGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	foreach(lc, pd->pushed)
 	{
 		ClioPushed *p = (ClioPushed *) lfirst(lc);
-		Node	   *constval = NULL;
-		int			index = -1;
+		ClioScanParam *sp = palloc0(sizeof(ClioScanParam));
 
+		sp->param = (char *) p->param;
+		sp->kind = p->kind;
+		sp->prefix = (char *) p->prefix;
+		sp->shift = p->shift;
+		sp->enumvals = (char *) p->enumvals;
+		sp->expr_index = -1;
 		if (p->kind == CLIO_VAL_NULL)
-			constval = (Node *) makeString("null");
+			sp->const_text = "null";
 		else if (IsA(p->expr, Const) && !((Const *) p->expr)->constisnull)
 		{
 			Const	   *c = (Const *) p->expr;
-			List	   *repeat = NIL;
-			char	   *text = clio_format_value(p, c->constvalue, c->consttype,
-												 &repeat);
 
-			if (text == NULL)
+			sp->const_text = clio_format_value(p, c->constvalue, c->consttype,
+											   &sp->const_repeat);
+			if (sp->const_text == NULL)
 				continue;		/* Clio cannot take it: checked locally only */
-			constval = p->kind == CLIO_VAL_REPEAT ? (Node *) repeat :
-				(Node *) makeString(text);
 		}
 		else
 		{
-			index = list_length(fdw_exprs);
+			sp->expr_index = list_length(fdw_exprs);
 			fdw_exprs = lappend(fdw_exprs, p->expr);
 		}
-		pushed = lappend(pushed,
-						 list_make5(makeString((char *) p->param),
-									makeInteger(p->kind),
-									makeString(p->prefix ? (char *) p->prefix : ""),
-									makeInteger(p->shift),
-									makeString(p->enumvals ? (char *) p->enumvals : "")));
-		llast(pushed) = lappend(llast(pushed), makeInteger(index));
-		llast(pushed) = lappend(llast(pushed), constval);
+		plan.params = lappend(plan.params, sp);
 	}
 
 	/*
@@ -816,20 +780,11 @@ clioGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 		bms_membership(root->all_baserels) == BMS_SINGLETON &&
 		(root->query_pathkeys == NIL ||
 		 pathkeys_contained_in(root->query_pathkeys, best_path->path.pathkeys)))
-		first_limit = (int) Min(ceil(root->limit_tuples), info->opts.page_size);
-
-	fdw_private = list_make5(makeString((char *) coll->table),
-							 makeString(fields),
-							 makeInteger(pd->mode),
-							 makeString(id_const),
-							 pushed);
-	fdw_private = lappend(fdw_private, attnums);
-	fdw_private = lappend(fdw_private, makeInteger(info->opts.page_size));
-	fdw_private = lappend(fdw_private, makeInteger(first_limit));
-	fdw_private = lappend(fdw_private, makeString(order));
+		plan.first_limit = (int) Min(ceil(root->limit_tuples), info->opts.page_size);
 
 	return make_foreignscan(tlist, extract_actual_clauses(scan_clauses, false),
-							baserel->relid, fdw_exprs, fdw_private, NIL, NIL,
+							baserel->relid, fdw_exprs,
+							clio_scan_plan_serialize(&plan), NIL, NIL,
 							outer_plan);
 }
 
@@ -849,29 +804,18 @@ clioBeginForeignScan(ForeignScanState *node, int eflags)
 	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
 	EState	   *estate = node->ss.ps.state;
 	ClioScanState *st = palloc0(sizeof(ClioScanState));
-	List	   *priv = plan->fdw_private;
 	const ClioCollection *coll;
-	List	   *attnums;
 	ListCell   *lc;
-	char	   *order;
 	int			i;
 
 	node->fdw_state = st;
 	st->rel = node->ss.ss_currentRelation;
 	st->relname = RelationGetRelationName(st->rel);
-	coll = clio_catalog_find(strVal(list_nth(priv, ClioPrivTable)));
+	clio_scan_plan_deserialize(plan->fdw_private, &st->plan);
+	coll = clio_catalog_find(st->plan.table);
 	if (coll == NULL)
 		elog(ERROR, "clio_fdw: unknown resource in plan");
-	st->fields = strVal(list_nth(priv, ClioPrivFields));
-	st->mode = intVal(list_nth(priv, ClioPrivMode));
-	st->pushed = (List *) list_nth(priv, ClioPrivParams);
-	attnums = (List *) list_nth(priv, ClioPrivAttnums);
-	st->page_size = intVal(list_nth(priv, ClioPrivPageSize));
-	st->first_limit = intVal(list_nth(priv, ClioPrivFirstLimit));
-	order = strVal(list_nth(priv, ClioPrivOrder));
-	st->order = order[0] ? order : NULL;
-	if (st->mode == CLIO_SCAN_RECORD)
-		st->id_value = strVal(list_nth(priv, ClioPrivIdConst));
+	st->id_value = st->plan.id_const;
 
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
@@ -882,10 +826,10 @@ clioBeginForeignScan(ForeignScanState *node, int eflags)
 	st->conn = clio_http_connection(&st->opts);
 
 	/* Column map */
-	st->ncols = list_length(attnums);
+	st->ncols = list_length(st->plan.attnums);
 	st->cols = palloc0(sizeof(ClioColMap) * Max(st->ncols, 1));
 	i = 0;
-	foreach(lc, attnums)
+	foreach(lc, st->plan.attnums)
 		clio_colmap_init(st->rel, lfirst_int(lc), coll, &st->cols[i++]);
 
 	st->param_cxt = AllocSetContextCreate(estate->es_query_cxt,
@@ -938,17 +882,14 @@ clio_eval_params(ForeignScanState *node, ClioScanState *st)
 		i++;
 	}
 
-	if (st->mode == CLIO_SCAN_RECORD && n > 0 &&
-		((ForeignScan *) node->ss.ps.plan)->fdw_exprs != NIL &&
-		strVal(list_nth(((ForeignScan *) node->ss.ps.plan)->fdw_private,
-						ClioPrivIdConst))[0] == '\0')
+	if (st->plan.mode == CLIO_SCAN_RECORD && n > 0 && st->plan.id_const == NULL)
 	{
 		if (nulls[0])
 			st->empty = true;
 		else
 			st->id_value = clio_datum_text(values[0], types[0]);
 	}
-	else if (st->mode == CLIO_SCAN_IDS)
+	else if (st->plan.mode == CLIO_SCAN_IDS)
 	{
 		st->ids = NULL;
 		st->nids = 0;
@@ -990,39 +931,34 @@ clio_eval_params(ForeignScanState *node, ClioScanState *st)
 	}
 
 	/* the pushed conditions */
-	foreach(lc, st->pushed)
+	foreach(lc, st->plan.params)
 	{
-		List	   *spec = (List *) lfirst(lc);
+		ClioScanParam *sp = (ClioScanParam *) lfirst(lc);
 		ClioPushed	p;
-		int			index = intVal(list_nth(spec, ClioPushExpr));
-		Node	   *constval = (Node *) list_nth(spec, ClioPushConst);
-		char	   *prefix = strVal(list_nth(spec, ClioPushPrefix));
-		char	   *enumvals = strVal(list_nth(spec, ClioPushEnum));
 		char	   *text = NULL;
 		List	   *repeat = NIL;
 		ListCell   *rc;
 
 		memset(&p, 0, sizeof(p));
-		p.param = strVal(list_nth(spec, ClioPushParam));
-		p.kind = intVal(list_nth(spec, ClioPushKind));
-		p.prefix = prefix[0] ? prefix : NULL;
-		p.shift = intVal(list_nth(spec, ClioPushShift));
-		p.enumvals = enumvals[0] ? enumvals : NULL;
+		p.param = sp->param;
+		p.kind = sp->kind;
+		p.prefix = sp->prefix;
+		p.shift = sp->shift;
+		p.enumvals = sp->enumvals;
 
-		if (index < 0)
+		if (sp->expr_index < 0)
 		{
-			if (constval && IsA(constval, String))
-				text = strVal(constval);
-			else
-				repeat = (List *) constval;
+			text = sp->const_text;
+			repeat = sp->const_repeat;
 		}
-		else if (nulls[index])
+		else if (nulls[sp->expr_index])
 		{
 			st->empty = true;	/* col = NULL is never true */
 			continue;
 		}
 		else
-			text = clio_format_value(&p, values[index], types[index], &repeat);
+			text = clio_format_value(&p, values[sp->expr_index],
+									 types[sp->expr_index], &repeat);
 
 		if (p.kind == CLIO_VAL_REPEAT)
 		{
@@ -1040,46 +976,6 @@ clio_eval_params(ForeignScanState *node, ClioScanState *st)
 }
 
 /*
- * clio_scan_request_text
- *		The next request of the scan: the path, and the query string
- *		(encoded for the wire, or readable).
- */
-static char *
-clio_scan_request_text(ClioScanState *st, bool encode, const char **path_out)
-{
-	const ClioCollection *coll = st->opts.coll;
-	List	   *params = NIL;
-	int			i;
-
-	params = clio_params_add(params, "fields", st->fields);
-	if (st->mode == CLIO_SCAN_RECORD && clio_record_by_get(coll))
-	{
-		*path_out = clio_request_path(coll->path, st->id_value, encode);
-		return clio_query_string(NULL, params, encode);
-	}
-
-	*path_out = clio_request_path(coll->path, NULL, encode);
-	if (st->mode == CLIO_SCAN_RECORD)
-		params = clio_params_add(params, "ids[]", st->id_value);
-	else if (st->mode == CLIO_SCAN_IDS)
-	{
-		for (i = st->ids_next; i < st->chunk_end; i++)
-			params = clio_params_add(params, "ids[]", st->ids[i]);
-	}
-	params = list_concat(params, st->params);
-	if (st->order)
-		params = clio_params_add(params, "order", st->order);
-	params = clio_params_add(params, "limit",
-							 psprintf("%d", (!st->started && st->first_limit > 0) ?
-									  st->first_limit : st->page_size));
-	if (st->page_token)
-		params = clio_params_add(params, "page_token", st->page_token);
-	if (st->offset)
-		params = clio_params_add(params, "offset", st->offset);
-	return clio_query_string(coll->fixed_params, params, encode);
-}
-
-/*
  * clio_fetch_page
  *		Send the scan's next request and make its records the current page;
  *		or mark the scan done.
@@ -1089,9 +985,8 @@ clio_fetch_page(ClioScanState *st)
 {
 	ClioHttpRequest req;
 	ClioHttpResponse resp;
-	const char *path;
-	const char *display_path;
-	char	   *query;
+	ClioRequest r;
+	ClioScanCursor cur;
 	char	   *display;
 	MemoryContext oldcxt;
 	long		status;
@@ -1103,7 +998,7 @@ clio_fetch_page(ClioScanState *st)
 		st->done = true;
 		return;
 	}
-	if (st->mode == CLIO_SCAN_RECORD)
+	if (st->plan.mode == CLIO_SCAN_RECORD)
 	{
 		if (st->started)
 		{
@@ -1114,7 +1009,7 @@ clio_fetch_page(ClioScanState *st)
 	else if (st->started && st->page_token == NULL && st->offset == NULL)
 	{
 		/* the current list is finished; in ids mode, on to the next chunk */
-		if (st->mode != CLIO_SCAN_IDS || st->chunk_end >= st->nids)
+		if (st->plan.mode != CLIO_SCAN_IDS || st->chunk_end >= st->nids)
 		{
 			st->done = true;
 			return;
@@ -1122,15 +1017,15 @@ clio_fetch_page(ClioScanState *st)
 		st->ids_next = st->chunk_end;
 		st->started = false;
 	}
-	if (st->mode == CLIO_SCAN_IDS && !st->started)
-		st->chunk_end = Min(st->ids_next + st->page_size, st->nids);
+	if (st->plan.mode == CLIO_SCAN_IDS && !st->started)
+		st->chunk_end = Min(st->ids_next + st->plan.page_size, st->nids);
 
 	/* Clio will not page past its offset cap in a custom order */
 	if (st->offset && atol(st->offset) >= CLIO_OFFSET_CAP)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("Clio returns at most %d records in order \"%s\"",
-						CLIO_OFFSET_CAP, st->order ? st->order : "?"),
+						CLIO_OFFSET_CAP, st->plan.order ? st->plan.order : "?"),
 				 errdetail("Any order but id(asc) pages by offset, which Clio caps."),
 				 errhint("Add a condition that narrows the result, or order by id.")));
 
@@ -1139,17 +1034,26 @@ clio_fetch_page(ClioScanState *st)
 	st->next_row = 0;
 	oldcxt = MemoryContextSwitchTo(st->page_cxt);
 
-	memset(&req, 0, sizeof(req));
-	query = clio_scan_request_text(st, true, &path);
-	req.url = clio_url(st->opts.base_url, path, query);
-	query = clio_scan_request_text(st, false, &display_path);
-	display = psprintf("GET %s?%s", display_path, query);
-	req.method = "GET";
-	req.display = display;
-	req.body = NULL;
-	req.if_match = NULL;
+	memset(&cur, 0, sizeof(cur));
+	cur.id = st->id_value;
+	if (st->plan.mode == CLIO_SCAN_IDS)
+	{
+		cur.ids = st->ids + st->ids_next;
+		cur.nids = st->chunk_end - st->ids_next;
+	}
+	cur.params = st->params;
+	cur.first = !st->started;
+	cur.page_token = st->page_token;
+	cur.offset = st->offset;
+	clio_scan_request(st->opts.coll, &st->plan, &cur, &r);
+	display = clio_request_text(&r);
 
-	single = (st->mode == CLIO_SCAN_RECORD && clio_record_by_get(st->opts.coll));
+	memset(&req, 0, sizeof(req));
+	req.method = r.method;
+	req.url = clio_request_url(&r, st->opts.base_url);
+	req.display = display;
+
+	single = (st->plan.mode == CLIO_SCAN_RECORD && clio_record_by_get(st->opts.coll));
 	status = clio_send(st->conn, &st->opts, &req, &resp, &st->stats,
 					   single ? CLIO_ALLOW_404 : 0, NULL);
 	st->started = true;
@@ -1253,7 +1157,7 @@ clioReScanForeignScan(ForeignScanState *node)
 
 	if (node->ss.ps.chgParam == NULL && st->page != NULL &&
 		st->pages_in_scan == 1 && st->page_token == NULL && st->offset == NULL &&
-		(st->mode != CLIO_SCAN_IDS || st->chunk_end >= st->nids))
+		(st->plan.mode != CLIO_SCAN_IDS || st->chunk_end >= st->nids))
 	{
 		st->next_row = 0;
 		return;
@@ -1290,65 +1194,6 @@ clioEndForeignScan(ForeignScanState *node)
  */
 
 /*
- * clio_plan_request_text
- *		The first request of a planned scan, as EXPLAIN shows it: values
- *		known only at execution appear as $n, n being their position among
- *		the scan's parameters.
- */
-static char *
-clio_plan_request_text(ForeignScan *plan, const ClioCollection *coll)
-{
-	List	   *priv = plan->fdw_private;
-	ClioScanMode mode = intVal(list_nth(priv, ClioPrivMode));
-	List	   *pushed = (List *) list_nth(priv, ClioPrivParams);
-	int			page_size = intVal(list_nth(priv, ClioPrivPageSize));
-	int			first_limit = intVal(list_nth(priv, ClioPrivFirstLimit));
-	char	   *order = strVal(list_nth(priv, ClioPrivOrder));
-	char	   *id_const = strVal(list_nth(priv, ClioPrivIdConst));
-	List	   *params = NIL;
-	ListCell   *lc;
-
-	params = clio_params_add(params, "fields", strVal(list_nth(priv, ClioPrivFields)));
-	if (mode == CLIO_SCAN_RECORD)
-	{
-		const char *id = id_const[0] ? id_const : "$1";
-
-		if (clio_record_by_get(coll))
-			return psprintf("GET %s?%s", clio_request_path(coll->path, id, false),
-							clio_query_string(NULL, params, false));
-		params = clio_params_add(params, "ids[]", id);
-	}
-	else if (mode == CLIO_SCAN_IDS)
-		params = clio_params_add(params, "ids[]", "$1");
-
-	foreach(lc, pushed)
-	{
-		List	   *spec = (List *) lfirst(lc);
-		char	   *name = strVal(list_nth(spec, ClioPushParam));
-		int			index = intVal(list_nth(spec, ClioPushExpr));
-		Node	   *constval = (Node *) list_nth(spec, ClioPushConst);
-
-		if (index >= 0)
-			params = clio_params_add(params, name, psprintf("$%d", index + 1));
-		else if (IsA(constval, String))
-			params = clio_params_add(params, name, strVal(constval));
-		else
-		{
-			ListCell   *rc;
-
-			foreach(rc, (List *) constval)
-				params = clio_params_add(params, name, strVal(lfirst(rc)));
-		}
-	}
-	if (order[0])
-		params = clio_params_add(params, "order", order);
-	params = clio_params_add(params, "limit",
-							 psprintf("%d", first_limit > 0 ? first_limit : page_size));
-	return psprintf("GET %s?%s", clio_request_path(coll->path, NULL, false),
-					clio_query_string(coll->fixed_params, params, false));
-}
-
-/*
  * clioExplainForeignScan
  *		VERBOSE: the request.  ANALYZE: what the scan cost.
  */
@@ -1357,11 +1202,19 @@ clioExplainForeignScan(ForeignScanState *node, ExplainState *es)
 {
 	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
 	ClioScanState *st = (ClioScanState *) node->fdw_state;
-	const ClioCollection *coll = clio_catalog_find(strVal(list_nth(plan->fdw_private,
-																   ClioPrivTable)));
+	ClioScanPlan splan;
+	const ClioCollection *coll;
 
+	clio_scan_plan_deserialize(plan->fdw_private, &splan);
+	coll = clio_catalog_find(splan.table);
 	if (es->verbose && coll)
-		ExplainPropertyText("Clio Request", clio_plan_request_text(plan, coll), es);
+	{
+		ClioRequest r;
+
+		/* the first request, as clio_fetch_page would build it */
+		clio_scan_request(coll, &splan, NULL, &r);
+		ExplainPropertyText("Clio Request", clio_request_text(&r), es);
+	}
 	if (es->analyze && st)
 	{
 		ExplainPropertyInteger("Clio Requests", NULL, st->stats.requests, es);

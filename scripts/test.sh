@@ -8,11 +8,14 @@
 #   - stop everything, remove the temporary files,
 #   - exit non-zero if anything failed.
 #
-# Usage: scripts/test.sh [--pg MAJOR] [pg_regress test names...]
+# Usage: scripts/test.sh [--pg MAJOR] [--each] [pg_regress test names...]
 #   --pg 15   Debian 12's PostgreSQL 15 (the default)
 #   --pg 17, --pg 18, --pg 19
 #             that major, built once from Debian's source package by
 #             scripts/pg-build.sh and cached in /var/cache/clio_fdw
+#   --each    run every suite alone, each in a database of its own (what
+#             "scripts/test.sh clio_write" does for one), instead of all of
+#             them in one database one after the other
 # CLIO_KEEP_TMP=1 keeps the temporary directory (logs, regression diffs).
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +25,11 @@ if [ "${1:-}" = "--pg" ]; then
     [ -n "${2:-}" ] || clio_die "--pg needs a major version (15, 17, 18 or 19)"
     pg_major=$2
     shift 2
+fi
+each=
+if [ "${1:-}" = "--each" ]; then
+    each=1
+    shift
 fi
 
 clio_install_packages
@@ -60,17 +68,30 @@ tests=("$@")
 if [ ${#tests[@]} -eq 0 ]; then
     read -r -a tests <<<"$(make -s -C "$CLIO_TOP" --no-print-directory print-regress 2>/dev/null)"
 fi
-if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
-        --inputdir="$CLIO_TOP" --outputdir="$CLIO_TMP/regress" \
-        --bindir="$PG_BINDIR" --dbname=contrib_regression "${tests[@]}"; then
-    failed+=("pg_regress")
-    if [ -f "$CLIO_TMP/regress/regression.diffs" ]; then
-        head -n 200 "$CLIO_TMP/regress/regression.diffs" >&2
+# one pg_regress run: clio_regress OUTPUTDIR SUITE...
+clio_regress() {
+    local out=$1
+    shift
+    mkdir -p "$out"
+    if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
+            --inputdir="$CLIO_TOP" --outputdir="$out" \
+            --bindir="$PG_BINDIR" --dbname=contrib_regression "$@"; then
+        failed+=("pg_regress $*")
+        if [ -f "$out/regression.diffs" ]; then
+            head -n 200 "$out/regression.diffs" >&2
+        fi
     fi
+}
+if [ -n "$each" ]; then
+    for t in "${tests[@]}"; do
+        clio_regress "$CLIO_TMP/regress/$t" "$t"
+    done
+else
+    clio_regress "$CLIO_TMP/regress" "${tests[@]}"
 fi
 
 clio_log "the key in outputs and logs"
-if grep -rlF -- "$CLIO_SANDBOX_KEY" "$CLIO_TMP/regress/results" "$CLIO_PGLOG" >&2; then
+if grep -rlF -- "$CLIO_SANDBOX_KEY" "$CLIO_TMP/regress" "$CLIO_PGLOG" >&2; then
     failed+=("the API key appeared in an output or a log line")
 fi
 

@@ -4,10 +4,12 @@
 -- a SQL function's error names is the request it sent.  One builder
 -- (src/clio_request.c) makes both texts.
 -- ===================================================================
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set clio_env :abs_srcdir '/sql/include/clio_env.sql'
+\i :clio_env
 \getenv sandbox_url CLIO_SANDBOX_URL
 \getenv sandbox_key CLIO_SANDBOX_KEY
-SELECT sandbox.call('POST', '/_sandbox/reset');
-SELECT sandbox.clear();
+CALL sandbox.reset();
 
 -- The requests the sandbox received since its log was cleared, as
 -- "METHOD path?query", decoded

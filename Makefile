@@ -1,22 +1,27 @@
 # clio_fdw: Clio Manage API v4 as PostgreSQL foreign tables
 #
 # Build and install:   make && make install
-# Tests:               test/run-tests     (builds, starts PostgreSQL and the
-#                                          sandbox, runs everything)
+# Tests:               scripts/test.sh    (builds in a clean copy, starts
+#                                          PostgreSQL and the sandbox, runs
+#                                          everything; see test/README.md)
 
 MODULE_big = clio_fdw
 OBJS = \
 	$(WIN32RES) \
 	clio_fdw.o \
+	src/clio_analyze.o \
 	src/clio_catalog.o \
 	src/clio_catalog_data.o \
 	src/clio_client.o \
+	src/clio_column.o \
 	src/clio_deparse.o \
 	src/clio_functions.o \
 	src/clio_http.o \
 	src/clio_json.o \
 	src/clio_modify.o \
 	src/clio_option.o \
+	src/clio_request.o \
+	src/clio_scan.o \
 	src/clio_url.o
 
 EXTENSION = clio_fdw
@@ -24,8 +29,8 @@ DATA = clio_fdw--1.0.sql
 PGFILEDESC = "clio_fdw - foreign data wrapper for the Clio Manage API"
 
 # pg_regress suites, run against a running server and sandbox by
-# test/run-tests (which sets CLIO_SANDBOX_URL and friends).
-REGRESS = clio_setup clio_options clio_import clio_scan clio_write clio_pushdown clio_faults clio_account
+# scripts/test.sh (which sets CLIO_SANDBOX_URL and friends).
+REGRESS = clio_setup clio_options clio_import clio_scan clio_write clio_pushdown clio_faults clio_account clio_requests
 
 PKG_CONFIG ?= pkg-config
 PG_CPPFLAGS = -I$(srcdir)/include $(shell $(PKG_CONFIG) --cflags libcurl libcjson)

@@ -40,6 +40,7 @@ typedef struct ClioColumn
 	bool		insertable;		/* may be given to POST */
 	bool		updatable;		/* may be given to PATCH */
 	const char *enumvals;		/* "A|B|C" as records spell them, or NULL */
+	bool		never_null;		/* Clio always sets it (id, created_at, ...) */
 } ClioColumn;
 
 /* The type of a list filter's value */
@@ -61,6 +62,11 @@ typedef struct ClioFilter
 	bool		null_keyword;	/* accepts the keyword null */
 	bool		required;		/* the list endpoint needs it */
 	const char *enumvals;		/* "a|b|c" as the filter spells them, or NULL */
+	const char *array_of;		/* an array filter taking this column's
+								 * values (statuses[] for status), or NULL */
+	const char *needs;			/* a filter Clio takes only with this one
+								 * (assignee_id needs assignee_type), or
+								 * NULL */
 } ClioFilter;
 
 /* What a range filter stands for, as a comparison on a column */
@@ -91,6 +97,11 @@ typedef struct ClioCollection
 	bool		can_post;
 	bool		can_patch;
 	bool		can_delete;
+	const char *link_after_create;	/* body key a create leaves out and a
+									 * PATCH then sets (a calendar entry's
+									 * matter), or NULL */
+	const char *billing_status; /* the filter that stands for billing
+								 * flags (activities' status), or NULL */
 	int			rows;			/* default row estimate */
 	const ClioColumn *columns;
 	int			ncolumns;
@@ -101,6 +112,12 @@ typedef struct ClioCollection
 	const char *const *orders;
 	int			norders;
 } ClioCollection;
+
+/*
+ * Clio pages through at most this many records in any order but id(asc)
+ * (offset paging stops there).
+ */
+#define CLIO_OFFSET_CAP 10000
 
 /* in src/clio_catalog_data.c (generated) */
 extern const char *const clio_catalog_api_version;
@@ -118,8 +135,14 @@ extern const ClioColumn *clio_catalog_column_by_field(const ClioCollection *coll
 													  ClioColumnKind kind);
 extern const ClioFilter *clio_catalog_filter(const ClioCollection *coll,
 											 const char *name);
+extern const ClioFilter *clio_catalog_array_filter(const ClioCollection *coll,
+												   const char *column);
 extern bool clio_catalog_has_order(const ClioCollection *coll,
 								   const char *order);
 extern bool clio_catalog_id_is_text(const ClioCollection *coll);
+extern bool clio_record_by_get(const ClioCollection *coll);
+extern const char *clio_closest(const char *word,
+								const char *const *candidates,
+								int ncandidates);
 
 #endif							/* CLIO_CATALOG_H */

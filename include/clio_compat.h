@@ -60,6 +60,7 @@
  */
 #if defined(CLIO_COMPAT_PLANNER) && !defined(CLIO_COMPAT_PLANNER_DONE)
 #define CLIO_COMPAT_PLANNER_DONE
+#include "access/stratnum.h"
 #include "optimizer/pathnode.h"
 #include "utils/lsyscache.h"
 

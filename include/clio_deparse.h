@@ -1,7 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * clio_deparse.h
- *		  Building Clio requests from planner data
+ *		  Which conditions become which Clio parameters
+ *
+ * Declares what src/clio_deparse.c defines.
  *
  * IDENTIFICATION
  *		  include/clio_deparse.h
@@ -11,25 +13,11 @@
 #ifndef CLIO_DEPARSE_H
 #define CLIO_DEPARSE_H
 
-#include "clio_fdw.h"
-#include "clio_url.h"
+#include "clio_catalog.h"
+#include "clio_request.h"
 #include "nodes/pathnodes.h"
 #include "nodes/primnodes.h"
-
-/* How a pushed value becomes query-string text */
-typedef enum ClioValueKind
-{
-	CLIO_VAL_TEXT,				/* the value's text: ids, numbers, strings */
-	CLIO_VAL_ENUM,				/* spelt as the filter's enum spells it
-								 * (case-insensitive match), or not sent */
-	CLIO_VAL_BOOL,				/* true or false */
-	CLIO_VAL_DATE,				/* YYYY-MM-DD (a timestamp's day), + shift
-								 * days */
-	CLIO_VAL_TIMESTAMP,			/* ISO 8601 in UTC, + shift seconds */
-	CLIO_VAL_NULL,				/* the keyword null; no value */
-	CLIO_VAL_COMMA,				/* an array, elements joined by commas */
-	CLIO_VAL_REPEAT				/* an array, the parameter repeated */
-} ClioValueKind;
+#include "utils/relcache.h"
 
 /* One condition sent as a query parameter */
 typedef struct ClioPushed
@@ -66,15 +54,5 @@ extern bool clio_pushable_join_clause(PlannerInfo *root, RelOptInfo *baserel,
 									  RestrictInfo *ri);
 extern char *clio_format_value(const ClioPushed *p, Datum value, Oid type,
 							   List **repeat);
-extern List *clio_fields_add(List *uses, const char *field,
-							 const char *subfields);
-extern char *clio_fields_string(List *uses);
-extern List *clio_params_add(List *params, const char *name,
-							 const char *value);
-extern char *clio_request_path(const char *collection, const char *id,
-							   bool encode);
-extern char *clio_query_string(const char *fixed, List *params, bool encode);
-extern char *clio_url(const char *base_url, const char *path,
-					  const char *query);
-
+extern char *clio_datum_text(Datum value, Oid type);
 #endif							/* CLIO_DEPARSE_H */

@@ -3,9 +3,11 @@
  * clio_http.h
  *		  The HTTP transport: the only part of clio_fdw that knows libcurl
  *
- * A ClioConn is one reusable curl handle (with its keep-alive connections)
- * per user mapping, kept for the life of the backend.  Callers describe a
- * request, get back the status and body, and never see a curl type.
+ * Declares what src/clio_http.c defines.  A ClioConn is one reusable curl
+ * handle (with its keep-alive connections) per user mapping, kept for the
+ * life of the backend.  Callers describe a request, get back the status and
+ * body, and never see a curl type.  No planner or executor header comes in
+ * through here.
  *
  * IDENTIFICATION
  *		  include/clio_http.h
@@ -15,7 +17,7 @@
 #ifndef CLIO_HTTP_H
 #define CLIO_HTTP_H
 
-#include "clio_fdw.h"
+#include "clio_option.h"
 
 typedef struct ClioConn ClioConn;
 
@@ -69,17 +71,5 @@ extern const ClioStats *clio_http_backend_stats(void);
 extern void clio_http_set_token(ClioConn *conn, const char *token);
 extern bool clio_http_has_token(ClioConn *conn);
 extern void clio_http_forget_tokens(void);
-
-/* in src/clio_client.c */
-/* what clio_send returns rather than raising */
-#define CLIO_ALLOW_404		0x01	/* "not found" is an answer */
-#define CLIO_ALLOW_REDIRECT 0x02	/* 3xx with a Location */
-
-extern long clio_send(ClioConn *conn, const ClioOptions *opts,
-					  const ClioHttpRequest *req, ClioHttpResponse *resp,
-					  ClioStats *stats, int allow, const char *detail);
-extern char *clio_oauth_refresh(ClioConn *conn, const ClioOptions *opts);
-extern int64 clio_remote_count(const ClioOptions *opts, const char *path,
-							   const char *query, const char *display);
 
 #endif							/* CLIO_HTTP_H */

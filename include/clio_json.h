@@ -11,9 +11,11 @@
 #ifndef CLIO_JSON_H
 #define CLIO_JSON_H
 
-#include "clio_fdw.h"
+#include "access/attnum.h"
+#include "clio_catalog.h"
 #include "catalog/pg_attribute.h"
 #include "fmgr.h"
+#include "nodes/pg_list.h"
 
 /* One parsed response page; lives in (and is freed with) a memory context */
 typedef struct ClioPage ClioPage;
@@ -52,10 +54,6 @@ typedef struct ClioWriteCol
 	Oid			typid;
 	FmgrInfo	output;			/* the type's output function */
 } ClioWriteCol;
-
-/* in clio_fdw.c */
-extern void clio_colmap_init(Relation rel, AttrNumber attnum,
-							 const ClioCollection *coll, ClioColMap *col);
 
 /* in src/clio_json.c */
 extern void clio_json_init(void);

@@ -3,11 +3,12 @@
 #   - install the Debian packages that are missing (apt-get; needs root),
 #   - build and install the extension,
 #   - start a throwaway PostgreSQL cluster and the Clio sandbox on free ports,
+#   - check the call graph of the C files (tools/callgraph.py: no cycle),
 #   - run the sandbox's own tests, the pg_regress suites and the other tests,
 #   - stop everything, remove the temporary files,
 #   - exit non-zero if anything failed.
 #
-# Usage: scripts/test.sh [--pg MAJOR|all] [pg_regress test names...]
+# Usage: scripts/test.sh [--pg MAJOR|all] [--each] [pg_regress test names...]
 #   (none)    PostgreSQL 15 and 18, one after the other (what CI runs)
 #   --pg 15   Debian 12's PostgreSQL 15 only
 #   --pg 17, --pg 18, --pg 19
@@ -15,6 +16,9 @@
 #             scripts/pg-build.sh and cached in /var/cache/clio_fdw (about
 #             ten minutes on two cores the first time)
 #   --pg all  15, 17, 18 and 19
+#   --each    run every suite alone, each in a database of its own (what
+#             "scripts/test.sh clio_write" does for one), instead of all of
+#             them in one database one after the other
 # CLIO_KEEP_TMP=1 keeps the temporary directory (logs, regression diffs).
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -26,13 +30,18 @@ if [ "${1:-}" = "--pg" ]; then
     [ "$majors" = all ] && majors="15 17 18 19"
     shift 2
 fi
+each=
+if [ "${1:-}" = "--each" ]; then
+    each=1
+    shift
+fi
 
 # Several majors: one run of this script for each, then a summary.
 if [ "$majors" != "${majors%% *}" ]; then
     passed=0 failed_runs=()
     for m in $majors; do
         clio_log "PostgreSQL $m"
-        if "$0" --pg "$m" "$@"; then
+        if "$0" --pg "$m" ${each:+--each} "$@"; then
             passed=$((passed + 1))
         else
             failed_runs+=("$m")
@@ -52,6 +61,12 @@ clio_build
 clio_setup_tmp
 
 failed=()
+
+clio_log "call graph of the C files (tools/callgraph.py)"
+printf '%s\n' "$CLIO_CALLGRAPH" >&2
+if [ "$CLIO_CALLGRAPH_RC" -ne 0 ]; then
+    failed+=("call graph")
+fi
 
 clio_log "sandbox unit tests"
 if ! (cd "$CLIO_TOP" && python3 -m unittest discover -s sandbox -p 'test_*.py' \
@@ -75,17 +90,30 @@ tests=("$@")
 if [ ${#tests[@]} -eq 0 ]; then
     read -r -a tests <<<"$(make -s -C "$CLIO_TOP" --no-print-directory print-regress 2>/dev/null)"
 fi
-if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
-        --inputdir="$CLIO_TOP" --outputdir="$CLIO_TMP/regress" \
-        --bindir="$PG_BINDIR" --dbname=contrib_regression "${tests[@]}"; then
-    failed+=("pg_regress")
-    if [ -f "$CLIO_TMP/regress/regression.diffs" ]; then
-        head -n 200 "$CLIO_TMP/regress/regression.diffs" >&2
+# one pg_regress run: clio_regress OUTPUTDIR SUITE...
+clio_regress() {
+    local out=$1
+    shift
+    mkdir -p "$out"
+    if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
+            --inputdir="$CLIO_TOP" --outputdir="$out" \
+            --bindir="$PG_BINDIR" --dbname=contrib_regression "$@"; then
+        failed+=("pg_regress $*")
+        if [ -f "$out/regression.diffs" ]; then
+            head -n 200 "$out/regression.diffs" >&2
+        fi
     fi
+}
+if [ -n "$each" ]; then
+    for t in "${tests[@]}"; do
+        clio_regress "$CLIO_TMP/regress/$t" "$t"
+    done
+else
+    clio_regress "$CLIO_TMP/regress" "${tests[@]}"
 fi
 
 clio_log "the key in outputs and logs"
-if grep -rlF -- "$CLIO_SANDBOX_KEY" "$CLIO_TMP/regress/results" "$CLIO_PGLOG" >&2; then
+if grep -rlF -- "$CLIO_SANDBOX_KEY" "$CLIO_TMP/regress" "$CLIO_PGLOG" >&2; then
     failed+=("the API key appeared in an output or a log line")
 fi
 

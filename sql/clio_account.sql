@@ -2,10 +2,12 @@
 -- clio_account: Maton connections, connection_id per user mapping,
 -- direct Clio with OAuth refresh, who am I, documents.
 -- ===================================================================
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set clio_env :abs_srcdir '/sql/include/clio_env.sql'
+\i :clio_env
 \getenv sandbox_url CLIO_SANDBOX_URL
 \getenv sandbox_key CLIO_SANDBOX_KEY
-SELECT sandbox.call('POST', '/_sandbox/reset');
-SELECT sandbox.clear();
+CALL sandbox.reset();
 
 -- -------------------------------------------------------------------
 -- Maton: the gateway's paths, the connection API
@@ -39,7 +41,7 @@ CREATE USER MAPPING FOR regress_clio_second SERVER maton
 SET ROLE regress_clio_second;
 SELECT count(*), min(id) FROM maton_matters;          -- the second firm
 RESET ROLE;
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT count(*) FROM maton_matters;
 SET ROLE regress_clio_second;
 SELECT count(*) FROM maton_matters;
@@ -49,7 +51,7 @@ SELECT path, headers->'maton-connection' AS connection FROM sandbox.requests() O
 CREATE FOREIGN TABLE maton_contacts (id bigint, type text, name text)
   SERVER maton OPTIONS (resource 'contacts');
 GRANT INSERT, SELECT, DELETE ON maton_contacts TO regress_clio_second;
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SET ROLE regress_clio_second;
 INSERT INTO maton_contacts (type, name) VALUES ('Company', 'Gateway Ltd') RETURNING name;
 DELETE FROM maton_contacts WHERE name = 'Gateway Ltd';
@@ -86,7 +88,7 @@ CREATE USER MAPPING FOR CURRENT_USER SERVER direct OPTIONS (
   access_token 'an-expired-token', refresh_token 'sandbox-refresh-token',
   client_id 'sandbox-client-id', client_secret 'sandbox-client-secret');
 CREATE FOREIGN TABLE direct_users (id bigint, name text) SERVER direct OPTIONS (resource 'users');
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT count(*) FROM direct_users;                     -- 401, refresh, again
 SELECT count(*) FROM direct_users;                     -- the new token is kept
 SELECT method, path, status,
@@ -96,7 +98,7 @@ SELECT method, path, status,
   FROM sandbox.requests() ORDER BY seq;
 -- the token expires: refreshed again, once
 SELECT sandbox.call('POST', '/_sandbox/expire_tokens') IS NOT NULL AS expired;
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT count(*) FROM direct_users;
 SELECT method, path, status FROM sandbox.requests() ORDER BY seq;
 -- changing the user mapping forgets the refreshed token
@@ -106,7 +108,7 @@ SELECT sqlstate_of('SELECT count(*) FROM direct_users');
 -- a refresh token alone is enough
 ALTER USER MAPPING FOR CURRENT_USER SERVER direct
   OPTIONS (DROP access_token, SET refresh_token 'sandbox-refresh-token');
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT count(*) FROM direct_users;
 SELECT method, path, status FROM sandbox.requests() ORDER BY seq;
 -- no secret in any of it
@@ -124,7 +126,7 @@ RESET ROLE;
 -- -------------------------------------------------------------------
 -- documents: download (a redirect to storage, without the credential)
 -- -------------------------------------------------------------------
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT length(clio_document_download('clio', 50000001)) > 0 AS bytes;
 SELECT length(clio_document_download('clio', 50000141)) AS empty_document;
 SELECT length(clio_document_download('clio', 50000281)) > 3000000 AS three_mb;
@@ -139,7 +141,7 @@ SELECT sandbox.call('POST', '/_sandbox/faults',
 SET statement_timeout = '500ms';
 SELECT * FROM cancel_delay($$SELECT length(clio_document_download('clio', 50000281))$$);
 RESET statement_timeout;
-SELECT sandbox.call('DELETE', '/_sandbox/faults');
+CALL sandbox.clear_faults();
 
 -- upload: create, PUT to storage, mark fully uploaded; round trips
 CREATE FUNCTION round_trip(content bytea, filename text) RETURNS TABLE (same boolean, size bigint)
@@ -154,7 +156,7 @@ BEGIN
   size := length(back);
   RETURN NEXT;
 END $$;
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT * FROM round_trip('', 'empty.txt');
 SELECT method, regexp_replace(regexp_replace(path, '^/(uploads|files)/.*', '/\1/...'), '[0-9]+', 'N', 'g') AS path,
        status, listener, headers ? 'authorization' AS with_credential

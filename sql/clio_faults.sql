@@ -2,14 +2,16 @@
 -- clio_faults: rate limits, retries, cancellation, error mapping,
 -- malformed responses -- every result checked row for row.
 -- ===================================================================
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set clio_env :abs_srcdir '/sql/include/clio_env.sql'
+\i :clio_env
 \getenv sandbox_url CLIO_SANDBOX_URL
 \getenv sandbox_key CLIO_SANDBOX_KEY
-SELECT sandbox.call('POST', '/_sandbox/reset');
-SELECT sandbox.clear();
+CALL sandbox.reset();
 
 -- the reference: every activity id once
 CREATE TEMP TABLE ref AS SELECT id FROM clio.activities;
-CREATE FUNCTION faults(rules text) RETURNS void LANGUAGE plpgsql AS $$
+CREATE PROCEDURE faults(rules text) LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM sandbox.call('DELETE', '/_sandbox/faults');
   PERFORM sandbox.call('POST', '/_sandbox/faults', rules::jsonb);
@@ -30,45 +32,45 @@ $$;
 -- -------------------------------------------------------------------
 -- transient failures on GET: retried, every row exactly once
 -- -------------------------------------------------------------------
-SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 3, "action": "503"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/activities", "nth": 3, "action": "503"}]}');
 SELECT * FROM scan_ok();
-SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 1, "count": 2, "action": "500"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/activities", "nth": 1, "count": 2, "action": "500"}]}');
 SELECT * FROM scan_ok();
-SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 5, "action": "drop"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/activities", "nth": 5, "action": "drop"}]}');
 SELECT * FROM scan_ok();
-SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 7, "action": "truncate"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/activities", "nth": 7, "action": "truncate"}]}');
 SELECT * FROM scan_ok();
-SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 2, "action": "502"},
+CALL faults('{"rules": [{"path": "^/api/v4/activities", "nth": 2, "action": "502"},
                           {"path": "^/api/v4/activities", "nth": 9, "action": "drop"},
                           {"path": "^/api/v4/activities", "nth": 14, "action": "503"}]}');
 SELECT * FROM scan_ok();
 -- the same page is asked for again: same page_token
-SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 3, "action": "503"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/activities", "nth": 3, "action": "503"}]}');
 SELECT count(*) FROM clio.activities;
 SELECT count(*) AS requests, count(DISTINCT coalesce(params->'page_token'->>0, '')) AS pages
   FROM sandbox.requests();
 -- EXPLAIN ANALYZE shows the retries
-SELECT faults('{"rules": [{"path": "^/api/v4/matters", "nth": 2, "action": "503"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/matters", "nth": 2, "action": "503"}]}');
 SELECT explain_analyze('SELECT id FROM clio.matters');
 -- more failures than max_retries: an error, and the session goes on
 ALTER SERVER clio OPTIONS (ADD max_retries '1');
-SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 2, "count": 2, "action": "503"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/activities", "nth": 2, "count": 2, "action": "503"}]}');
 SELECT count(*) FROM clio.activities;
 -- (libcurl itself sends a GET again once on a reused connection found closed)
-SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 2, "count": 4, "action": "drop"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/activities", "nth": 2, "count": 4, "action": "drop"}]}');
 SELECT count(*) FROM clio.activities;
 ALTER SERVER clio OPTIONS (DROP max_retries);
-SELECT faults('{"rules": []}');
+CALL faults('{"rules": []}');
 SELECT count(*) FROM clio.activities;
 
 -- -------------------------------------------------------------------
 -- rate limits: 429 waited out; a spent window waited for before a 429
 -- -------------------------------------------------------------------
-SELECT faults('{"rules": [{"path": "^/api/v4/activities", "nth": 4, "count": 2, "action": "429", "retry_after": 1}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/activities", "nth": 4, "count": 2, "action": "429", "retry_after": 1}]}');
 SELECT * FROM scan_ok();
 SELECT rate_limited >= 2 AS saw_429, waited_ms >= 1900 AS waited FROM clio_fdw_stats();
 SELECT sandbox.call('POST', '/_sandbox/config', '{"rate_limit": 6, "rate_window": 2}') IS NOT NULL AS limited;
-SELECT faults('{"rules": []}');
+CALL faults('{"rules": []}');
 SELECT * FROM scan_ok();
 SELECT ratelimit_limit, ratelimit_remaining IS NOT NULL AS remaining, ratelimit_reset IS NOT NULL AS reset
   FROM clio_fdw_stats();
@@ -83,26 +85,26 @@ SELECT sandbox.call('POST', '/_sandbox/config', '{"rate_limit": 0, "rate_window"
 -- -------------------------------------------------------------------
 -- cancel and statement_timeout end a transfer or a wait at once
 -- -------------------------------------------------------------------
-SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 20000}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 20000}]}');
 SET statement_timeout = '500ms';
 SELECT * FROM cancel_delay('SELECT count(*) FROM clio.matters');
 RESET statement_timeout;
 -- during a Retry-After wait
-SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "429", "retry_after": 30}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "429", "retry_after": 30}]}');
 SET statement_timeout = '500ms';
 SELECT * FROM cancel_delay('SELECT count(*) FROM clio.matters');
 RESET statement_timeout;
 -- during a slow body
-SELECT faults('{"rules": [{"path": "^/api/v4/activities", "action": "slow", "trickle_ms": 200, "chunk_bytes": 100}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/activities", "action": "slow", "trickle_ms": 200, "chunk_bytes": 100}]}');
 SET statement_timeout = '500ms';
 SELECT * FROM cancel_delay('SELECT count(*) FROM clio.activities');
 RESET statement_timeout;
-SELECT sandbox.call('DELETE', '/_sandbox/faults');
+CALL sandbox.clear_faults();
 -- the connection is fine afterwards
 SELECT count(*) FROM clio.matters;
 -- the wait shows in pg_stat_activity
 CREATE EXTENSION dblink;
-SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 10000}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 10000}]}');
 SELECT dblink_connect('waiter', format('host=%s port=%s dbname=%s user=%s',
          current_setting('unix_socket_directories'), current_setting('port'),
          current_database(), current_user));
@@ -118,11 +120,11 @@ SELECT wait_event_type,
 SELECT dblink_cancel_query('waiter');
 SELECT dblink_disconnect('waiter');
 -- a rate-limit wait has a name of its own
-SELECT sandbox.call('DELETE', '/_sandbox/faults');
+CALL sandbox.clear_faults();
 SELECT dblink_connect('waiter', format('host=%s port=%s dbname=%s user=%s',
          current_setting('unix_socket_directories'), current_setting('port'),
          current_database(), current_user));
-SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "429", "retry_after": 30}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "429", "retry_after": 30}]}');
 SELECT dblink_send_query('waiter', 'SELECT count(*) FROM clio.matters /* waiting */');
 SELECT pg_sleep(0.5);
 SELECT wait_event_type,
@@ -132,34 +134,34 @@ SELECT wait_event_type,
  WHERE query LIKE '%/* waiting */' AND pid <> pg_backend_pid();
 SELECT dblink_cancel_query('waiter');
 SELECT dblink_disconnect('waiter');
-SELECT sandbox.call('DELETE', '/_sandbox/faults');
+CALL sandbox.clear_faults();
 -- request_timeout ends a request that never answers
 ALTER SERVER clio OPTIONS (ADD request_timeout '300ms', ADD max_retries '0');
-SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 5000}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 5000}]}');
 \set VERBOSITY terse
 SELECT count(*) FROM clio.matters;
 \set VERBOSITY default
 ALTER SERVER clio OPTIONS (DROP request_timeout, DROP max_retries);
-SELECT sandbox.call('DELETE', '/_sandbox/faults');
+CALL sandbox.clear_faults();
 
 -- -------------------------------------------------------------------
 -- malformed responses: an error naming the request; the session goes on
 -- -------------------------------------------------------------------
-SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed"}]}');
 SELECT count(*) FROM clio.matters;
-SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": {\"id\": 1}}"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": {\"id\": 1}}"}]}');
 SELECT count(*) FROM clio.matters;
-SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [1, 2]}"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [1, 2]}"}]}');
 SELECT count(*) FROM clio.matters;
-SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [{\"id\": \"x\"}]}"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [{\"id\": \"x\"}]}"}]}');
 SELECT count(id) FROM clio.matters;
-SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [], \"meta\": {\"paging\": {\"next\": 5}}}"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [], \"meta\": {\"paging\": {\"next\": 5}}}"}]}');
 SELECT count(*) FROM clio.matters;
-SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [{\"id\": 1}], \"meta\": {\"paging\": {\"next\": \"https://app.clio.com/api/v4/matters.json?limit=200\"}}}"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [{\"id\": 1}], \"meta\": {\"paging\": {\"next\": \"https://app.clio.com/api/v4/matters.json?limit=200\"}}}"}]}');
 SELECT count(*) FROM clio.matters;
-SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"}]}');
 SELECT count(*) FROM clio.matters;
-SELECT sandbox.call('DELETE', '/_sandbox/faults');
+CALL sandbox.clear_faults();
 SELECT count(*) FROM clio.matters;
 -- a response larger than max_response_size
 ALTER SERVER clio OPTIONS (ADD max_response_size '4kB');
@@ -194,25 +196,25 @@ SELECT sqlstate_of('SELECT count(*) FROM wk_matters') AS "401",
        sqlstate_of('SELECT x FROM bad_field') AS "400",
        sqlstate_of('SELECT count(*) FROM nw_matters') AS unreachable,
        sqlstate_of('SELECT count(*) FROM nm_matters') AS no_key;
-SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "500"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "500"}]}');
 ALTER SERVER clio OPTIONS (ADD max_retries '0');
 SELECT sqlstate_of('SELECT count(*) FROM clio.matters') AS "500";
-SELECT faults('{"rules": [{"path": "^/api/v4/matters", "action": "503"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "503"}]}');
 SELECT sqlstate_of('SELECT count(*) FROM clio.matters') AS "503";
 ALTER SERVER clio OPTIONS (DROP max_retries);
 
 -- writes are not sent twice: a 503 or a dropped connection after sending
-SELECT faults('{"rules": [{"path": "^/api/v4/contacts", "method": "POST", "action": "503"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/contacts", "method": "POST", "action": "503"}]}');
 INSERT INTO clio.contacts (type, name) VALUES ('Company', 'Twice Ltd');
-SELECT faults('{"rules": [{"path": "^/api/v4/contacts", "method": "POST", "action": "drop"}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/contacts", "method": "POST", "action": "drop"}]}');
 INSERT INTO clio.contacts (type, name) VALUES ('Company', 'Twice Ltd');
 SELECT count(*) FILTER (WHERE method = 'POST') AS posts FROM sandbox.requests();
 DELETE FROM clio.contacts WHERE name = 'Twice Ltd';
 -- a write Clio accepts with no record in the answer: fine without
 -- RETURNING; with it, an error (the record exists, its id is unknown)
-SELECT faults('{"rules": [{"path": "^/api/v4/contacts", "method": "POST", "action": "malformed", "status": 201, "body": "", "count": 2}]}');
+CALL faults('{"rules": [{"path": "^/api/v4/contacts", "method": "POST", "action": "malformed", "status": 201, "body": "", "count": 2}]}');
 INSERT INTO clio.contacts (type, name) VALUES ('Company', 'Silent Ltd');
 INSERT INTO clio.contacts (type, name) VALUES ('Company', 'Silent Ltd') RETURNING id;
-SELECT sandbox.call('DELETE', '/_sandbox/faults');
+CALL sandbox.clear_faults();
 SET client_min_messages = warning;
 DROP SERVER wrongkey, oldversion, nomapping, nowhere CASCADE;

@@ -2,7 +2,10 @@
 -- clio_import: IMPORT FOREIGN SCHEMA, the tables and their columns.
 -- Importing sends no request.
 -- ===================================================================
-SELECT sandbox.clear();
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set clio_env :abs_srcdir '/sql/include/clio_env.sql'
+\i :clio_env
+CALL sandbox.clear();
 
 CREATE SCHEMA imported;
 IMPORT FOREIGN SCHEMA clio FROM SERVER clio INTO imported;

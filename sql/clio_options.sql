@@ -2,8 +2,11 @@
 -- clio_options: every option, every way of getting one wrong.
 -- Nothing here reaches the network.
 -- ===================================================================
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set clio_env :abs_srcdir '/sql/include/clio_env.sql'
+\i :clio_env
 \set VERBOSITY default
-SELECT sandbox.clear();
+CALL sandbox.clear();
 
 -- -------------------------------------------------------------------
 -- server options

@@ -8,7 +8,10 @@
 -- round ("a.matter_id = b.matter_id" where 15 has "b.matter_id =
 -- a.matter_id"); nothing else differs.
 -- ===================================================================
-SELECT sandbox.call('POST', '/_sandbox/reset');
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set clio_env :abs_srcdir '/sql/include/clio_env.sql'
+\i :clio_env
+CALL sandbox.reset();
 SET timezone = 'UTC';
 SET datestyle = 'ISO, YMD';
 
@@ -31,7 +34,7 @@ DECLARE
   remote bigint;
   local bigint;
 BEGIN
-  PERFORM sandbox.clear();
+  CALL sandbox.clear();
   EXECUTE format('SELECT count(*) FROM clio.%I WHERE %s', tbl, cond) INTO remote;
   EXECUTE format('SELECT count(*) FROM %I WHERE %s',
                  CASE tbl WHEN 'calendar_entries' THEN 'l_calendar' ELSE 'l_' || tbl END, cond) INTO local;
@@ -101,13 +104,13 @@ SELECT * FROM check_pushdown('activities', $$quantity > 36000$$);
 SELECT * FROM check_pushdown('matters', $$status = 'Open' OR status = 'Pending'$$);
 
 -- text search: what Clio's search returns
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT count(*) > 0 AS found, bool_and(search = 'Reyes') AS search_column
   FROM clio.contacts WHERE search = 'Reyes';
 SELECT params->'query' AS query FROM sandbox.requests();
 
 -- values known at execution: $1, now(), a subquery
-SELECT sandbox.clear();
+CALL sandbox.clear();
 PREPARE by_status(text) AS SELECT count(*) FROM clio.matters WHERE status = $1;
 SET plan_cache_mode = force_generic_plan;
 EXPLAIN (VERBOSE, COSTS OFF) EXECUTE by_status('Pending');
@@ -130,15 +133,15 @@ SELECT id FROM clio.matters WHERE status IN ('Open', 'Pending') AND description 
 -- -------------------------------------------------------------------
 -- LIMIT
 -- -------------------------------------------------------------------
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT count(*) FROM (SELECT id FROM clio.matters WHERE status = 'Open' LIMIT 7) s;
 SELECT params->'limit' AS lim, params->'status' AS status FROM sandbox.requests();
 -- a local condition: no limit in the request, and never too few rows
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT count(*) FROM (SELECT id FROM clio.matters WHERE description LIKE '%a%' LIMIT 250) s;
 SELECT count(*) AS requests, min(params->'limit'->>0) AS lim FROM sandbox.requests();
 -- a superset filter (since is widened) with LIMIT: still exactly N rows
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT count(*) FROM (SELECT id FROM clio.activities WHERE updated_at >= '2025-01-01 00:00+00' LIMIT 300) s;
 SELECT params->'limit' AS lim FROM sandbox.requests() ORDER BY seq;
 -- joins and aggregates stand between: no limit
@@ -150,7 +153,7 @@ SELECT status, count(*) FROM clio.matters GROUP BY status LIMIT 1;
 -- -------------------------------------------------------------------
 -- ORDER BY
 -- -------------------------------------------------------------------
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT id FROM clio.matters ORDER BY id LIMIT 3;                              -- Clio's own order
 SELECT id FROM clio.matters ORDER BY id DESC LIMIT 3;                         -- id(desc)
 SELECT id, open_date FROM clio.matters WHERE open_date >= '2020-01-01' ORDER BY open_date DESC, id LIMIT 3;
@@ -175,7 +178,7 @@ SELECT sandbox.call('POST', '/_sandbox/faults',
   '{"rules": [{"path": "^/api/v4/matters", "action": "malformed",
                "body": "{\"data\": [{\"id\": 1, \"open_date\": \"2026-01-01\"}], \"meta\": {\"paging\": {\"next\": \"https://app.clio.com/api/v4/matters.json?order=open_date(desc)&offset=10000\"}}}"}]}') IS NOT NULL AS rule;
 SELECT id FROM clio.matters WHERE open_date >= '2020-01-01' ORDER BY open_date DESC LIMIT 300;
-SELECT sandbox.call('DELETE', '/_sandbox/faults');
+CALL sandbox.clear_faults();
 -- the pushed order gives the same rows as a local sort
 SELECT (SELECT array_agg(id) FROM (SELECT id FROM clio.matters WHERE open_date > '2020-01-01' ORDER BY open_date DESC, id DESC LIMIT 20) a)
      = (SELECT array_agg(id) FROM (SELECT id FROM l_matters WHERE open_date > '2020-01-01' ORDER BY open_date DESC, id DESC LIMIT 20) b) AS same_order;
@@ -185,12 +188,12 @@ SELECT (SELECT array_agg(id) FROM (SELECT id FROM clio.matters WHERE open_date >
 -- -------------------------------------------------------------------
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT b.matter_id, sum(a.quantity) FROM budget_like b JOIN clio.activities a ON a.matter_id = b.matter_id GROUP BY 1;
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT b.matter_id, sum(a.quantity) AS seconds FROM budget_like b JOIN clio.activities a ON a.matter_id = b.matter_id GROUP BY 1 ORDER BY 1;
 SELECT count(*) AS requests, array_agg(params->'matter_id'->>0 ORDER BY seq) AS matters FROM sandbox.requests();
 SELECT b.matter_id, sum(a.quantity) AS seconds FROM budget_like b JOIN l_activities a ON a.matter_id = b.matter_id GROUP BY 1 ORDER BY 1;
 -- a matter by id joined to its activities: two requests
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT m.display_number, count(a.id) FROM clio.matters m JOIN clio.activities a ON a.matter_id = m.id
  WHERE m.id = 20000082 GROUP BY 1;
 SELECT path, params - 'fields' - 'limit' AS sent FROM sandbox.requests() ORDER BY seq;
@@ -213,13 +216,13 @@ SELECT b.matter_id, sum(a.quantity) FROM budget_like b JOIN clio.activities a ON
 -- -------------------------------------------------------------------
 -- estimates: ANALYZE and use_remote_estimate
 -- -------------------------------------------------------------------
-SELECT sandbox.clear();
+CALL sandbox.clear();
 ANALYZE clio.matters;
 SELECT reltuples FROM pg_class WHERE oid = 'clio.matters'::regclass;
 SELECT count(*) AS requests, bool_and(params ? 'fields') AS fields FROM sandbox.requests();
 EXPLAIN SELECT * FROM clio.matters WHERE status = 'Open';
 ALTER FOREIGN TABLE clio.activities OPTIONS (ADD use_remote_estimate 'true');
-SELECT sandbox.clear();
+CALL sandbox.clear();
 EXPLAIN SELECT id FROM clio.activities WHERE matter_id = 20000082;
 EXPLAIN SELECT id FROM clio.activities WHERE matter_id = 20000082;   -- cached
 SELECT count(*) AS requests, min(params->'limit'->>0) AS lim FROM sandbox.requests();
@@ -230,7 +233,7 @@ ALTER FOREIGN TABLE clio.activities OPTIONS (DROP use_remote_estimate);
 -- time, by created_since, not from the first 10,000 records
 CREATE SCHEMA an;
 IMPORT FOREIGN SCHEMA clio LIMIT TO (activities) FROM SERVER clio INTO an;
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT sandbox.call('POST', '/_sandbox/faults',
   '{"rules": [{"path": "^/api/v4/activities", "action": "malformed",
                "body": "{\"data\": [{\"id\": 1}], \"meta\": {\"records\": 50000, \"paging\": {}}}"}]}') IS NOT NULL AS rule;

@@ -3,8 +3,10 @@
 -- NULLs, conversion errors, joins, LIMIT, rescans, EXPLAIN -- and what
 -- Clio was sent.
 -- ===================================================================
-SELECT sandbox.call('POST', '/_sandbox/reset');
-SELECT sandbox.clear();
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set clio_env :abs_srcdir '/sql/include/clio_env.sql'
+\i :clio_env
+CALL sandbox.reset();
 
 -- -------------------------------------------------------------------
 -- full reads across page boundaries, compared with the sandbox's data
@@ -37,7 +39,7 @@ SELECT count(*) FROM clio.webhooks;
 
 -- what Clio was sent for one full read: 3 pages of 200, the bearer on each,
 -- only base_url's host, and never the host of meta.paging.next
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT count(*) FROM clio.matters;
 SELECT seq - min(seq) OVER () AS n, method, path,
        params->'fields' AS fields, params->'limit' AS lim, params ? 'page_token' AS token
@@ -54,7 +56,7 @@ SELECT count(*) AS requests,
 -- -------------------------------------------------------------------
 -- fields: exactly what the query uses
 -- -------------------------------------------------------------------
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT display_number FROM clio.matters WHERE description LIKE 'Family%' ORDER BY 1 LIMIT 3;
 SELECT count(*) FROM clio.matters;
 SELECT client_id, count(*) FROM clio.activities a JOIN clio.matters m ON m.id = a.matter_id GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1;
@@ -64,7 +66,7 @@ SELECT DISTINCT path, params->'fields' AS fields FROM sandbox.requests() ORDER B
 -- -------------------------------------------------------------------
 -- id look-ups: one GET; a missing id is no row; parameters
 -- -------------------------------------------------------------------
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT id, display_number, status, client->>'name' AS client FROM clio.matters WHERE id = 20000001;
 SELECT id FROM clio.matters WHERE id = 20000002;            -- no such matter
 SELECT id, summary IS NOT NULL AS has_summary FROM clio.calendar_entries WHERE id = '40000001';
@@ -75,12 +77,12 @@ EXECUTE one(NULL);
 SELECT method, path, params FROM sandbox.requests();
 
 -- id IN (...) and = ANY: the ids[] filter, duplicates and NULLs dropped
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT id FROM clio.matters WHERE id IN (20000001, 20000003, 20000001, 20000002, NULL) ORDER BY id;
 SELECT id FROM clio.matters WHERE id = ANY ('{}'::bigint[]);
 SELECT path, params->'ids[]' AS ids FROM sandbox.requests();
 -- more than a page of ids: one request per 200
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT count(*) FROM clio.activities
  WHERE id = ANY (ARRAY(SELECT (r->>'id')::bigint FROM jsonb_array_elements(
                    sandbox.call('GET', '/_sandbox/records/activities?fields=id')->'data') r LIMIT 450));
@@ -112,7 +114,7 @@ CREATE FOREIGN TABLE open_work (
     num         numeric OPTIONS (field 'number'),
     raw_status  varchar(10) OPTIONS (field 'status')
 ) SERVER clio OPTIONS (resource 'matters', page_size '50');
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT * FROM open_work WHERE id = 20000001;
 SELECT count(*) FROM open_work;
 SELECT count(*) AS requests, min(params->'fields'->>0) AS fields, min(params->'limit'->>0) AS lim
@@ -161,14 +163,14 @@ CREATE FOREIGN TABLE conv_bad (id bigint, d date OPTIONS (field 'open_date'),
 SELECT sandbox.call('POST', '/_sandbox/faults', '{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [{\"id\": 6, \"open_date\": \"2023-02-29\"}]}"}, {"path": "^/api/v4/matters", "action": "malformed", "nth": 2, "body": "{\"data\": [{\"id\": 7, \"number\": 2147483648}]}"}]}') IS NOT NULL AS rule;
 SELECT d FROM conv_bad;
 SELECT i FROM conv_bad;
-SELECT sandbox.clear();
+CALL sandbox.clear();
 RESET timezone;
 DROP FOREIGN TABLE conv_text, conv_edge, conv_bad;
 
 -- -------------------------------------------------------------------
 -- LIMIT and early exits stop paging; joins with local tables; rescans
 -- -------------------------------------------------------------------
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT id FROM clio.activities LIMIT 5;
 SELECT EXISTS (SELECT 1 FROM clio.activities WHERE quantity > 0) AS any_time;
 SELECT count(*) AS requests FROM sandbox.requests();
@@ -178,14 +180,14 @@ INSERT INTO budget VALUES (20000001, 10), (20000082, 20), (20000152, 30), (20000
 ANALYZE budget;
 SELECT b.matter_id, b.hours, m.display_number, m.status
   FROM budget b JOIN clio.matters m ON m.id = b.matter_id ORDER BY 1;
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT b.matter_id, (SELECT count(*) FROM clio.activities a WHERE a.matter_id = b.matter_id) AS entries
   FROM budget b ORDER BY 1;
 -- one filtered request per outer row, each with its own value
 SELECT params->'matter_id' AS matter_id FROM sandbox.requests() ORDER BY 1;
 SELECT (SELECT count(*) FROM clio.activities WHERE matter_id = 20000082) AS direct_count;
 -- the same query twice in one statement: the inner side is rescanned
-SELECT sandbox.clear();
+CALL sandbox.clear();
 SELECT b.matter_id, (SELECT m.display_number FROM clio.matters m WHERE m.id = b.matter_id)
   FROM budget b ORDER BY 1;
 SELECT count(*) AS requests, count(DISTINCT path) AS paths FROM sandbox.requests();
@@ -197,7 +199,7 @@ RESET enable_hashjoin; RESET enable_mergejoin; RESET enable_material;
 -- a cursor reads pages as it goes
 BEGIN;
 DECLARE c CURSOR FOR SELECT id FROM clio.activities ORDER BY id;
-SELECT sandbox.clear();
+CALL sandbox.clear();
 FETCH 3 FROM c;
 SELECT count(*) AS requests_after_3 FROM sandbox.requests();
 MOVE 400 IN c;
@@ -207,7 +209,7 @@ COMMIT;
 -- -------------------------------------------------------------------
 -- EXPLAIN: the request, never a credential; ANALYZE: what it cost
 -- -------------------------------------------------------------------
-SELECT sandbox.clear();
+CALL sandbox.clear();
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id, display_number FROM clio.matters;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id, client FROM clio.matters WHERE id = 20000001;
 EXPLAIN (VERBOSE, COSTS OFF) EXECUTE one(20000003);

@@ -3,8 +3,10 @@
 -- If-Match, direct modify, Clio's quirks, errors -- and the bodies Clio
 -- was sent.
 -- ===================================================================
-SELECT sandbox.call('POST', '/_sandbox/reset');
-SELECT sandbox.clear();
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set clio_env :abs_srcdir '/sql/include/clio_env.sql'
+\i :clio_env
+CALL sandbox.reset();
 
 -- the last request's method, path, body and If-Match
 CREATE VIEW last_request AS
@@ -27,16 +29,16 @@ RETURNING display_number IS NOT NULL AS numbered, status, client->>'name' AS cli
 SELECT method, path, fields, body FROM last_request;
 SELECT id AS new_matter FROM clio.matters WHERE description = 'Estate of J. Smith' \gset
 SELECT description, status, client_id FROM clio.matters WHERE id = :new_matter;
-SELECT sandbox.clear();
+CALL sandbox.clear();
 UPDATE clio.matters SET description = 'Estate of John Smith', client_reference = 'JS-1'
  WHERE id = :new_matter RETURNING description, client_reference;
 SELECT method, path, fields, body, if_match FROM all_requests;
 SELECT description, client_reference FROM clio.matters WHERE id = :new_matter;
 -- an UPDATE that reads the row first sends the row's etag
-SELECT sandbox.clear();
+CALL sandbox.clear();
 UPDATE clio.matters SET location = 'Room ' || id::text WHERE id = :new_matter AND status = 'Open';
 SELECT method, path, fields, body, if_match FROM all_requests;
-SELECT sandbox.clear();
+CALL sandbox.clear();
 DELETE FROM clio.matters WHERE id = :new_matter;
 SELECT method, path, body FROM all_requests;
 SELECT count(*) FROM clio.matters WHERE id = :new_matter;
@@ -45,7 +47,7 @@ DELETE FROM clio.matters WHERE id = :new_matter;                -- already gone:
 -- -------------------------------------------------------------------
 -- contacts: a person with email addresses, a company
 -- -------------------------------------------------------------------
-SELECT sandbox.clear();
+CALL sandbox.clear();
 INSERT INTO clio.contacts (type, name, first_name, last_name, email_addresses)
 VALUES ('Person', 'Ada Quill', 'Ada', 'Quill',
         '[{"name": "Work", "address": "ada@quill.example", "default_email": true}]')
@@ -62,7 +64,7 @@ DELETE FROM clio.contacts WHERE name IN ('Ada Quill', 'Quill & Daughters Ltd') R
 -- -------------------------------------------------------------------
 CREATE TEMP TABLE timesheet (day date, seconds int, note text);
 INSERT INTO timesheet VALUES ('2026-11-02', 3600, 'research'), ('2026-11-03', 5400, 'drafting');
-SELECT sandbox.clear();
+CALL sandbox.clear();
 INSERT INTO clio.activities (type, date, quantity, matter_id, note)
 SELECT 'TimeEntry', day, seconds, 20000082, note FROM timesheet
 RETURNING type, date, quantity, quantity_in_hours, matter_id, note;
@@ -78,7 +80,7 @@ DELETE FROM clio.activities WHERE matter_id = 20000082 AND date >= '2026-11-02' 
 -- -------------------------------------------------------------------
 -- tasks: assignee as jsonb, or as assignee_id + assignee_type
 -- -------------------------------------------------------------------
-SELECT sandbox.clear();
+CALL sandbox.clear();
 INSERT INTO clio.tasks (name, description, assignee, matter_id, due_at, priority)
 VALUES ('Review contract', 'First pass', '{"id": 1005, "type": "User"}', 20000082, '2026-12-15', 'High')
 RETURNING name, assignee_id, assignee_type, status, priority, due_at;
@@ -93,7 +95,7 @@ DELETE FROM clio.tasks WHERE name IN ('Review contract', 'Call client');
 -- -------------------------------------------------------------------
 -- calendar entries: the matter is linked by a PATCH after the POST
 -- -------------------------------------------------------------------
-SELECT sandbox.clear();
+CALL sandbox.clear();
 INSERT INTO clio.calendar_entries (summary, start_at, end_at, calendar_owner_id, matter_id)
 VALUES ('Client meeting', '2026-12-01 10:00+00', '2026-12-01 11:00+00', 7001, 20000082)
 RETURNING summary, matter_id, calendar_owner_id, start_at;
@@ -110,7 +112,7 @@ DELETE FROM clio.calendar_entries WHERE summary IN ('Client meeting', 'Internal'
 -- -------------------------------------------------------------------
 -- direct modify: WHERE id = value and nothing else is one request
 -- -------------------------------------------------------------------
-SELECT sandbox.clear();
+CALL sandbox.clear();
 EXPLAIN (VERBOSE, COSTS OFF) UPDATE clio.contacts SET title = 'Partner' WHERE id = 10000001;
 EXPLAIN (VERBOSE, COSTS OFF) DELETE FROM clio.tasks WHERE id = 30000001;
 UPDATE clio.contacts SET title = 'Partner' WHERE id = 10000001;
@@ -118,7 +120,7 @@ SELECT method, path, body, if_match FROM all_requests;
 PREPARE upd(bigint, text) AS UPDATE clio.contacts SET title = $2 WHERE id = $1 RETURNING id, title;
 EXECUTE upd(10000001, 'Senior Partner');
 EXECUTE upd(10000002, 'Nobody');                              -- no such contact: 0 rows
-SELECT sandbox.clear();
+CALL sandbox.clear();
 DELETE FROM clio.tasks WHERE id = 30000001;
 SELECT method, path FROM all_requests;
 DELETE FROM clio.tasks WHERE id = 30000001;                   -- gone already: 0 rows
@@ -144,7 +146,7 @@ UPDATE clio.matters SET location = 'Annex' WHERE id = 20000005 AND status = 'Clo
 SELECT description, location FROM clio.matters WHERE id = 20000005;
 -- with etag_check off the PATCH goes without If-Match
 ALTER FOREIGN TABLE clio.matters OPTIONS (ADD etag_check 'false');
-SELECT sandbox.clear();
+CALL sandbox.clear();
 UPDATE clio.matters SET location = 'Annex' WHERE id = 20000005 AND status = 'Closed';
 SELECT method, if_match FROM all_requests WHERE method = 'PATCH';
 ALTER FOREIGN TABLE clio.matters OPTIONS (DROP etag_check);
@@ -152,7 +154,7 @@ ALTER FOREIGN TABLE clio.matters OPTIONS (DROP etag_check);
 -- -------------------------------------------------------------------
 -- what Clio does not allow, and read-only columns: before any request
 -- -------------------------------------------------------------------
-SELECT sandbox.clear();
+CALL sandbox.clear();
 INSERT INTO clio.users (name) VALUES ('x');
 UPDATE clio.users SET name = 'x' WHERE id = 1001;
 INSERT INTO clio.bills (subject) VALUES ('x');
@@ -160,6 +162,14 @@ INSERT INTO clio.matters (id, description) VALUES (1, 'x');
 INSERT INTO clio.matters (description, created_at) VALUES ('x', now());
 UPDATE clio.matters SET etag = 'x' WHERE id = 20000001;
 UPDATE clio.matters SET number = 5 WHERE id = 20000001;
+-- a column reading a dotted field (the open_work of clio_scan, made here
+-- too so that this suite runs alone)
+SET client_min_messages = warning;
+CREATE FOREIGN TABLE IF NOT EXISTS open_work (
+    id          bigint,
+    client_name text OPTIONS (field 'client.name')
+) SERVER clio OPTIONS (resource 'matters', page_size '50');
+RESET client_min_messages;
 INSERT INTO open_work (client_name) VALUES ('x');
 SELECT count(*) AS requests FROM sandbox.requests();
 
@@ -168,7 +178,7 @@ SELECT count(*) AS requests FROM sandbox.requests();
 -- -------------------------------------------------------------------
 INSERT INTO clio.matters (description, status) VALUES ('x', 'archived');
 INSERT INTO clio.tasks (name, description, assignee_id) VALUES ('x', 'y', 1003);
-SELECT sandbox.clear();
+CALL sandbox.clear();
 INSERT INTO clio.contacts (type, name) VALUES ('Company', 'First Ok'), ('Company', 'Second Ok'), ('Robot', 'Third Bad');
 SELECT count(*) AS accepted FROM clio.contacts WHERE name IN ('First Ok', 'Second Ok');
 DELETE FROM clio.contacts WHERE name IN ('First Ok', 'Second Ok');

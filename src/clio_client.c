@@ -7,6 +7,9 @@
  * JSON) and the JSON layer (clio_json.c): send a request and turn an
  * HTTP error status into an ERROR with the SQLSTATE that status stands
  * for, Clio's own message as the detail, and a hint where one helps.
+ * Also the OAuth refresh and the short-lived cache of remote counts; the
+ * requests it makes itself are built by src/clio_request.c.  It never
+ * knows curl, and never decides what a scan or a write sends.
  *
  * IDENTIFICATION
  *		  src/clio_client.c
@@ -17,9 +20,11 @@
 
 #include <ctype.h>
 
-#include "clio_deparse.h"
-#include "clio_http.h"
+#include "clio_client.h"
 #include "clio_json.h"
+#include "clio_request.h"
+#include "clio_url.h"
+#include "lib/stringinfo.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -89,6 +94,7 @@ clio_send(ClioConn *conn, const ClioOptions *opts, const ClioHttpRequest *req,
 char *
 clio_oauth_refresh(ClioConn *conn, const ClioOptions *opts)
 {
+	ClioRequest r;
 	ClioHttpRequest req;
 	ClioHttpResponse resp;
 	StringInfoData body;
@@ -108,10 +114,11 @@ clio_oauth_refresh(ClioConn *conn, const ClioOptions *opts)
 					 clio_percent_encode(opts->refresh_token),
 					 clio_percent_encode(opts->client_id),
 					 clio_percent_encode(opts->client_secret));
+	clio_request_at(&r, "POST", "/oauth/token", NULL);
 	memset(&req, 0, sizeof(req));
-	req.method = "POST";
-	req.url = psprintf("%s/oauth/token", opts->base_url);
-	req.display = "POST /oauth/token";
+	req.method = r.method;
+	req.url = clio_request_url(&r, opts->base_url);
+	req.display = clio_request_text(&r);
 	req.body = body.data;
 	req.content_type = "application/x-www-form-urlencoded";
 	req.no_auth = true;
@@ -269,10 +276,10 @@ clio_raise_status(const ClioOptions *opts, const ClioHttpRequest *req,
  *		Clio does not say.
  */
 int64
-clio_remote_count(const ClioOptions *opts, const char *path, const char *query,
-				  const char *display)
+clio_remote_count(const ClioOptions *opts, const ClioRequest *r)
 {
-	char	   *url = clio_url(opts->base_url, path, query);
+	char	   *url = clio_request_url(r, opts->base_url);
+	char	   *display = clio_request_text(r);
 	TimestampTz now = GetCurrentTimestamp();
 	ClioHttpRequest req;
 	ClioHttpResponse resp;
@@ -292,11 +299,9 @@ clio_remote_count(const ClioOptions *opts, const char *path, const char *query,
 	}
 
 	memset(&req, 0, sizeof(req));
-	req.method = "GET";
+	req.method = r->method;
 	req.url = url;
 	req.display = display;
-	req.body = NULL;
-	req.if_match = NULL;
 	(void) clio_send(clio_http_connection(opts), opts, &req, &resp, NULL, 0, NULL);
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "clio_fdw count",

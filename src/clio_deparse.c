@@ -1,13 +1,14 @@
 /*-------------------------------------------------------------------------
  *
  * clio_deparse.c
- *		  Building Clio requests: paths, the fields parameter, query strings
+ *		  Which conditions become which Clio request parameters
  *
- * Pure functions of planner data and options: nothing here does I/O.  The
- * same functions build the URL that is sent and the text that EXPLAIN
- * shows, so the two cannot drift apart.  Every name and value in a query
- * string is percent-encoded, so a value holding '&', '#', '=' or any
- * non-ASCII byte cannot add or change a parameter.
+ * What a scan can ask Clio to do for it: sorts a table's conditions into
+ * the ones a list request carries as filters (by the filters the catalog
+ * declares for the collection), an id or ids look-up, and the ones checked
+ * here only; formats a value as Clio spells it.  Pure functions of planner
+ * data: no I/O, no URL (src/clio_request.c builds those), no catalog facts
+ * of its own (they are flags of the generated catalog).
  *
  * IDENTIFICATION
  *		  src/clio_deparse.c
@@ -19,6 +20,9 @@
 #include "access/stratnum.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
+#define CLIO_COMPAT_PLANNER
+#include "clio_compat.h"
+#include "clio_column.h"
 #include "clio_deparse.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
@@ -32,14 +36,6 @@
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
-/* One top-level entry of the fields parameter */
-typedef struct ClioFieldUse
-{
-	char	   *field;
-	List	   *subfields;		/* of String; NIL for a plain field */
-	bool		nested;
-} ClioFieldUse;
-
 static bool clio_our_column(Expr *expr, RelOptInfo *baserel, Relation rel,
 							const ClioCollection *coll, ClioColumnRef *ref,
 							AttrNumber *attnum);
@@ -51,179 +47,6 @@ static bool clio_push_clause(ClioPushdown *pd, Expr *clause, RelOptInfo *baserel
 							 bool allow_outer);
 static ClioPushed *clio_new_pushed(const ClioFilter *f, Expr *expr);
 static bool clio_param_taken(ClioPushdown *pd, const char *param);
-
-/*
- * clio_fields_add
- *		Note that a request needs Clio field "field", or (when subfields is
- *		not NULL) the given comma-separated subfields of association
- *		"field".  Duplicates are merged, order of first use is kept.
- */
-List *
-clio_fields_add(List *uses, const char *field, const char *subfields)
-{
-	ListCell   *lc;
-	ClioFieldUse *use = NULL;
-
-	foreach(lc, uses)
-	{
-		ClioFieldUse *u = (ClioFieldUse *) lfirst(lc);
-
-		if (strcmp(u->field, field) == 0)
-		{
-			use = u;
-			break;
-		}
-	}
-	if (use == NULL)
-	{
-		use = palloc0(sizeof(ClioFieldUse));
-		use->field = pstrdup(field);
-		uses = lappend(uses, use);
-	}
-	if (subfields != NULL)
-	{
-		char	   *copy = pstrdup(subfields);
-		char	   *tok;
-		char	   *save;
-
-		use->nested = true;
-		for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		{
-			bool		dup = false;
-
-			foreach(lc, use->subfields)
-			{
-				if (strcmp(strVal(lfirst(lc)), tok) == 0)
-				{
-					dup = true;
-					break;
-				}
-			}
-			if (!dup)
-				use->subfields = lappend(use->subfields, makeString(pstrdup(tok)));
-		}
-	}
-	return uses;
-}
-
-/*
- * clio_fields_string
- *		The value of the fields parameter: "id,matter{id,display_number}".
- *		With nothing requested, "id" (Clio would otherwise add etag).
- */
-char *
-clio_fields_string(List *uses)
-{
-	StringInfoData buf;
-	ListCell   *lc;
-
-	initStringInfo(&buf);
-	foreach(lc, uses)
-	{
-		ClioFieldUse *u = (ClioFieldUse *) lfirst(lc);
-
-		if (buf.len > 0)
-			appendStringInfoChar(&buf, ',');
-		appendStringInfoString(&buf, u->field);
-		if (u->nested && u->subfields != NIL)
-		{
-			ListCell   *sc;
-
-			appendStringInfoChar(&buf, '{');
-			foreach(sc, u->subfields)
-			{
-				if (sc != list_head(u->subfields))
-					appendStringInfoChar(&buf, ',');
-				appendStringInfoString(&buf, strVal(lfirst(sc)));
-			}
-			appendStringInfoChar(&buf, '}');
-		}
-	}
-	if (buf.len == 0)
-		appendStringInfoString(&buf, "id");
-	return buf.data;
-}
-
-/*
- * clio_params_add
- *		Append one query parameter to a list of name/value String pairs.
- */
-List *
-clio_params_add(List *params, const char *name, const char *value)
-{
-	params = lappend(params, makeString(pstrdup(name)));
-	return lappend(params, makeString(pstrdup(value)));
-}
-
-/*
- * clio_request_path
- *		"/api/v4/<collection>.json" or "/api/v4/<collection>/<id>.json".
- *		For display, the id is shown as given; otherwise it is encoded.
- */
-char *
-clio_request_path(const char *collection, const char *id, bool encode)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "/api/v4/%s", collection);
-	if (id != NULL)
-	{
-		appendStringInfoChar(&buf, '/');
-		if (encode)
-			clio_append_encoded(&buf, id);
-		else
-			appendStringInfoString(&buf, id);
-	}
-	appendStringInfoString(&buf, ".json");
-	return buf.data;
-}
-
-/*
- * clio_query_string
- *		"a=1&b=2" from name/value pairs (and an optional fixed "k=v&..."
- *		string from the catalog, which is already safe).  Encoded for the
- *		wire, or left readable for EXPLAIN and error messages.
- */
-char *
-clio_query_string(const char *fixed, List *params, bool encode)
-{
-	StringInfoData buf;
-	int			i;
-
-	initStringInfo(&buf);
-	if (fixed)
-		appendStringInfoString(&buf, fixed);
-	for (i = 0; i + 1 < list_length(params); i += 2)
-	{
-		const char *name = strVal(list_nth(params, i));
-		const char *value = strVal(list_nth(params, i + 1));
-
-		if (buf.len > 0)
-			appendStringInfoChar(&buf, '&');
-		if (encode)
-		{
-			clio_append_encoded(&buf, name);
-			appendStringInfoChar(&buf, '=');
-			clio_append_encoded(&buf, value);
-		}
-		else
-			appendStringInfo(&buf, "%s=%s", name, value);
-	}
-	return buf.data;
-}
-
-/*
- * clio_url
- *		The absolute URL: base_url, path and (encoded) query.
- */
-char *
-clio_url(const char *base_url, const char *path, const char *query)
-{
-	if (query && query[0])
-		return psprintf("%s%s?%s", base_url, path, query);
-	return psprintf("%s%s", base_url, path);
-}
 
 /* ----------------------------------------------------------------
  *		Which conditions become which request parameters
@@ -341,6 +164,311 @@ clio_new_pushed(const ClioFilter *f, Expr *expr)
 }
 
 /*
+ * clio_push_as
+ *		Push filter f with value expr, its text made as kind says.
+ */
+static void
+clio_push_as(ClioPushdown *pd, const ClioFilter *f, Expr *expr,
+			 ClioValueKind kind)
+{
+	ClioPushed *p = clio_new_pushed(f, expr);
+
+	p->kind = kind;
+	pd->pushed = lappend(pd->pushed, p);
+}
+
+/*
+ * clio_push_range
+ *		A comparison of a date or timestamp column with a value, as the
+ *		range filters the catalog declares for the column (equality as a
+ *		range of one value).  Returns whether any was pushed.
+ */
+static bool
+clio_push_range(ClioPushdown *pd, const ClioCollection *coll,
+				const ClioColumnRef *ref, int strategy, Expr *r)
+{
+	Oid			coltype = ref->cat->typid;
+	bool		date_col = (coltype == DATEOID);
+	bool		strict_date;
+	bool		pushed = false;
+	int			i;
+
+	if (coltype != DATEOID && coltype != TIMESTAMPTZOID)
+		return false;
+	switch (exprType((Node *) r))
+	{
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+			break;
+		default:
+			return false;
+	}
+
+	/*
+	 * A strict bound on a date column by a date is the inclusive bound
+	 * a day further in: date < '2026-11-01' asks end_date=2026-10-31.
+	 * Clio's date filters are inclusive (start_date, end_date, from,
+	 * to); a timestamp's day is not shifted, it may fall inside it.
+	 */
+	strict_date = date_col && exprType((Node *) r) == DATEOID &&
+		(strategy == BTLessStrategyNumber ||
+		 strategy == BTGreaterStrategyNumber);
+	for (i = 0; i < coll->nranges; i++)
+	{
+		const ClioRange *range = &coll->ranges[i];
+		bool		lower = (strategy == BTGreaterStrategyNumber ||
+							 strategy == BTGreaterEqualStrategyNumber ||
+							 strategy == BTEqualStrategyNumber);
+		bool		upper = (strategy == BTLessStrategyNumber ||
+							 strategy == BTLessEqualStrategyNumber ||
+							 strategy == BTEqualStrategyNumber);
+		ClioPushed *p;
+		int			unit = 1;	/* a day, or a second */
+
+		if (strcmp(range->column, ref->cat->name) != 0)
+			continue;
+		if (range->kind != CLIO_RANGE_OPDATE &&
+			clio_param_taken(pd, range->filter))
+			continue;
+
+		p = palloc0(sizeof(ClioPushed));
+		p->param = range->filter;
+		p->expr = r;
+		p->kind = date_col ? CLIO_VAL_DATE : CLIO_VAL_TIMESTAMP;
+
+		/*
+		 * Every bound is made inclusive and a little wide, so that the
+		 * filter returns a superset of the rows the condition selects
+		 * whether Clio reads its bound as strict or not; the local check
+		 * does the rest.
+		 */
+		switch (range->kind)
+		{
+			case CLIO_RANGE_SINCE:
+			case CLIO_RANGE_FROM:
+				if (!lower)
+					continue;
+				p->shift = date_col ? (strict_date ? 1 : 0) : -unit;
+				break;
+			case CLIO_RANGE_AFTER:
+				if (!lower)
+					continue;
+				p->shift = -unit;
+				break;
+			case CLIO_RANGE_TO:
+				if (!upper)
+					continue;
+				p->shift = date_col ? (strict_date ? -1 : 0) : unit;
+				break;
+			case CLIO_RANGE_BEFORE:
+				if (!upper)
+					continue;
+				p->shift = unit;
+				break;
+			case CLIO_RANGE_OPDATE:
+				if (!date_col)
+					continue;
+				p->prefix = strategy == BTEqualStrategyNumber ? "=" :
+					lower ? ">=" : "<=";
+				break;
+		}
+		pd->pushed = lappend(pd->pushed, p);
+		pushed = true;
+		if (range->kind == CLIO_RANGE_OPDATE)
+			break;
+	}
+	return pushed;
+}
+
+/*
+ * clio_push_opexpr
+ *		col op value: an id look-up, an equality filter, or range filters.
+ */
+static bool
+clio_push_opexpr(ClioPushdown *pd, OpExpr *op, RelOptInfo *baserel,
+				 Relation rel, const ClioCollection *coll, bool allow_outer)
+{
+	ClioColumnRef ref;
+	AttrNumber	attnum;
+	Expr	   *l = linitial(op->args);
+	Expr	   *r = lsecond(op->args);
+	int			strategy = clio_operator_strategy(op->opno);
+
+	if (strategy == 0)
+		return false;
+	if (!clio_our_column(l, baserel, rel, coll, &ref, &attnum))
+	{
+		Expr	   *t = l;
+
+		l = r;
+		r = t;
+		if (!clio_our_column(l, baserel, rel, coll, &ref, &attnum))
+			return false;
+		/* commute the strategy: value < col is col > value */
+		if (strategy == BTLessStrategyNumber)
+			strategy = BTGreaterStrategyNumber;
+		else if (strategy == BTLessEqualStrategyNumber)
+			strategy = BTGreaterEqualStrategyNumber;
+		else if (strategy == BTGreaterStrategyNumber)
+			strategy = BTLessStrategyNumber;
+		else if (strategy == BTGreaterEqualStrategyNumber)
+			strategy = BTLessEqualStrategyNumber;
+	}
+	/* every btree operator is strict: the column is not null */
+	pd->nonnull = bms_add_member(pd->nonnull, attnum);
+
+	if (!clio_value_ok(r, baserel, allow_outer))
+		return false;
+	/* a nondeterministic collation's equality is not Clio's */
+	if (OidIsValid(op->inputcollid) &&
+		!get_collation_isdeterministic(op->inputcollid))
+		return false;
+
+	/* the record's id: a look-up */
+	if (strategy == BTEqualStrategyNumber && ref.cat &&
+		strcmp(ref.cat->name, "id") == 0)
+	{
+		if (pd->mode == CLIO_SCAN_RECORD)
+			return false;
+		if (IsA(r, Const) && ((Const *) r)->constisnull)
+			return false;
+		if (!clio_record_by_get(coll) &&
+			(clio_catalog_filter(coll, "ids[]") == NULL ||
+			 clio_catalog_id_is_text(coll)))
+			return false;
+		pd->mode = CLIO_SCAN_RECORD;
+		pd->id_expr = r;
+		return true;
+	}
+	if (ref.cat == NULL)
+		return false;
+
+	/* equality: a filter named as the column */
+	if (strategy == BTEqualStrategyNumber)
+	{
+		const ClioFilter *f = clio_eq_filter(coll, &ref);
+
+		if (f && !clio_param_taken(pd, f->name))
+		{
+			pd->pushed = lappend(pd->pushed, clio_new_pushed(f, r));
+			return true;
+		}
+	}
+	return clio_push_range(pd, coll, &ref, strategy, r);
+}
+
+/*
+ * clio_push_any
+ *		col = ANY (array): an ids look-up, a comma-list filter, or an array
+ *		filter of the column's values.
+ */
+static bool
+clio_push_any(ClioPushdown *pd, ScalarArrayOpExpr *saop, RelOptInfo *baserel,
+			  Relation rel, const ClioCollection *coll, bool allow_outer)
+{
+	ClioColumnRef ref;
+	AttrNumber	attnum;
+	Expr	   *r = lsecond(saop->args);
+	const ClioFilter *f;
+
+	if (!saop->useOr || clio_operator_strategy(saop->opno) != BTEqualStrategyNumber ||
+		!clio_our_column(linitial(saop->args), baserel, rel, coll, &ref, &attnum))
+		return false;
+	pd->nonnull = bms_add_member(pd->nonnull, attnum);
+	if (!clio_value_ok(r, baserel, allow_outer) || ref.cat == NULL)
+		return false;
+	if (OidIsValid(saop->inputcollid) &&
+		!get_collation_isdeterministic(saop->inputcollid))
+		return false;
+
+	if (strcmp(ref.cat->name, "id") == 0)
+	{
+		if (pd->mode != CLIO_SCAN_LIST ||
+			clio_catalog_filter(coll, "ids[]") == NULL ||
+			clio_catalog_id_is_text(coll))
+			return false;
+		pd->mode = CLIO_SCAN_IDS;
+		pd->ids_expr = r;
+		return true;
+	}
+
+	f = clio_eq_filter(coll, &ref);
+	if (f && f->comma_list && !clio_param_taken(pd, f->name))
+	{
+		clio_push_as(pd, f, r, CLIO_VAL_COMMA);
+		return true;
+	}
+	/* an array filter of the column's values: tasks' status -> statuses[] */
+	f = clio_catalog_array_filter(coll, ref.cat->name);
+	if (f && !clio_param_taken(pd, f->name))
+	{
+		clio_push_as(pd, f, r, CLIO_VAL_REPEAT);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * clio_push_nulltest
+ *		col IS NULL, as a filter that takes the keyword null.  (IS NOT NULL
+ *		only proves the column non-null.)
+ */
+static bool
+clio_push_nulltest(ClioPushdown *pd, NullTest *nt, RelOptInfo *baserel,
+				   Relation rel, const ClioCollection *coll)
+{
+	ClioColumnRef ref;
+	AttrNumber	attnum;
+	const ClioFilter *f;
+
+	if (nt->argisrow ||
+		!clio_our_column(nt->arg, baserel, rel, coll, &ref, &attnum))
+		return false;
+	if (nt->nulltesttype == IS_NOT_NULL)
+	{
+		pd->nonnull = bms_add_member(pd->nonnull, attnum);
+		return false;
+	}
+	f = clio_eq_filter(coll, &ref);
+	if (f == NULL || !f->null_keyword || clio_param_taken(pd, f->name))
+		return false;
+	clio_push_as(pd, f, NULL, CLIO_VAL_NULL);
+	return true;
+}
+
+/*
+ * clio_push_bool
+ *		A boolean column, or NOT one, as its boolean filter.
+ */
+static bool
+clio_push_bool(ClioPushdown *pd, Expr *clause, RelOptInfo *baserel,
+			   Relation rel, const ClioCollection *coll)
+{
+	ClioColumnRef ref;
+	AttrNumber	attnum;
+	Expr	   *arg = clause;
+	bool		negated = false;
+	const ClioFilter *f;
+
+	if (IsA(clause, BoolExpr) && ((BoolExpr *) clause)->boolop == NOT_EXPR)
+	{
+		arg = linitial(((BoolExpr *) clause)->args);
+		negated = true;
+	}
+	if (exprType((Node *) arg) != BOOLOID ||
+		!clio_our_column(arg, baserel, rel, coll, &ref, &attnum))
+		return false;
+	pd->nonnull = bms_add_member(pd->nonnull, attnum);
+	f = clio_eq_filter(coll, &ref);
+	if (f == NULL || f->type != CLIO_PARAM_BOOL || clio_param_taken(pd, f->name))
+		return false;
+	pd->pushed = lappend(pd->pushed,
+						 clio_new_pushed(f, (Expr *) makeBoolConst(!negated, false)));
+	return true;
+}
+
+/*
  * clio_push_clause
  *		Turn one condition into request parameters, if Clio has a filter
  *		that returns (at least) the rows it selects.  Returns whether it
@@ -350,277 +478,15 @@ static bool
 clio_push_clause(ClioPushdown *pd, Expr *clause, RelOptInfo *baserel,
 				 Relation rel, const ClioCollection *coll, bool allow_outer)
 {
-	ClioColumnRef ref;
-	AttrNumber	attnum;
-
-	/* col op value */
 	if (IsA(clause, OpExpr) && list_length(((OpExpr *) clause)->args) == 2)
-	{
-		OpExpr	   *op = (OpExpr *) clause;
-		Expr	   *l = linitial(op->args);
-		Expr	   *r = lsecond(op->args);
-		int			strategy = clio_operator_strategy(op->opno);
-		Oid			coltype;
-		bool		date_col;
-		bool		strict_date;
-		bool		pushed = false;
-		int			i;
-
-		if (strategy == 0)
-			return false;
-		if (!clio_our_column(l, baserel, rel, coll, &ref, &attnum))
-		{
-			Expr	   *t = l;
-
-			l = r;
-			r = t;
-			if (!clio_our_column(l, baserel, rel, coll, &ref, &attnum))
-				return false;
-			/* commute the strategy: value < col is col > value */
-			if (strategy == BTLessStrategyNumber)
-				strategy = BTGreaterStrategyNumber;
-			else if (strategy == BTLessEqualStrategyNumber)
-				strategy = BTGreaterEqualStrategyNumber;
-			else if (strategy == BTGreaterStrategyNumber)
-				strategy = BTLessStrategyNumber;
-			else if (strategy == BTGreaterEqualStrategyNumber)
-				strategy = BTLessEqualStrategyNumber;
-		}
-		/* every btree operator is strict: the column is not null */
-		pd->nonnull = bms_add_member(pd->nonnull, attnum);
-
-		if (!clio_value_ok(r, baserel, allow_outer))
-			return false;
-		/* a nondeterministic collation's equality is not Clio's */
-		if (OidIsValid(op->inputcollid) &&
-			!get_collation_isdeterministic(op->inputcollid))
-			return false;
-
-		/* the record's id: a look-up */
-		if (strategy == BTEqualStrategyNumber && ref.cat &&
-			strcmp(ref.cat->name, "id") == 0)
-		{
-			if (pd->mode == CLIO_SCAN_RECORD)
-				return false;
-			if (IsA(r, Const) && ((Const *) r)->constisnull)
-				return false;
-			if (!clio_record_by_get(coll) &&
-				(clio_catalog_filter(coll, "ids[]") == NULL ||
-				 clio_catalog_id_is_text(coll)))
-				return false;
-			pd->mode = CLIO_SCAN_RECORD;
-			pd->id_expr = r;
-			return true;
-		}
-		if (ref.cat == NULL)
-			return false;
-
-		/* equality: a filter named as the column */
-		if (strategy == BTEqualStrategyNumber)
-		{
-			const ClioFilter *f = clio_eq_filter(coll, &ref);
-
-			if (f && !clio_param_taken(pd, f->name))
-			{
-				pd->pushed = lappend(pd->pushed, clio_new_pushed(f, r));
-				return true;
-			}
-		}
-
-		/* ranges (and equality as a range of one value) */
-		coltype = ref.cat->typid;
-		date_col = (coltype == DATEOID);
-		if (coltype != DATEOID && coltype != TIMESTAMPTZOID)
-			return false;
-		switch (exprType((Node *) r))
-		{
-			case DATEOID:
-			case TIMESTAMPOID:
-			case TIMESTAMPTZOID:
-				break;
-			default:
-				return false;
-		}
-
-		/*
-		 * A strict bound on a date column by a date is the inclusive bound
-		 * a day further in: date < '2026-11-01' asks end_date=2026-10-31.
-		 * Clio's date filters are inclusive (start_date, end_date, from,
-		 * to); a timestamp's day is not shifted, it may fall inside it.
-		 */
-		strict_date = date_col && exprType((Node *) r) == DATEOID &&
-			(strategy == BTLessStrategyNumber ||
-			 strategy == BTGreaterStrategyNumber);
-		for (i = 0; i < coll->nranges; i++)
-		{
-			const ClioRange *range = &coll->ranges[i];
-			bool		lower = (strategy == BTGreaterStrategyNumber ||
-								 strategy == BTGreaterEqualStrategyNumber ||
-								 strategy == BTEqualStrategyNumber);
-			bool		upper = (strategy == BTLessStrategyNumber ||
-								 strategy == BTLessEqualStrategyNumber ||
-								 strategy == BTEqualStrategyNumber);
-			ClioPushed *p;
-			int			unit = 1;	/* a day, or a second */
-
-			if (strcmp(range->column, ref.cat->name) != 0)
-				continue;
-			if (range->kind != CLIO_RANGE_OPDATE &&
-				clio_param_taken(pd, range->filter))
-				continue;
-
-			p = palloc0(sizeof(ClioPushed));
-			p->param = range->filter;
-			p->expr = r;
-			p->kind = date_col ? CLIO_VAL_DATE : CLIO_VAL_TIMESTAMP;
-
-			/*
-			 * Every bound is made inclusive and a little wide, so that the
-			 * filter returns a superset of the rows the condition selects
-			 * whether Clio reads its bound as strict or not; the local check
-			 * does the rest.
-			 */
-			switch (range->kind)
-			{
-				case CLIO_RANGE_SINCE:
-				case CLIO_RANGE_FROM:
-					if (!lower)
-						continue;
-					p->shift = date_col ? (strict_date ? 1 : 0) : -unit;
-					break;
-				case CLIO_RANGE_AFTER:
-					if (!lower)
-						continue;
-					p->shift = -unit;
-					break;
-				case CLIO_RANGE_TO:
-					if (!upper)
-						continue;
-					p->shift = date_col ? (strict_date ? -1 : 0) : unit;
-					break;
-				case CLIO_RANGE_BEFORE:
-					if (!upper)
-						continue;
-					p->shift = unit;
-					break;
-				case CLIO_RANGE_OPDATE:
-					if (!date_col)
-						continue;
-					p->prefix = strategy == BTEqualStrategyNumber ? "=" :
-						lower ? ">=" : "<=";
-					break;
-			}
-			pd->pushed = lappend(pd->pushed, p);
-			pushed = true;
-			if (range->kind == CLIO_RANGE_OPDATE)
-				break;
-		}
-		return pushed;
-	}
-
-	/* col = ANY (array) */
+		return clio_push_opexpr(pd, (OpExpr *) clause, baserel, rel, coll,
+								allow_outer);
 	if (IsA(clause, ScalarArrayOpExpr))
-	{
-		ScalarArrayOpExpr *saop = (ScalarArrayOpExpr *) clause;
-		Expr	   *r = lsecond(saop->args);
-		const ClioFilter *f;
-		ClioPushed *p;
-
-		if (!saop->useOr || clio_operator_strategy(saop->opno) != BTEqualStrategyNumber ||
-			!clio_our_column(linitial(saop->args), baserel, rel, coll, &ref, &attnum))
-			return false;
-		pd->nonnull = bms_add_member(pd->nonnull, attnum);
-		if (!clio_value_ok(r, baserel, allow_outer) || ref.cat == NULL)
-			return false;
-		if (OidIsValid(saop->inputcollid) &&
-			!get_collation_isdeterministic(saop->inputcollid))
-			return false;
-
-		if (strcmp(ref.cat->name, "id") == 0)
-		{
-			if (pd->mode != CLIO_SCAN_LIST ||
-				clio_catalog_filter(coll, "ids[]") == NULL ||
-				clio_catalog_id_is_text(coll))
-				return false;
-			pd->mode = CLIO_SCAN_IDS;
-			pd->ids_expr = r;
-			return true;
-		}
-
-		f = clio_eq_filter(coll, &ref);
-		if (f && f->comma_list && !clio_param_taken(pd, f->name))
-		{
-			p = clio_new_pushed(f, r);
-			p->kind = CLIO_VAL_COMMA;
-			pd->pushed = lappend(pd->pushed, p);
-			return true;
-		}
-		/* a plural array filter: tasks' status -> statuses[] */
-		{
-			const char *name = ref.cat->name;
-			char	   *plural = psprintf("%s%s[]", name,
-										  name[strlen(name) - 1] == 's' ? "es" : "s");
-
-			f = clio_catalog_filter(coll, plural);
-			if (f == NULL)
-				f = clio_catalog_filter(coll, psprintf("%s[]", ref.cat->name));
-			if (f && f->array && !clio_param_taken(pd, f->name))
-			{
-				p = clio_new_pushed(f, r);
-				p->kind = CLIO_VAL_REPEAT;
-				pd->pushed = lappend(pd->pushed, p);
-				return true;
-			}
-		}
-		return false;
-	}
-
-	/* col IS [NOT] NULL */
+		return clio_push_any(pd, (ScalarArrayOpExpr *) clause, baserel, rel,
+							 coll, allow_outer);
 	if (IsA(clause, NullTest))
-	{
-		NullTest   *nt = (NullTest *) clause;
-		const ClioFilter *f;
-		ClioPushed *p;
-
-		if (nt->argisrow ||
-			!clio_our_column(nt->arg, baserel, rel, coll, &ref, &attnum))
-			return false;
-		if (nt->nulltesttype == IS_NOT_NULL)
-		{
-			pd->nonnull = bms_add_member(pd->nonnull, attnum);
-			return false;
-		}
-		f = clio_eq_filter(coll, &ref);
-		if (f == NULL || !f->null_keyword || clio_param_taken(pd, f->name))
-			return false;
-		p = clio_new_pushed(f, NULL);
-		p->kind = CLIO_VAL_NULL;
-		pd->pushed = lappend(pd->pushed, p);
-		return true;
-	}
-
-	/* a boolean column, or NOT one */
-	{
-		Expr	   *arg = clause;
-		bool		negated = false;
-		const ClioFilter *f;
-
-		if (IsA(clause, BoolExpr) && ((BoolExpr *) clause)->boolop == NOT_EXPR)
-		{
-			arg = linitial(((BoolExpr *) clause)->args);
-			negated = true;
-		}
-		if (exprType((Node *) arg) != BOOLOID ||
-			!clio_our_column(arg, baserel, rel, coll, &ref, &attnum))
-			return false;
-		pd->nonnull = bms_add_member(pd->nonnull, attnum);
-		f = clio_eq_filter(coll, &ref);
-		if (f == NULL || f->type != CLIO_PARAM_BOOL || clio_param_taken(pd, f->name))
-			return false;
-		pd->pushed = lappend(pd->pushed,
-							 clio_new_pushed(f, (Expr *) makeBoolConst(!negated, false)));
-		return true;
-	}
+		return clio_push_nulltest(pd, (NullTest *) clause, baserel, rel, coll);
+	return clio_push_bool(pd, clause, baserel, rel, coll);
 }
 
 /*
@@ -650,17 +516,19 @@ clio_flag_clause(Expr *clause, RelOptInfo *baserel, Relation rel,
 
 /*
  * clio_push_billing_status
- *		Activities have no status field, but a status filter that names
- *		combinations of three flags: "unbilled" is not billed, not on a bill
- *		and billable; "non_billable" and "billable" are the non_billable
- *		flag.  When the conditions on the flags say one of these, the request
- *		carries it.  The conditions stay in the local check.
+ *		A collection whose catalog entry names a billing-status filter
+ *		(activities: no status field, but a status filter that names
+ *		combinations of three flags): "unbilled" is not billed, not on a
+ *		bill and billable; "non_billable" and "billable" are the
+ *		non_billable flag.  When the conditions on the flags say one of
+ *		these, the request carries it.  The conditions stay in the local
+ *		check.
  */
 static void
 clio_push_billing_status(ClioPushdown *pd, RelOptInfo *baserel, Relation rel,
 						 const ClioCollection *coll)
 {
-	const ClioFilter *f = clio_catalog_filter(coll, "status");
+	const ClioFilter *f;
 	RestrictInfo *billed = NULL;
 	RestrictInfo *on_bill = NULL;
 	RestrictInfo *non_billable = NULL;
@@ -669,10 +537,11 @@ clio_push_billing_status(ClioPushdown *pd, RelOptInfo *baserel, Relation rel,
 	ClioPushed *p;
 	ListCell   *lc;
 
-	if (f == NULL || f->enumvals == NULL ||
-		strstr(f->enumvals, "unbilled") == NULL ||
-		clio_catalog_column(coll, "status") != NULL ||
-		clio_param_taken(pd, "status"))
+	if (coll->billing_status == NULL ||
+		clio_param_taken(pd, coll->billing_status))
+		return;
+	f = clio_catalog_filter(coll, coll->billing_status);
+	if (f == NULL || f->enumvals == NULL)
 		return;
 	foreach(lc, pd->local_clauses)
 	{
@@ -755,21 +624,16 @@ clio_classify(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 	clio_push_billing_status(pd, baserel, rel, coll);
 
 	/*
-	 * A filter on an association's id that Clio takes only together with
-	 * the association's type (tasks: assignee_id needs assignee_type) is
-	 * not sent alone; its condition is then checked locally only.
+	 * A filter that Clio takes only together with another (tasks:
+	 * assignee_id needs assignee_type; the catalog's "needs") is not sent
+	 * alone; its condition is then checked locally only.
 	 */
 	foreach(lc, pd->pushed)
 	{
 		ClioPushed *p = (ClioPushed *) lfirst(lc);
-		size_t		len = strlen(p->param);
-		char	   *type_filter;
+		const ClioFilter *f = clio_catalog_filter(coll, p->param);
 
-		if (len < 4 || strcmp(p->param + len - 3, "_id") != 0)
-			continue;
-		type_filter = psprintf("%.*s_type", (int) (len - 3), p->param);
-		if (clio_catalog_filter(coll, type_filter) != NULL &&
-			!clio_param_taken(pd, type_filter))
+		if (f != NULL && f->needs != NULL && !clio_param_taken(pd, f->needs))
 		{
 			pd->pushed = foreach_delete_current(pd->pushed, lc);
 			if (p->rinfo)
@@ -967,4 +831,18 @@ clio_format_value(const ClioPushed *p, Datum value, Oid type, List **repeat)
 	}
 
 	return clio_format_scalar(p, value, type);
+}
+
+/*
+ * clio_datum_text
+ *		A value's text, as a query string or path wants it.
+ */
+char *
+clio_datum_text(Datum value, Oid type)
+{
+	Oid			out;
+	bool		isvarlena;
+
+	getTypeOutputInfo(type, &out, &isvarlena);
+	return OidOutputFunctionCall(out, value);
 }

@@ -2,10 +2,13 @@
  *
  * clio_functions.c
  *		  SQL functions: Maton connections, who am I, document download and
- *		  upload
+ *		  upload, and this backend's request counters
  *
  * Each function takes the name of a clio_fdw server and acts with the
- * caller's user mapping for it, as the foreign tables do.
+ * caller's user mapping for it, as the foreign tables do (no way around
+ * the USAGE and user-mapping checks).  Requests are built by
+ * src/clio_request.c and sent by src/clio_client.c; nothing here touches
+ * curl or cJSON.
  *
  * IDENTIFICATION
  *		  src/clio_functions.c
@@ -16,9 +19,11 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
-#include "clio_deparse.h"
-#include "clio_fdw.h"
-#include "clio_http.h"
+#include "clio_client.h"
+#include "clio_column.h"
+#include "clio_option.h"
+#include "clio_request.h"
+#include "clio_url.h"
 #include "clio_json.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -26,7 +31,9 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/timestamp.h"
 
+PG_FUNCTION_INFO_V1(clio_fdw_stats);
 PG_FUNCTION_INFO_V1(clio_connections);
 PG_FUNCTION_INFO_V1(clio_create_connection);
 PG_FUNCTION_INFO_V1(clio_delete_connection);
@@ -40,10 +47,10 @@ PG_FUNCTION_INFO_V1(clio_document_upload);
 static void clio_fn_options(Name server, ClioOptions *opts);
 static ClioColMap *clio_fn_colmaps(TupleDesc tupdesc);
 static void clio_fn_rows(FunctionCallInfo fcinfo, ClioPage *page);
-static ClioPage *clio_fn_request(ClioOptions *opts, const char *method,
-								 const char *url, const char *display,
-								 const char *body, const char *key,
-								 bool single, int allow, long *status);
+static ClioPage *clio_fn_request(ClioOptions *opts, const ClioRequest *r,
+								 const char *root, const char *body,
+								 const char *key, bool single, int allow,
+								 long *status);
 static char *clio_resolve_location(const char *base, const char *location);
 
 #define clio_fn_materialize(fcinfo) InitMaterializedSRF(fcinfo, 0)
@@ -115,21 +122,22 @@ clio_fn_rows(FunctionCallInfo fcinfo, ClioPage *page)
 
 /*
  * clio_fn_request
- *		Send one request, check its status, and parse its records (under
- *		"key") when it has a body.
+ *		Send one request (to root: base_url or ctrl_url), check its status,
+ *		and parse its records (under "key") when it has a body.
  */
 static ClioPage *
-clio_fn_request(ClioOptions *opts, const char *method, const char *url,
-				const char *display, const char *body, const char *key,
-				bool single, int allow, long *status)
+clio_fn_request(ClioOptions *opts, const ClioRequest *r, const char *root,
+				const char *body, const char *key, bool single, int allow,
+				long *status)
 {
 	ClioHttpRequest req;
 	ClioHttpResponse resp;
+	char	   *display = clio_request_text(r);
 	long		st;
 
 	memset(&req, 0, sizeof(req));
-	req.method = method;
-	req.url = url;
+	req.method = r->method;
+	req.url = clio_request_url(r, root);
 	req.display = display;
 	req.body = body;
 	st = clio_send(clio_http_connection(opts), opts, &req, &resp, NULL, allow, NULL);
@@ -154,10 +162,8 @@ Datum
 clio_connections(PG_FUNCTION_ARGS)
 {
 	ClioOptions opts;
-	List	   *params = NIL;
+	ClioRequest r;
 	ClioPage   *page;
-	char	   *url;
-	char	   *display;
 
 	clio_fn_options(PG_GETARG_NAME(0), &opts);
 	if (!PG_ARGISNULL(2))
@@ -166,9 +172,8 @@ clio_connections(PG_FUNCTION_ARGS)
 		char	   *id = text_to_cstring(PG_GETARG_TEXT_PP(2));
 		long		status;
 
-		url = psprintf("%s/connections/%s", opts.ctrl_url, clio_percent_encode(id));
-		display = psprintf("GET /connections/%s", id);
-		page = clio_fn_request(&opts, "GET", url, display, NULL, "connection",
+		clio_request_at(&r, "GET", "/connections", id);
+		page = clio_fn_request(&opts, &r, opts.ctrl_url, NULL, "connection",
 							   true, CLIO_ALLOW_404, &status);
 		if (page == NULL)
 		{
@@ -179,14 +184,11 @@ clio_connections(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	}
 
-	params = clio_params_add(params, "app", "clio");
+	clio_request_at(&r, "GET", "/connections", NULL);
+	clio_request_param(&r, "app", "clio");
 	if (!PG_ARGISNULL(1))
-		params = clio_params_add(params, "status",
-								 text_to_cstring(PG_GETARG_TEXT_PP(1)));
-	url = psprintf("%s/connections?%s", opts.ctrl_url,
-				   clio_query_string(NULL, params, true));
-	display = psprintf("GET /connections?%s", clio_query_string(NULL, params, false));
-	page = clio_fn_request(&opts, "GET", url, display, NULL, "connections",
+		clio_request_param(&r, "status", text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	page = clio_fn_request(&opts, &r, opts.ctrl_url, NULL, "connections",
 						   false, 0, NULL);
 	clio_fn_rows(fcinfo, page);
 	return (Datum) 0;
@@ -201,11 +203,12 @@ Datum
 clio_create_connection(PG_FUNCTION_ARGS)
 {
 	ClioOptions opts;
+	ClioRequest r;
 	ClioPage   *page;
 
 	clio_fn_options(PG_GETARG_NAME(0), &opts);
-	page = clio_fn_request(&opts, "POST", psprintf("%s/connections", opts.ctrl_url),
-						   "POST /connections", "{\"app\":\"clio\"}",
+	clio_request_at(&r, "POST", "/connections", NULL);
+	page = clio_fn_request(&opts, &r, opts.ctrl_url, "{\"app\":\"clio\"}",
 						   "connection", true, 0, NULL);
 	if (page == NULL)
 		ereport(ERROR,
@@ -224,13 +227,12 @@ clio_delete_connection(PG_FUNCTION_ARGS)
 {
 	ClioOptions opts;
 	char	   *id = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	ClioRequest r;
 	long		status;
 
 	clio_fn_options(PG_GETARG_NAME(0), &opts);
-	(void) clio_fn_request(&opts, "DELETE",
-						   psprintf("%s/connections/%s", opts.ctrl_url,
-									clio_percent_encode(id)),
-						   psprintf("DELETE /connections/%s", id), NULL, NULL,
+	clio_request_at(&r, "DELETE", "/connections", id);
+	(void) clio_fn_request(&opts, &r, opts.ctrl_url, NULL, NULL,
 						   false, CLIO_ALLOW_404, &status);
 	PG_RETURN_BOOL(status != 404);
 }
@@ -249,19 +251,13 @@ clio_who_am_i(PG_FUNCTION_ARGS)
 {
 	ClioOptions opts;
 	ClioPage   *page;
-	List	   *params = NIL;
-	char	   *path;
+	ClioRequest r;
 
 	clio_fn_options(PG_GETARG_NAME(0), &opts);
-	params = clio_params_add(params, "fields",
-							 "id,name,first_name,last_name,email,enabled,subscription_type,time_zone,roles");
-	path = clio_request_path("users/who_am_i", NULL, false);
-	page = clio_fn_request(&opts, "GET",
-						   clio_url(opts.base_url, path,
-									clio_query_string(NULL, params, true)),
-						   psprintf("GET %s?%s", path,
-									clio_query_string(NULL, params, false)),
-						   NULL, "data", true, 0, NULL);
+	clio_request_api(&r, "GET", "users/who_am_i", NULL, NULL);
+	clio_request_param(&r, "fields",
+					   "id,name,first_name,last_name,email,enabled,subscription_type,time_zone,roles");
+	page = clio_fn_request(&opts, &r, opts.base_url, NULL, "data", true, 0, NULL);
 	clio_fn_rows(fcinfo, page);
 	return (Datum) 0;
 }
@@ -303,9 +299,9 @@ clio_document_download(PG_FUNCTION_ARGS)
 	ClioOptions opts;
 	int64		id = PG_GETARG_INT64(1);
 	ClioConn   *conn;
+	ClioRequest r;
 	ClioHttpRequest req;
 	ClioHttpResponse resp;
-	char	   *path;
 	const char *url;
 	long		status;
 	int			hops;
@@ -314,11 +310,11 @@ clio_document_download(PG_FUNCTION_ARGS)
 	clio_fn_options(PG_GETARG_NAME(0), &opts);
 	conn = clio_http_connection(&opts);
 
-	path = psprintf("/api/v4/documents/" INT64_FORMAT "/download.json", id);
+	clio_request_api(&r, "GET", "documents", psprintf(INT64_FORMAT, id), "download");
 	memset(&req, 0, sizeof(req));
-	req.method = "GET";
-	req.url = clio_url(opts.base_url, path, NULL);
-	req.display = psprintf("GET %s", path);
+	req.method = r.method;
+	req.url = clio_request_url(&r, opts.base_url);
+	req.display = clio_request_text(&r);
 	status = clio_send(conn, &opts, &req, &resp, NULL, CLIO_ALLOW_REDIRECT, NULL);
 	url = req.url;
 
@@ -336,10 +332,12 @@ clio_document_download(PG_FUNCTION_ARGS)
 					 errmsg("Clio redirected the download of document " INT64_FORMAT " to a URL that is not https",
 							id)));
 		/* the storage host gets no credential and no Clio header */
+		clio_request_given(&r, "GET", target,
+						   psprintf("(file storage) for document " INT64_FORMAT, id));
 		memset(&req, 0, sizeof(req));
-		req.method = "GET";
-		req.url = target;
-		req.display = psprintf("GET (file storage) for document " INT64_FORMAT, id);
+		req.method = r.method;
+		req.url = clio_request_url(&r, NULL);
+		req.display = clio_request_text(&r);
 		req.no_auth = true;
 		status = clio_send(conn, &opts, &req, &resp, NULL, CLIO_ALLOW_REDIRECT, NULL);
 		url = target;
@@ -369,16 +367,15 @@ clio_document_upload(PG_FUNCTION_ARGS)
 	bytea	   *content = PG_GETARG_BYTEA_PP(4);
 	ClioConn   *conn;
 	ClioPage   *page;
+	ClioRequest r;
 	ClioHttpRequest req;
 	ClioHttpResponse resp;
-	List	   *params = NIL;
 	List	   *put_headers;
 	const char **headers;
 	char	   *uuid;
 	char	   *put_url;
 	char	   *docid;
 	char	   *body;
-	char	   *path;
 	ListCell   *lc;
 	int			i;
 
@@ -392,13 +389,10 @@ clio_document_upload(PG_FUNCTION_ARGS)
 
 	/* 1: the document and its version */
 	body = clio_json_document_body(filename, parent_type, parent_id);
-	params = clio_params_add(params, "fields",
-							 "id,latest_document_version{uuid,put_url,put_headers}");
-	path = clio_request_path("documents", NULL, false);
-	page = clio_fn_request(&opts, "POST",
-						   clio_url(opts.base_url, path, clio_query_string(NULL, params, true)),
-						   psprintf("POST %s?%s", path, clio_query_string(NULL, params, false)),
-						   body, "data", true, 0, NULL);
+	clio_request_api(&r, "POST", "documents", NULL, NULL);
+	clio_request_param(&r, "fields",
+					   "id,latest_document_version{uuid,put_url,put_headers}");
+	page = clio_fn_request(&opts, &r, opts.base_url, body, "data", true, 0, NULL);
 	if (page == NULL || (docid = clio_json_record_id(page, 0)) == NULL ||
 		!clio_json_upload_target(page, &uuid, &put_url, &put_headers))
 		ereport(ERROR,
@@ -429,9 +423,11 @@ clio_document_upload(PG_FUNCTION_ARGS)
 		else
 			headers[i++] = h;
 	}
-	req.method = "PUT";
-	req.url = put_url;
-	req.display = psprintf("PUT (file storage) for document %s", docid);
+	clio_request_given(&r, "PUT", put_url,
+					   psprintf("(file storage) for document %s", docid));
+	req.method = r.method;
+	req.url = clio_request_url(&r, NULL);
+	req.display = clio_request_text(&r);
 	req.body = VARSIZE_ANY_EXHDR(content) > 0 ? VARDATA_ANY(content) : "";
 	req.body_len = VARSIZE_ANY_EXHDR(content);
 	req.headers = headers;
@@ -440,11 +436,40 @@ clio_document_upload(PG_FUNCTION_ARGS)
 					 psprintf("Document %s exists in Clio without its content.", docid));
 
 	/* 3: the version is complete */
-	path = clio_request_path("documents", docid, false);
-	(void) clio_fn_request(&opts, "PATCH",
-						   clio_url(opts.base_url, clio_request_path("documents", docid, true), NULL),
-						   psprintf("PATCH %s", path),
+	clio_request_api(&r, "PATCH", "documents", docid, NULL);
+	(void) clio_fn_request(&opts, &r, opts.base_url,
 						   clio_json_fully_uploaded_body(uuid), NULL, true, 0, NULL);
 
 	PG_RETURN_INT64(pg_strtoint64(docid));
+}
+
+/*
+ * clio_fdw_stats
+ *		This backend's Clio counters since it started, and the latest
+ *		rate-limit headers Clio sent.
+ */
+Datum
+clio_fdw_stats(PG_FUNCTION_ARGS)
+{
+	const ClioStats *s = clio_http_backend_stats();
+	TupleDesc	tupdesc;
+	Datum		values[9];
+	bool		nulls[9];
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	memset(nulls, 0, sizeof(nulls));
+	values[0] = Int64GetDatum(s->requests);
+	values[1] = Int64GetDatum(s->bytes);
+	values[2] = Int64GetDatum(s->retries);
+	values[3] = Int64GetDatum(s->rate_limited);
+	values[4] = Float8GetDatum(s->network_ms);
+	values[5] = Float8GetDatum(s->wait_ms);
+	values[6] = Int64GetDatum(s->rl_limit);
+	nulls[6] = s->rl_limit < 0;
+	values[7] = Int64GetDatum(s->rl_remaining);
+	nulls[7] = s->rl_remaining < 0;
+	values[8] = TimestampTzGetDatum(time_t_to_timestamptz((pg_time_t) s->rl_reset));
+	nulls[8] = s->rl_reset < 0;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

@@ -27,7 +27,10 @@
 
 #define CLIO_COMPAT_WAIT_EVENTS
 #include "clio_compat.h"
+#include "clio_fdw.h"
 #include "clio_http.h"
+#include "common/pg_prng.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "portability/instr_time.h"
@@ -297,25 +300,18 @@ clio_slist_add(struct curl_slist *list, bool *ok, const char *header)
 }
 
 /*
- * clio_transfer
- *		One attempt at a request: send it and receive the whole response
- *		into the connection's buffer.  Returns curl's result; the status and
- *		headers are left in the handle and the connection.
+ * clio_request_headers
+ *		The request's header list (every value was checked for control
+ *		characters when it became an option).  The caller frees it.
  */
-static CURLcode
-clio_transfer(ClioConn *conn, const ClioOptions *opts,
-			  const ClioHttpRequest *req, ClioStats *stats)
+static struct curl_slist *
+clio_request_headers(ClioConn *conn, const ClioOptions *opts,
+					 const ClioHttpRequest *req)
 {
-	CURL	   *easy = conn->easy;
-	struct curl_slist *volatile headers = NULL;
-	volatile bool attached = false;
-	CURLcode	rc = CURLE_OK;
-	instr_time	start,
-				elapsed;
+	struct curl_slist *headers = NULL;
 	StringInfoData hdr;
 	bool		appended_ok = true;
 
-	/* Headers: every value was checked for control characters */
 	initStringInfo(&hdr);
 	if (!req->no_auth && (conn->token || opts->api_key))
 	{
@@ -367,8 +363,40 @@ clio_transfer(ClioConn *conn, const ClioOptions *opts,
 				(errcode(ERRCODE_FDW_OUT_OF_MEMORY),
 				 errmsg("out of memory building an HTTP request")));
 	}
+	return headers;
+}
 
-	/* Reset the handle so that nothing from an earlier request leaks in */
+/*
+ * clio_setopt
+ *		curl_easy_setopt, keeping the first option libcurl refused (and
+ *		why) in *failed / *failed_rc.  A refused option is never ignored:
+ *		clio_set_options reports it, so that, say, a libcurl that cannot
+ *		restrict protocols or verify TLS sends nothing at all.
+ */
+#define clio_setopt(easy, opt, val) \
+	do { \
+		CURLcode	clio_setopt_rc_ = curl_easy_setopt((easy), (opt), (val)); \
+		if (clio_setopt_rc_ != CURLE_OK && failed == NULL) \
+		{ \
+			failed = #opt; \
+			failed_rc = clio_setopt_rc_; \
+		} \
+	} while (0)
+
+/*
+ * clio_set_options
+ *		Reset the handle (nothing of an earlier request leaks in) and set
+ *		it up for req.  On an option libcurl refuses, frees headers and
+ *		raises an ERROR.
+ */
+static void
+clio_set_options(ClioConn *conn, const ClioOptions *opts,
+				 const ClioHttpRequest *req, struct curl_slist *headers)
+{
+	CURL	   *easy = conn->easy;
+	const char *failed = NULL;
+	CURLcode	failed_rc = CURLE_OK;
+
 	curl_easy_reset(easy);
 	conn->len = 0;
 	conn->limit = opts->max_response_size;
@@ -379,46 +407,73 @@ clio_transfer(ClioConn *conn, const ClioOptions *opts,
 	conn->h_limit[0] = conn->h_remaining[0] = conn->h_reset[0] = '\0';
 	conn->h_retry_after[0] = '\0';
 
-	curl_easy_setopt(easy, CURLOPT_URL, req->url);
+	clio_setopt(easy, CURLOPT_URL, req->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	clio_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
-	curl_easy_setopt(easy, CURLOPT_PROTOCOLS, (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	clio_setopt(easy, CURLOPT_PROTOCOLS, (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(easy, CURLOPT_USERAGENT, "clio_fdw/" CLIO_FDW_VERSION);
-	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, (long) opts->connect_timeout_ms);
-	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long) opts->request_timeout_ms);
-	curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, clio_write_cb);
-	curl_easy_setopt(easy, CURLOPT_WRITEDATA, conn);
-	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, clio_header_cb);
-	curl_easy_setopt(easy, CURLOPT_HEADERDATA, conn);
-	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, conn->errbuf);
-	curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST,
-					 strcmp(req->method, "GET") == 0 ? NULL : req->method);
+	clio_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	clio_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+	clio_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	clio_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	clio_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+	clio_setopt(easy, CURLOPT_USERAGENT, "clio_fdw/" CLIO_FDW_VERSION);
+	clio_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, (long) opts->connect_timeout_ms);
+	clio_setopt(easy, CURLOPT_TIMEOUT_MS, (long) opts->request_timeout_ms);
+	clio_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+	clio_setopt(easy, CURLOPT_HTTPHEADER, headers);
+	clio_setopt(easy, CURLOPT_WRITEFUNCTION, clio_write_cb);
+	clio_setopt(easy, CURLOPT_WRITEDATA, conn);
+	clio_setopt(easy, CURLOPT_HEADERFUNCTION, clio_header_cb);
+	clio_setopt(easy, CURLOPT_HEADERDATA, conn);
+	clio_setopt(easy, CURLOPT_ERRORBUFFER, conn->errbuf);
+	clio_setopt(easy, CURLOPT_CUSTOMREQUEST,
+				strcmp(req->method, "GET") == 0 ? NULL : req->method);
+
 	/*
 	 * libcurl sends a request again by itself when a reused connection
 	 * turns out closed; that must not happen to a POST, PATCH or DELETE
 	 * that may have reached Clio.  Those go on a connection of their own.
 	 */
 	if (strcmp(req->method, "GET") != 0)
-		curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+		clio_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
 	if (req->body)
 	{
-		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body);
-		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
-						 (curl_off_t) (req->body_len ? req->body_len : strlen(req->body)));
+		clio_setopt(easy, CURLOPT_POSTFIELDS, req->body);
+		clio_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+					(curl_off_t) (req->body_len ? req->body_len : strlen(req->body)));
 	}
 	else if (strcmp(req->method, "GET") == 0)
-		curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+		clio_setopt(easy, CURLOPT_HTTPGET, 1L);
 
-	INSTR_TIME_SET_CURRENT(start);
+	if (failed != NULL)
+	{
+		(void) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);	/* clearing: cannot fail */
+		curl_slist_free_all(headers);
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("could not set up an HTTP request"),
+				 errdetail_internal("libcurl refused %s: %s", failed,
+									curl_easy_strerror(failed_rc)),
+				 errcontext("Clio request: %s", req->display)));
+	}
+}
+
+/*
+ * clio_run_transfer
+ *		Run the transfer set up on the handle through the multi interface,
+ *		in slices short enough to notice interrupts; detach it and free
+ *		headers however it ends.  Returns curl's result.
+ */
+static CURLcode
+clio_run_transfer(ClioConn *conn, struct curl_slist *headers)
+{
+	CURL	   *easy = conn->easy;
+	struct curl_slist *volatile vheaders = headers;
+	volatile bool attached = false;
+	CURLcode	rc = CURLE_OK;
+
 	pgstat_report_wait_start(clio_wait_event(0));
 	PG_TRY();
 	{
@@ -464,30 +519,38 @@ clio_transfer(ClioConn *conn, const ClioOptions *opts,
 		pgstat_report_wait_end();
 		if (attached)
 			curl_multi_remove_handle(conn->multi, easy);
-		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
-		curl_slist_free_all(headers);
+		(void) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);	/* clearing: cannot fail */
+		curl_slist_free_all(vheaders);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
 	pgstat_report_wait_end();
 
 	curl_multi_remove_handle(conn->multi, easy);
-	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
-	curl_slist_free_all(headers);
+	(void) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);	/* clearing: cannot fail */
+	curl_slist_free_all(vheaders);
+	return rc;
+}
 
-	INSTR_TIME_SET_CURRENT(elapsed);
-	INSTR_TIME_SUBTRACT(elapsed, start);
+/*
+ * clio_count_transfer
+ *		Add a finished attempt to the counters (the backend's and, when
+ *		given, the scan's or statement's), and keep what its headers say of
+ *		the rate limit.
+ */
+static void
+clio_count_transfer(ClioConn *conn, ClioStats *stats, double ms, CURLcode rc)
+{
 	clio_backend_stats.requests++;
-	clio_backend_stats.network_ms += INSTR_TIME_GET_MILLISEC(elapsed);
+	clio_backend_stats.network_ms += ms;
 	clio_backend_stats.bytes += conn->len;
 	if (stats)
 	{
 		stats->requests++;
-		stats->network_ms += INSTR_TIME_GET_MILLISEC(elapsed);
+		stats->network_ms += ms;
 		stats->bytes += conn->len;
 	}
 
-	/* what the response says of the rate limit */
 	if (rc == CURLE_OK)
 	{
 		int64		v;
@@ -502,6 +565,29 @@ clio_transfer(ClioConn *conn, const ClioOptions *opts,
 		clio_backend_stats.rl_remaining = conn->rl_remaining;
 		clio_backend_stats.rl_reset = conn->rl_reset;
 	}
+}
+
+/*
+ * clio_transfer
+ *		One attempt at a request: send it and receive the whole response
+ *		into the connection's buffer.  Returns curl's result; the status and
+ *		headers are left in the handle and the connection.
+ */
+static CURLcode
+clio_transfer(ClioConn *conn, const ClioOptions *opts,
+			  const ClioHttpRequest *req, ClioStats *stats)
+{
+	struct curl_slist *headers = clio_request_headers(conn, opts, req);
+	instr_time	start,
+				elapsed;
+	CURLcode	rc;
+
+	clio_set_options(conn, opts, req, headers);
+	INSTR_TIME_SET_CURRENT(start);
+	rc = clio_run_transfer(conn, headers);
+	INSTR_TIME_SET_CURRENT(elapsed);
+	INSTR_TIME_SUBTRACT(elapsed, start);
+	clio_count_transfer(conn, stats, INSTR_TIME_GET_MILLISEC(elapsed), rc);
 	return rc;
 }
 
@@ -574,7 +660,7 @@ clio_backoff(int attempt, ClioStats *stats)
 	long		backoff = Min((long) CLIO_BACKOFF_BASE_MS << Min(attempt, 16),
 							  CLIO_BACKOFF_MAX_MS);
 
-	backoff = backoff / 2 + (long) (clio_random() * backoff / 2);
+	backoff = backoff / 2 + (long) (pg_prng_double(&pg_global_prng_state) * backoff / 2);
 	clio_backend_stats.retries++;
 	if (stats)
 		stats->retries++;

@@ -3,10 +3,14 @@
  * clio_json.c
  *		  Clio's JSON pages to datums, and Clio's error bodies to text
  *
- * The only file that includes cJSON.  A parsed page is a malloc'd cJSON
- * tree; it is tied to the memory context that was current when it was
- * parsed by a reset callback, so it is freed when that context is reset or
- * deleted -- including when an ERROR unwinds the query.
+ * The only file that includes cJSON.  cJSON allocates through hooks that
+ * palloc (clio_json_init), so a parsed page -- its cJSON tree and what is
+ * read from it -- lives in the memory context that was current when it
+ * was parsed and goes with that context when it is reset or deleted,
+ * including when an ERROR unwinds the query; nothing is freed by hand.
+ *
+ * It owns the JSON side only: it never decides what to request (that is
+ * src/clio_request.c and the files above it) and never sends anything.
  *
  * Values are converted with the column type's own input function, so a
  * hand-written foreign table may declare any type that accepts the text

@@ -15,6 +15,11 @@
  * done when the PostgreSQL transaction rolls back.  Errors say how many
  * rows of the statement Clio had already accepted.
  *
+ * Requests (and the text EXPLAIN shows for them) are built by
+ * src/clio_request.c, bodies by src/clio_json.c, and sent by
+ * src/clio_client.c: no HTTP or JSON code here.  Clio's write quirks come
+ * from the catalog's flags (link_after_create), never from a table name.
+ *
  * IDENTIFICATION
  *		  src/clio_modify.c
  *
@@ -27,10 +32,16 @@
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#define CLIO_COMPAT_EXECUTOR
+#define CLIO_COMPAT_PLANNER
+#include "clio_compat.h"
+#include "clio_client.h"
+#include "clio_column.h"
 #include "clio_deparse.h"
-#include "clio_fdw.h"
-#include "clio_http.h"
 #include "clio_json.h"
+#include "clio_modify.h"
+#include "clio_option.h"
+#include "clio_request.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
@@ -59,7 +70,9 @@ enum ClioModifyPrivate
 	ClioModTargetAttrs,			/* List of Integer: columns written */
 	ClioModReturning,			/* List of Integer: columns RETURNING reads */
 	ClioModFields,				/* String: fields parameter ("" for none) */
-	ClioModIdConst				/* String: direct modify's constant id, or "" */
+	ClioModIdConst,				/* String: direct modify's constant id, or "" */
+	ClioModIdIsExpr,			/* Integer: direct modify's id is fdw_exprs[0] */
+	ClioModNSlots
 };
 
 /*
@@ -118,6 +131,11 @@ static bool clio_send_write(ClioModifyState *ms, const char *method,
 							ClioPage **page);
 static void clio_fill_returning(ClioModifyState *ms, ClioPage *page,
 								TupleTableSlot *slot);
+static List *clio_modify_private(const ClioCollection *coll, List *targetAttrs,
+								 List *retAttrs, char *fields,
+								 char *id_const, bool id_is_expr);
+static const char *clio_insert_link(const ClioCollection *coll,
+									ClioWriteCol *cols, int ncols);
 static void clio_xact_callback(XactEvent event, void *arg);
 static char *clio_junk_text(TupleTableSlot *planSlot, AttrNumber attno);
 static char *clio_row_id(ClioModifyState *ms, TupleTableSlot *planSlot);
@@ -412,8 +430,33 @@ clioPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 	fields = clio_returning_fields(rel, opts.coll, retAttrs);
 
 	table_close(rel, NoLock);
-	return list_make5(makeString((char *) opts.coll->table), targetAttrs,
-					  retAttrs, makeString(fields), makeString(""));
+	return clio_modify_private(opts.coll, targetAttrs, retAttrs, fields, "",
+							   false);
+}
+
+/*
+ * clio_modify_private
+ *		fdw_private of a ModifyTable or a direct modify, every slot at its
+ *		ClioModifyPrivate.
+ */
+static List *
+clio_modify_private(const ClioCollection *coll, List *targetAttrs,
+					List *retAttrs, char *fields, char *id_const,
+					bool id_is_expr)
+{
+	Node	   *slots[ClioModNSlots];
+	List	   *priv = NIL;
+	int			i;
+
+	slots[ClioModTable] = (Node *) makeString((char *) coll->table);
+	slots[ClioModTargetAttrs] = (Node *) targetAttrs;
+	slots[ClioModReturning] = (Node *) retAttrs;
+	slots[ClioModFields] = (Node *) makeString(fields);
+	slots[ClioModIdConst] = (Node *) makeString(id_const);
+	slots[ClioModIdIsExpr] = (Node *) makeInteger(id_is_expr);
+	for (i = 0; i < ClioModNSlots; i++)
+		priv = lappend(priv, slots[i]);
+	return priv;
 }
 
 /*
@@ -531,24 +574,17 @@ clio_send_write(ClioModifyState *ms, const char *method, const char *id,
 				const char *body, const char *if_match, bool with_fields,
 				ClioPage **page)
 {
+	ClioRequest r;
 	ClioHttpRequest req;
 	ClioHttpResponse resp;
-	List	   *params = NIL;
-	char	   *path;
-	char	   *display_path;
 	long		status;
 
 	*page = NULL;
-	if (with_fields && ms->fields)
-		params = clio_params_add(params, "fields", ms->fields);
-	path = clio_request_path(ms->coll->path, id, true);
-	display_path = clio_request_path(ms->coll->path, id, false);
+	clio_write_request(&r, ms->coll, method, id, with_fields ? ms->fields : NULL);
 	memset(&req, 0, sizeof(req));
-	req.method = method;
-	req.url = clio_url(ms->opts.base_url, path, clio_query_string(NULL, params, true));
-	req.display = params ?
-		psprintf("%s %s?%s", method, display_path, clio_query_string(NULL, params, false)) :
-		psprintf("%s %s", method, display_path);
+	req.method = r.method;
+	req.url = clio_request_url(&r, ms->opts.base_url);
+	req.display = clio_request_text(&r);
 	req.body = body;
 	req.if_match = if_match;
 
@@ -585,10 +621,32 @@ clio_fill_returning(ClioModifyState *ms, ClioPage *page, TupleTableSlot *slot)
 }
 
 /*
+ * clio_insert_link
+ *		The body key an INSERT into coll leaves out of its POST and links
+ *		with a PATCH right after the record is created (the catalog's
+ *		link_after_create: a calendar entry's matter, since Clio may answer
+ *		a create that names the matter with 404), when the INSERT writes
+ *		it; else NULL.  A row whose value for it is null is created with a
+ *		POST alone.
+ */
+static const char *
+clio_insert_link(const ClioCollection *coll, ClioWriteCol *cols, int ncols)
+{
+	int			i;
+
+	if (coll->link_after_create == NULL)
+		return NULL;
+	for (i = 0; i < ncols; i++)
+		if (cols[i].key && strcmp(cols[i].key, coll->link_after_create) == 0)
+			return coll->link_after_create;
+	return NULL;
+}
+
+/*
  * clioExecForeignInsert
- *		POST one record.  A calendar entry is created without its matter
- *		and linked to it with a PATCH right after: Clio may answer a create
- *		that names the matter with 404.
+ *		POST one record; with a link (clio_insert_link) that the row sets,
+ *		the POST asks nothing back and the PATCH that links the record
+ *		asks for what RETURNING reads.
  */
 TupleTableSlot *
 clioExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
@@ -599,14 +657,13 @@ clioExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 	ClioPage   *page;
 	char	   *body;
 	char	   *matter = NULL;
-	bool		quirk = strcmp(ms->coll->path, "calendar_entries") == 0;
+	const char *link = clio_insert_link(ms->coll, ms->wcols, ms->nwcols);
 
 	MemoryContextReset(ms->row_cxt);
 	oldcxt = MemoryContextSwitchTo(ms->row_cxt);
 	slot_getallattrs(slot);
 	body = clio_json_write_body(ms->wcols, ms->nwcols, slot->tts_values,
-								slot->tts_isnull, quirk ? "matter" : NULL,
-								&matter);
+								slot->tts_isnull, link, &matter);
 	if (matter && strcmp(matter, "null") == 0)
 		matter = NULL;
 
@@ -620,7 +677,7 @@ clioExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 					 errmsg("Clio's answer to creating a calendar entry has no id")));
 		if (!clio_send_write(ms, "PATCH", id,
-							 psprintf("{\"data\":{\"matter\":%s}}", matter),
+							 psprintf("{\"data\":{\"%s\":%s}}", link, matter),
 							 NULL, true, &page))
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_ERROR),
@@ -773,35 +830,46 @@ clioExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 {
 	const ClioCollection *coll = clio_catalog_find(strVal(list_nth(fdw_private, ClioModTable)));
 	char	   *fields = strVal(list_nth(fdw_private, ClioModFields));
-	const char *method;
-	char	   *path;
-	char	   *text;
+	ClioRequest r;
 
 	if (!es->verbose || coll == NULL)
 		return;
+	if (fields[0] == '\0')
+		fields = NULL;
 	switch (mtstate->operation)
 	{
 		case CMD_INSERT:
-			method = "POST";
-			path = clio_request_path(coll->path, NULL, false);
+			{
+				int			ncols;
+				ClioWriteCol *cols;
+				const char *link;
+
+				cols = clio_write_cols(rinfo->ri_RelationDesc, coll,
+									   (List *) list_nth(fdw_private, ClioModTargetAttrs),
+									   CMD_INSERT, false, &ncols);
+				link = clio_insert_link(coll, cols, ncols);
+				/* as clioExecForeignInsert sends it for a row that links */
+				clio_write_request(&r, coll, "POST", NULL, link ? NULL : fields);
+				ExplainPropertyText("Clio Request", clio_request_text(&r), es);
+				if (link)
+				{
+					clio_write_request(&r, coll, "PATCH", "{id}", fields);
+					ExplainPropertyText("Clio Then",
+										psprintf("%s (when the entry has a %s)",
+												 clio_request_text(&r), link),
+										es);
+				}
+			}
 			break;
 		case CMD_UPDATE:
-			method = "PATCH";
-			path = clio_request_path(coll->path, "{id}", false);
+			clio_write_request(&r, coll, "PATCH", "{id}", fields);
+			ExplainPropertyText("Clio Request", clio_request_text(&r), es);
 			break;
 		default:
-			method = "DELETE";
-			path = clio_request_path(coll->path, "{id}", false);
+			clio_write_request(&r, coll, "DELETE", "{id}", NULL);
+			ExplainPropertyText("Clio Request", clio_request_text(&r), es);
 			break;
 	}
-	text = fields[0] ? psprintf("%s %s?fields=%s", method, path, fields) :
-		psprintf("%s %s", method, path);
-	ExplainPropertyText("Clio Request", text, es);
-	if (mtstate->operation == CMD_INSERT && strcmp(coll->path, "calendar_entries") == 0)
-		ExplainPropertyText("Clio Then",
-							psprintf("PATCH %s (when the entry has a matter)",
-									 clio_request_path(coll->path, "{id}", false)),
-							es);
 	if (es->analyze && rinfo->ri_FdwState)
 	{
 		ClioModifyState *ms = (ClioModifyState *) rinfo->ri_FdwState;
@@ -828,6 +896,7 @@ clioPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 	CmdType		operation = plan->operation;
 	Plan	   *subplan = outerPlan(plan);
 	ForeignScan *fscan;
+	ClioScanPlan splan;
 	RangeTblEntry *rte;
 	Relation	rel;
 	ClioOptions opts;
@@ -846,7 +915,8 @@ clioPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 	if (fscan->scan.scanrelid != resultRelation || fscan->operation != CMD_SELECT)
 		return false;
 	/* an id look-up by the record GET, and no other condition */
-	if (intVal(list_nth(fscan->fdw_private, ClioPrivMode)) != CLIO_SCAN_RECORD ||
+	clio_scan_plan_deserialize(fscan->fdw_private, &splan);
+	if (splan.mode != CLIO_SCAN_RECORD ||
 		list_length(fscan->scan.plan.qual) != 1)
 		return false;
 	/* DELETE answers no body: RETURNING needs the scan */
@@ -873,7 +943,7 @@ clioPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 	}
 
 	id_is_expr = fscan->fdw_exprs != NIL;
-	id_const = id_is_expr ? "" : strVal(list_nth(fscan->fdw_private, ClioPrivIdConst));
+	id_const = id_is_expr || splan.id_const == NULL ? "" : splan.id_const;
 	exprs = list_copy(fscan->fdw_exprs);	/* the id, when not constant */
 
 	if (operation == CMD_UPDATE)
@@ -933,12 +1003,9 @@ clioPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 	/* the request itself is the id condition: nothing is left to check */
 	fscan->scan.plan.qual = NIL;
 	fscan->fdw_exprs = exprs;
-	fscan->fdw_private = list_make5(makeString((char *) opts.coll->table),
-									targetAttrs, retAttrs,
-									makeString(clio_returning_fields(rel, opts.coll, retAttrs)),
-									makeString(id_const));
-	/* whether the id is the first of fdw_exprs (not a constant) */
-	fscan->fdw_private = lappend(fscan->fdw_private, makeInteger(id_is_expr));
+	fscan->fdw_private = clio_modify_private(opts.coll, targetAttrs, retAttrs,
+											 clio_returning_fields(rel, opts.coll, retAttrs),
+											 id_const, id_is_expr);
 	table_close(rel, NoLock);
 	return true;
 }
@@ -981,7 +1048,7 @@ clioIterateDirectModify(ForeignScanState *node)
 
 	if (!ms->done)
 	{
-		bool		id_is_expr = intVal(llast(fscan->fdw_private)) != 0;
+		bool		id_is_expr = intVal(list_nth(fscan->fdw_private, ClioModIdIsExpr)) != 0;
 		TupleDesc	tupdesc = RelationGetDescr(ms->rel);
 		Datum	   *values = palloc0(sizeof(Datum) * tupdesc->natts);
 		bool	   *nulls = palloc(sizeof(bool) * tupdesc->natts);
@@ -1041,6 +1108,9 @@ clioIterateDirectModify(ForeignScanState *node)
 	if (!ms->has_row)
 		return ExecClearTuple(slot);
 	ms->has_row = false;
+	/* the row RETURNING reads counts as processed, as without RETURNING */
+	if (ms->set_processed)
+		estate->es_processed += 1;
 	resultRelInfo->ri_projectReturning->pi_exprContext->ecxt_scantuple = slot;
 	return slot;
 }
@@ -1065,16 +1135,15 @@ clioExplainDirectModify(ForeignScanState *node, ExplainState *es)
 	char	   *fields = strVal(list_nth(priv, ClioModFields));
 	char	   *id = strVal(list_nth(priv, ClioModIdConst));
 	bool		patch = fscan->operation == CMD_UPDATE;
-	char	   *path;
+	ClioRequest r;
 
 	if (!es->verbose || coll == NULL)
 		return;
-	path = clio_request_path(coll->path, intVal(llast(priv)) ? "$1" : id, false);
-	ExplainPropertyText("Clio Request",
-						fields[0] ? psprintf("%s %s?fields=%s", patch ? "PATCH" : "DELETE",
-											 path, fields) :
-						psprintf("%s %s", patch ? "PATCH" : "DELETE", path),
-						es);
+	/* as clioIterateDirectModify sends it */
+	clio_write_request(&r, coll, patch ? "PATCH" : "DELETE",
+					   intVal(list_nth(priv, ClioModIdIsExpr)) ? "$1" : id,
+					   patch && fields[0] ? fields : NULL);
+	ExplainPropertyText("Clio Request", clio_request_text(&r), es);
 }
 
 /* ----------------------------------------------------------------

@@ -7,7 +7,9 @@
  * Every option is checked when it is set (CREATE/ALTER), so that a bad
  * value fails there and not in the middle of a query.  Secrets are
  * accepted on user mappings only.  Everything that ends up in an HTTP
- * header is refused if it holds a control character.
+ * header is refused if it holds a control character.  It also says whose
+ * user mapping a scan uses (clio_scan_userid).  It reads the catalogs and
+ * options only: it never plans, builds a request or sends one.
  *
  * IDENTIFICATION
  *		  src/clio_option.c
@@ -25,7 +27,9 @@
 #include "catalog/pg_foreign_table.h"
 #include "catalog/pg_user_mapping.h"
 #include "catalog/pg_attribute.h"
-#include "clio_fdw.h"
+#define CLIO_COMPAT_EXECUTOR
+#include "clio_compat.h"
+#include "clio_option.h"
 #include "commands/defrem.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
@@ -838,4 +842,19 @@ clio_column_field(Oid relid, AttrNumber attnum)
 			return defGetString(def);
 	}
 	return get_attname(relid, attnum, false);
+}
+
+/*
+ * clio_scan_userid
+ *		The user whose mapping a scan (or a direct modify) uses: the view
+ *		owner's for a view, else the current user.
+ */
+Oid
+clio_scan_userid(ForeignScanState *node)
+{
+	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
+	Oid			userid;
+
+	userid = clio_scan_check_as_user(plan, node->ss.ps.state);
+	return OidIsValid(userid) ? userid : GetUserId();
 }

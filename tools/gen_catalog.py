@@ -11,8 +11,9 @@ Writes two files, both committed so that building needs no Python:
 
 A new spec version is one run of this script away.  The few things the spec
 cannot tell (which collections need a fixed filter, row estimates, which
-range filters stand for which column comparison) live in the tables at the
-top of this file.
+range filters stand for which column comparison, Clio's quirks) live in the
+tables at the top of this file and reach the C code as flags of the
+catalog: the C code never tests a collection's name.
 """
 
 import json
@@ -87,6 +88,22 @@ RANGE_FILTERS = {
     ("communications", "received_since"): ("received_at", "from"),
     ("communications", "received_before"): ("received_at", "before"),
 }
+
+# Clio's quirks, as catalog flags.
+# A create that names this association may be answered 404: the record is
+# created without it, then linked by a PATCH (collection -> body key).
+LINK_AFTER_CREATE = {"calendar_entries": "matter"}
+# A status filter that stands for billing flags rather than a status field
+# (collection -> filter): "unbilled" is not billed, not on a bill and
+# billable; "billable" and "non_billable" are the non_billable flag.
+BILLING_STATUS = {"activities": "status"}
+# Columns Clio never leaves null, on every collection that has them.
+NEVER_NULL = {"id", "created_at", "updated_at"}
+
+
+def plural(name):
+    return name + ("es" if name.endswith("s") else "s")
+
 
 # Preference for the subfields a nested association column asks for.
 NESTED_NAME_FIELDS = ["display_number", "name", "description", "summary",
@@ -344,6 +361,20 @@ def build(spec):
                             "kind": "search", "insertable": False,
                             "updatable": False})
 
+        # An array filter that takes a column's values (tasks: status ->
+        # statuses[]), and an association's id filter that Clio takes only
+        # with the association's type (assignee_id needs assignee_type).
+        by_filter = {p["name"]: p for p in filters}
+        for c in columns:
+            p = by_filter.get(plural(c["name"]) + "[]") or by_filter.get(c["name"] + "[]")
+            if p and p["array"] and "array_of" not in p:
+                p["array_of"] = c["name"]
+            if c["name"] in NEVER_NULL:
+                c["never_null"] = True
+        for p in filters:
+            if p["name"].endswith("_id") and p["name"][:-3] + "_type" in by_filter:
+                p["needs"] = p["name"][:-3] + "_type"
+
         required_filters = [p["name"] for p in filters if p["required"]]
         variants = SPLIT.get(coll, [(coll, {})])
         for table, fixed in variants:
@@ -360,6 +391,8 @@ def build(spec):
                     "delete": "delete" in one,
                 },
                 "post_required": post_required,
+                "link_after_create": LINK_AFTER_CREATE.get(coll),
+                "billing_status": BILLING_STATUS.get(coll),
                 "rows": ROW_ESTIMATES.get(table, DEFAULT_ROWS),
                 "columns": columns,
                 "fields": fields,
@@ -468,23 +501,25 @@ def emit_c(cat):
             sub = ",".join(col.get("subfields", [])) or None
             enum = col.get("enum")
             enumstr = "|".join(enum) if enum else None
-            w("\t{%s, %s, %s, %s, %s, %s, %s, %s, %s}," % (
+            w("\t{%s, %s, %s, %s, %s, %s, %s, %s, %s, %s}," % (
                 c_str(col["name"]), c_str(col["field"]), PG_TYPES[col["type"]],
                 KINDS[col["kind"]], c_str(sub), c_str(col.get("write_nested")),
                 "true" if col["insertable"] else "false",
                 "true" if col["updatable"] else "false",
-                c_str(enumstr)))
+                c_str(enumstr),
+                "true" if col.get("never_null") else "false"))
         w("};")
         w("static const ClioFilter %s_filters[] = {" % t)
         for p in c["filters"]:
             enum = p.get("enum")
-            w("\t{%s, %s, %s, %s, %s, %s, %s}," % (
+            w("\t{%s, %s, %s, %s, %s, %s, %s, %s, %s}," % (
                 c_str(p["name"]), PTYPES[p["type"]],
                 "true" if p["array"] else "false",
                 "true" if p.get("comma_list") else "false",
                 "true" if p.get("null_keyword") else "false",
                 "true" if p["required"] else "false",
-                c_str("|".join(enum) if enum else None)))
+                c_str("|".join(enum) if enum else None),
+                c_str(p.get("array_of")), c_str(p.get("needs"))))
         if not c["filters"]:
             w("\t{NULL}")
         w("};")
@@ -509,6 +544,7 @@ def emit_c(cat):
         w("\t\t%s, %s, %s, %s," % (c_str(t), c_str(c["path"]), c_str(c["schema"]), c_str(fixed)))
         w("\t\t%s, %s, %s, %s," % tuple("true" if x else "false" for x in (
             c["record_get"], c["methods"]["post"], c["methods"]["patch"], c["methods"]["delete"])))
+        w("\t\t%s, %s," % (c_str(c["link_after_create"]), c_str(c["billing_status"])))
         w("\t\t%d," % c["rows"])
         w("\t\t%s_columns, lengthof(%s_columns)," % (t, t))
         w("\t\t%s_filters, %d," % (t, len(c["filters"])))

@@ -1,0 +1,1235 @@
+/*-------------------------------------------------------------------------
+ *
+ * clio_scan.c
+ *		  Scans of a foreign table: paths, plan, execution, EXPLAIN
+ *
+ * Planning sorts the conditions (src/clio_deparse.c), costs the paths in
+ * round trips (plain, ordered, id look-up, parameterized on a join partner's
+ * value) and writes the request plan into fdw_private.  Execution walks
+ * Clio's pages lazily, one request when the executor wants a row past the
+ * current page, and turns records into tuples (src/clio_json.c).  EXPLAIN
+ * VERBOSE shows the first request as the executor would send it.  Requests
+ * are built by src/clio_request.c and sent by src/clio_client.c; this file
+ * touches neither curl nor cJSON, and writes nothing.
+ *
+ * IDENTIFICATION
+ *		  src/clio_scan.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_type.h"
+#define CLIO_COMPAT_EXECUTOR
+#define CLIO_COMPAT_PLANNER
+#include "clio_compat.h"
+#include "clio_client.h"
+#include "clio_column.h"
+#include "clio_deparse.h"
+#include "clio_json.h"
+#include "clio_option.h"
+#include "clio_request.h"
+#include "clio_scan.h"
+#include "clio_url.h"
+#include "commands/defrem.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/paths.h"
+#include "optimizer/pathnode.h"
+#include "optimizer/planmain.h"
+#include "optimizer/restrictinfo.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/selfuncs.h"
+
+
+/*
+ * Planner state of one foreign table (baserel->fdw_private).
+ */
+typedef struct ClioRelInfo
+{
+	ClioOptions opts;
+	Bitmapset  *attrs_used;		/* attributes the query reads */
+	ClioPushdown *pd;			/* what the table's own conditions push */
+	double		fetched;		/* records the request returns */
+	bool		fetched_counted;	/* fetched is Clio's own count */
+	List	   *missing;		/* required filters no condition gives */
+} ClioRelInfo;
+
+/*
+ * Executor state of a scan.
+ */
+typedef struct ClioScanState
+{
+	ClioOptions opts;
+	ClioConn   *conn;
+	Relation	rel;
+	const char *relname;
+	ClioScanPlan plan;			/* the request plan, from fdw_private */
+
+	ClioColMap *cols;
+	int			ncols;
+
+	/* parameter values (from fdw_exprs), recomputed when they change */
+	List	   *param_exprs;	/* ExprState per fdw_exprs entry */
+	bool		params_ready;
+	bool		empty;			/* a value is NULL: no row can match */
+	char	   *id_value;		/* CLIO_SCAN_RECORD */
+	char	  **ids;			/* CLIO_SCAN_IDS, sorted and unique */
+	int			nids;
+	List	   *params;			/* name/value pairs sent with every list
+								 * request */
+	char	   *search;			/* the text of a pushed search */
+
+	/* paging */
+	int			ids_next;		/* first id of the next ids[] chunk */
+	int			chunk_end;		/* end of the current chunk */
+	bool		started;		/* first request of the current list sent */
+	bool		done;			/* nothing more to fetch */
+	char	   *page_token;		/* from meta.paging.next */
+	char	   *offset;
+	ClioPage   *page;
+	int			next_row;
+	int			pages_in_scan;	/* pages fetched since the last (re)start */
+
+	MemoryContext param_cxt;	/* parameter values; reset per evaluation */
+	MemoryContext cursor_cxt;	/* page_token/offset; reset per page */
+	MemoryContext page_cxt;		/* the current page; reset per page */
+	MemoryContext row_cxt;		/* one row's values; reset per row */
+
+	/* for EXPLAIN ANALYZE */
+	ClioStats	stats;
+	int64		pages;
+	int64		records;
+} ClioScanState;
+
+/* For finding equivalence-class join clauses on filterable columns */
+typedef struct ClioEcState
+{
+	Relation	rel;
+	const ClioCollection *coll;
+	Expr	   *current;		/* the member being processed */
+	List	   *already_used;	/* members processed before */
+} ClioEcState;
+
+/* helpers */
+static char *clio_scan_fields(Relation rel, const ClioCollection *coll,
+							  Bitmapset *attrs_used, List **attnums);
+static Selectivity clio_selectivity(PlannerInfo *root, RelOptInfo *baserel,
+									ClioPushdown *pd, List *clauses);
+static double clio_fetched(PlannerInfo *root, RelOptInfo *baserel,
+						   const ClioCollection *coll, ClioPushdown *pd);
+static int64 clio_remote_estimate(PlannerInfo *root, RelOptInfo *baserel,
+								  Oid foreigntableid, ClioRelInfo *info);
+static List *clio_missing_filters(const ClioCollection *coll, ClioPushdown *pd);
+static void clio_path_cost(ClioRelInfo *info, double fetched, double rows,
+						   Cost *startup, Cost *total);
+static char *clio_order_for(PlannerInfo *root, RelOptInfo *baserel,
+							Relation rel, ClioRelInfo *info, List *pathkeys);
+static bool clio_ec_member_matches(PlannerInfo *root, RelOptInfo *rel,
+								   EquivalenceClass *ec, EquivalenceMember *em,
+								   void *arg);
+static void clio_add_param_paths(PlannerInfo *root, RelOptInfo *baserel,
+								 Relation rel, ClioRelInfo *info);
+static void clio_fetch_page(ClioScanState *st);
+static void clio_eval_params(ForeignScanState *node, ClioScanState *st);
+
+/* ----------------------------------------------------------------
+ *		Planning
+ * ----------------------------------------------------------------
+ */
+
+
+/*
+ * clio_scan_fields
+ *		The fields parameter for the attributes a scan reads, and the list
+ *		of those attributes.
+ */
+static char *
+clio_scan_fields(Relation rel, const ClioCollection *coll,
+				 Bitmapset *attrs_used, List **attnums)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	bool		wholerow;
+	List	   *uses = NIL;
+	int			i;
+
+	/* the id always comes along, so that an error can name the record */
+	if (clio_catalog_column(coll, "id") != NULL)
+		uses = clio_fields_add(uses, "id", NULL);
+	*attnums = NIL;
+	wholerow = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, attrs_used);
+	for (i = 1; i <= tupdesc->natts; i++)
+	{
+		Form_pg_attribute attr = TupleDescAttr(tupdesc, i - 1);
+		ClioColumnRef ref;
+
+		if (attr->attisdropped)
+			continue;
+		if (!wholerow &&
+			!bms_is_member(i - FirstLowInvalidHeapAttributeNumber, attrs_used))
+			continue;
+		clio_resolve_column(rel, i, coll, &ref);
+		if (ref.field != NULL)
+			uses = clio_fields_add(uses, ref.field, ref.request);
+		*attnums = lappend_int(*attnums, i);
+	}
+	return clio_fields_string(uses);
+}
+
+/*
+ * clio_fetched
+ *		How many records a request with these pushed conditions returns.
+ */
+static double
+clio_fetched(PlannerInfo *root, RelOptInfo *baserel, const ClioCollection *coll,
+			 ClioPushdown *pd)
+{
+	if (pd->mode == CLIO_SCAN_RECORD)
+		return 1;
+	if (pd->mode == CLIO_SCAN_IDS)
+	{
+		return Max(clio_estimate_array_length(root, (Node *) pd->ids_expr), 1);
+	}
+	return clamp_row_est(coll->rows *
+						 clio_selectivity(root, baserel, pd, pd->pushed_clauses));
+}
+
+/*
+ * clio_enum_share
+ *		The share of records a pushed condition on an enumerated filter
+ *		selects when nothing better is known: the values it names out of
+ *		the values the filter has (status = 'Open' is one of three), or -1
+ *		for a condition of another kind.
+ */
+static double
+clio_enum_share(PlannerInfo *root, const ClioPushed *p)
+{
+	const char *c;
+	int			nvalues = 1;
+	double		named = 1;
+
+	if (p->enumvals == NULL || p->enumvals[0] == '\0' || p->expr == NULL)
+		return -1;
+	for (c = p->enumvals; *c; c++)
+		if (*c == '|')
+			nvalues++;
+	if (p->kind == CLIO_VAL_COMMA || p->kind == CLIO_VAL_REPEAT)
+	{
+		named = Max(clio_estimate_array_length(root, (Node *) p->expr), 1);
+	}
+	else if (p->kind != CLIO_VAL_ENUM)
+		return -1;
+	return Min(1.0, named / nvalues);
+}
+
+/*
+ * clio_selectivity
+ *		clauselist_selectivity, except that before ANALYZE a pushed
+ *		condition on an enumerated filter counts as its share of the enum
+ *		rather than PostgreSQL's default for an equality (0.5%), which
+ *		would make "status = 'Open'" look like a handful of rows and send
+ *		the planner into one request per outer row.
+ */
+static Selectivity
+clio_selectivity(PlannerInfo *root, RelOptInfo *baserel, ClioPushdown *pd,
+				 List *clauses)
+{
+	Selectivity share = 1.0;
+	List	   *rest = NIL;
+	ListCell   *lc;
+
+	foreach(lc, clauses)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+		double		s = -1;
+		ListCell   *pc;
+
+		if (baserel->tuples <= 0)
+		{
+			foreach(pc, pd->pushed)
+			{
+				ClioPushed *p = (ClioPushed *) lfirst(pc);
+
+				if (p->rinfo == ri)
+				{
+					s = clio_enum_share(root, p);
+					break;
+				}
+			}
+		}
+		if (s >= 0)
+			share *= s;
+		else
+			rest = lappend(rest, ri);
+	}
+	return share * clauselist_selectivity(root, rest, baserel->relid,
+										  JOIN_INNER, NULL);
+}
+
+/*
+ * clio_missing_filters
+ *		The filters a collection's list requires that no condition gives.
+ */
+static List *
+clio_missing_filters(const ClioCollection *coll, ClioPushdown *pd)
+{
+	List	   *missing = NIL;
+	int			i;
+
+	for (i = 0; i < coll->nfilters; i++)
+	{
+		const ClioFilter *f = &coll->filters[i];
+		ListCell   *lc;
+		bool		found = false;
+
+		if (!f->required)
+			continue;
+		foreach(lc, pd->pushed)
+		{
+			if (strcmp(((ClioPushed *) lfirst(lc))->param, f->name) == 0)
+				found = true;
+		}
+		if (!found && pd->mode != CLIO_SCAN_RECORD)
+			missing = lappend(missing, (char *) f->name);
+	}
+	return missing;
+}
+
+/*
+ * clio_path_cost
+ *		Cost in round trips: one request per page, the first one before any
+ *		row comes back.
+ */
+static void
+clio_path_cost(ClioRelInfo *info, double fetched, double rows,
+			   Cost *startup, Cost *total)
+{
+	double		requests = Max(ceil(fetched / info->opts.page_size), 1);
+
+	*startup = info->opts.startup_cost;
+	*total = info->opts.startup_cost + (requests - 1) * info->opts.page_cost +
+		fetched * info->opts.tuple_cost + rows * cpu_tuple_cost;
+}
+
+/*
+ * clioGetForeignRelSize
+ *		Resolve options, sort the conditions into pushed and local, and
+ *		estimate the rows.
+ */
+void
+clioGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
+{
+	ClioRelInfo *info = palloc0(sizeof(ClioRelInfo));
+	Relation	rel;
+	ListCell   *lc;
+
+	baserel->fdw_private = info;
+	clio_table_options(foreigntableid, &info->opts);
+
+	/* Columns the query reads: target list and every condition */
+	pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid,
+				   &info->attrs_used);
+	foreach(lc, baserel->baserestrictinfo)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+
+		pull_varattnos((Node *) ri->clause, baserel->relid, &info->attrs_used);
+	}
+
+	rel = table_open(foreigntableid, NoLock);
+	info->pd = clio_classify(root, baserel, rel, info->opts.coll,
+							 baserel->baserestrictinfo, false);
+	table_close(rel, NoLock);
+	info->missing = clio_missing_filters(info->opts.coll, info->pd);
+	info->fetched = clio_fetched(root, baserel, info->opts.coll, info->pd);
+
+	if (info->pd->mode == CLIO_SCAN_RECORD)
+		baserel->rows = 1;
+	else if (info->opts.use_remote_estimate && info->pd->mode == CLIO_SCAN_LIST &&
+			 info->missing == NIL)
+	{
+		/* Clio counts what the pushed conditions select; the rest is ours */
+		int64		count = clio_remote_estimate(root, baserel, foreigntableid, info);
+
+		if (count >= 0)
+		{
+			info->fetched = clamp_row_est(count);
+			info->fetched_counted = true;
+			baserel->rows = clamp_row_est(count *
+										  clauselist_selectivity(root,
+																 info->pd->local_clauses,
+																 baserel->relid,
+																 JOIN_INNER, NULL));
+		}
+		else
+			baserel->rows = info->fetched;
+	}
+	else if (baserel->tuples > 0)
+	{
+		/* ANALYZE has counted the table: its statistics estimate */
+		info->fetched = clamp_row_est(baserel->tuples *
+									  clauselist_selectivity(root, info->pd->pushed_clauses,
+															 baserel->relid, JOIN_INNER, NULL));
+		baserel->rows = clamp_row_est(baserel->tuples *
+									  clauselist_selectivity(root,
+															 baserel->baserestrictinfo,
+															 baserel->relid,
+															 JOIN_INNER, NULL));
+	}
+	else
+		baserel->rows = clamp_row_est(info->opts.coll->rows *
+									  clio_selectivity(root, baserel, info->pd,
+													   baserel->baserestrictinfo));
+	baserel->rows = Min(baserel->rows, info->fetched);
+}
+
+/*
+ * clio_remote_estimate
+ *		Ask Clio how many records the table's constant pushed conditions
+ *		select (a one-record request, cached briefly), or -1.
+ */
+static int64
+clio_remote_estimate(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
+					 ClioRelInfo *info)
+{
+	const ClioCollection *coll = info->opts.coll;
+	ClioOptions opts = info->opts;
+	Oid			userid = OidIsValid(baserel->userid) ? baserel->userid : GetUserId();
+	Relation	rel = table_open(foreigntableid, NoLock);
+	List	   *params = NIL;
+	ListCell   *lc;
+	ClioRequest req;
+
+	clio_exec_options(rel, userid, &opts);
+	table_close(rel, NoLock);
+
+	foreach(lc, info->pd->pushed)
+	{
+		ClioPushed *p = (ClioPushed *) lfirst(lc);
+		List	   *repeat = NIL;
+		char	   *text;
+		ListCell   *rc;
+
+		if (p->kind == CLIO_VAL_NULL)
+			text = "null";
+		else if (IsA(p->expr, Const) && !((Const *) p->expr)->constisnull)
+			text = clio_format_value(p, ((Const *) p->expr)->constvalue,
+									 ((Const *) p->expr)->consttype, &repeat);
+		else
+			continue;			/* known only at execution: a wider count */
+		if (p->kind == CLIO_VAL_REPEAT)
+		{
+			foreach(rc, repeat)
+				params = clio_params_add(params, p->param, strVal(lfirst(rc)));
+		}
+		else if (text)
+			params = clio_params_add(params, p->param, text);
+	}
+	clio_count_request(&req, coll, params);
+	return clio_remote_count(&opts, &req);
+}
+
+/*
+ * clio_order_for
+ *		The order parameter that returns rows in the order of pathkeys, or
+ *		NULL when Clio cannot give that order faithfully.  Pushed: one
+ *		column, declared by the collection, not text (Clio's collation is
+ *		not PostgreSQL's), never NULL in the result (Clio's NULL placement is
+ *		unknown), default operator family; and, for any order but id(asc)
+ *		(which is free), a result Clio can page through (10,000 records).
+ */
+static char *
+clio_order_for(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
+			   ClioRelInfo *info, List *pathkeys)
+{
+	const ClioCollection *coll = info->opts.coll;
+	PathKey    *pk;
+	EquivalenceMember *em = NULL;
+	ListCell   *lc;
+	ClioColumnRef ref;
+	Var		   *var = NULL;
+	char	   *order;
+	bool		asc;
+
+	if (list_length(pathkeys) != 1 || info->pd->mode != CLIO_SCAN_LIST)
+		return NULL;
+	pk = linitial(pathkeys);
+	if (pk->pk_eclass->ec_has_volatile)
+		return NULL;
+	foreach(lc, pk->pk_eclass->ec_members)
+	{
+		EquivalenceMember *m = lfirst(lc);
+		Expr	   *e = m->em_expr;
+
+		while (e && IsA(e, RelabelType))
+			e = ((RelabelType *) e)->arg;
+		if (bms_equal(m->em_relids, baserel->relids) && IsA(e, Var) &&
+			((Var *) e)->varno == baserel->relid && ((Var *) e)->varattno > 0)
+		{
+			em = m;
+			var = (Var *) e;
+			break;
+		}
+	}
+	if (em == NULL)
+		return NULL;
+	clio_resolve_column(rel, var->varattno, coll, &ref);
+	if (ref.cat == NULL || ref.subfield != NULL)
+		return NULL;
+	if (clio_pathkey_direction(pk) == 0)
+		return NULL;
+	{
+		Oid			opclass = GetDefaultOpClass(var->vartype, BTREE_AM_OID);
+
+		if (!OidIsValid(opclass) || get_opclass_family(opclass) != pk->pk_opfamily)
+			return NULL;
+	}
+	if (ref.cat->typid == TEXTOID || var->vartype != ref.cat->typid)
+		return NULL;
+	asc = (clio_pathkey_direction(pk) > 0);
+
+	if (strcmp(ref.cat->name, "id") == 0 && asc)
+		return pk->pk_nulls_first ? NULL : "";	/* Clio's default order */
+
+	if (!bms_is_member(var->varattno, info->pd->nonnull) && !ref.cat->never_null)
+		return NULL;
+	order = psprintf("%s(%s)", ref.cat->field, asc ? "asc" : "desc");
+	if (!clio_catalog_has_order(coll, order))
+		return NULL;
+	/*
+	 * Offset paging stops at Clio's cap, and a scan that reaches it cannot
+	 * go on: push the order only when the rows read are known to fit, not
+	 * merely estimated to.  That is when a LIMIT under the cap applies to
+	 * this table alone with every condition in the request, or when Clio
+	 * itself counted the records (use_remote_estimate).
+	 */
+	if (!(info->fetched_counted && info->fetched <= CLIO_OFFSET_CAP) &&
+		!(root->limit_tuples > 0 && root->limit_tuples <= CLIO_OFFSET_CAP &&
+		  info->pd->local_clauses == NIL &&
+		  bms_membership(root->all_baserels) == BMS_SINGLETON))
+		return NULL;
+	return order;
+}
+
+/*
+ * clio_ec_member_matches
+ *		generate_implied_equalities_for_column callback: a member that is
+ *		one of our columns Clio can filter on, one at a time.
+ */
+static bool
+clio_ec_member_matches(PlannerInfo *root, RelOptInfo *rel,
+					   EquivalenceClass *ec, EquivalenceMember *em, void *arg)
+{
+	ClioEcState *state = (ClioEcState *) arg;
+	Expr	   *expr = em->em_expr;
+
+	if (state->current != NULL)
+		return equal(expr, state->current);
+	if (list_member(state->already_used, expr))
+		return false;
+	state->current = expr;
+	return true;
+}
+
+/*
+ * clio_add_param_paths
+ *		Paths that take a join partner's value as a filter: one filtered
+ *		request per outer row, for the planner to weigh against one full
+ *		scan.
+ */
+static void
+clio_add_param_paths(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
+					 ClioRelInfo *info)
+{
+	List	   *candidates = NIL;
+	List	   *seen_outer = NIL;
+	ListCell   *lc;
+
+	/* join clauses proper */
+	foreach(lc, baserel->joininfo)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+
+		if (!join_clause_is_movable_to(ri, baserel))
+			continue;
+		if (clio_pushable_join_clause(root, baserel, rel, info->opts.coll, ri))
+			candidates = lappend(candidates, ri);
+	}
+
+	/* equivalence-class clauses (a.matter_id = m.id and friends) */
+	if (baserel->has_eclass_joins)
+	{
+		ClioEcState state;
+
+		memset(&state, 0, sizeof(state));
+		state.rel = rel;
+		state.coll = info->opts.coll;
+		for (;;)
+		{
+			List	   *clauses;
+
+			state.current = NULL;
+			clauses = generate_implied_equalities_for_column(root, baserel,
+															 clio_ec_member_matches,
+															 &state,
+															 baserel->lateral_referencers);
+			if (state.current == NULL)
+				break;
+			foreach(lc, clauses)
+			{
+				RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+
+				if (join_clause_is_movable_to(ri, baserel) &&
+					clio_pushable_join_clause(root, baserel, rel, info->opts.coll, ri))
+					candidates = lappend(candidates, ri);
+			}
+			state.already_used = lappend(state.already_used, state.current);
+		}
+	}
+
+	foreach(lc, candidates)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+		Relids		required_outer;
+		ParamPathInfo *ppi;
+		ClioPushdown *pd;
+		double		fetched;
+		Cost		startup,
+					total;
+		ListCell   *lc2;
+		bool		dup = false;
+
+		required_outer = bms_union(ri->clause_relids, baserel->lateral_relids);
+		required_outer = bms_del_member(required_outer, baserel->relid);
+		if (bms_is_empty(required_outer))
+			continue;
+		foreach(lc2, seen_outer)
+		{
+			if (bms_equal((Relids) lfirst(lc2), required_outer))
+				dup = true;
+		}
+		if (dup)
+			continue;
+		seen_outer = lappend(seen_outer, required_outer);
+
+		ppi = get_baserel_parampathinfo(root, baserel, required_outer);
+		pd = clio_classify(root, baserel, rel, info->opts.coll,
+						   list_concat(list_copy(baserel->baserestrictinfo),
+									   ppi->ppi_clauses),
+						   true);
+		if (clio_missing_filters(info->opts.coll, pd) != NIL)
+			continue;
+		fetched = clio_fetched(root, baserel, info->opts.coll, pd);
+		if (pd->mode == CLIO_SCAN_LIST)
+		{
+			/* the join clause narrows the list like an equality filter */
+			fetched = clamp_row_est(info->opts.coll->rows *
+									clio_selectivity(root, baserel, pd,
+													 pd->pushed_clauses));
+		}
+		clio_path_cost(info, fetched, ppi->ppi_rows, &startup, &total);
+		add_path(baserel, (Path *)
+				 clio_create_foreignscan_path(root, baserel, ppi->ppi_rows,
+											  startup, total, NIL, required_outer,
+											  NIL));
+	}
+}
+
+/*
+ * clioGetForeignPaths
+ *		A plain path, an ordered one where Clio can sort, and parameterized
+ *		ones for joins; costed in round trips.
+ */
+void
+clioGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
+{
+	ClioRelInfo *info = (ClioRelInfo *) baserel->fdw_private;
+	Relation	rel = table_open(foreigntableid, NoLock);
+	Cost		startup,
+				total;
+
+	if (info->missing == NIL)
+	{
+		clio_path_cost(info, info->fetched, baserel->rows, &startup, &total);
+		add_path(baserel, (Path *)
+				 clio_create_foreignscan_path(root, baserel, baserel->rows,
+											  startup, total, NIL, NULL, NIL));
+
+		if (root->query_pathkeys != NIL)
+		{
+			char	   *order = clio_order_for(root, baserel, rel, info,
+											   root->query_pathkeys);
+
+			if (order != NULL)
+				add_path(baserel, (Path *)
+						 clio_create_foreignscan_path(root, baserel, baserel->rows,
+													  startup, total,
+													  root->query_pathkeys, NULL,
+													  list_make1(makeString(order))));
+		}
+	}
+
+	clio_add_param_paths(root, baserel, rel, info);
+	table_close(rel, NoLock);
+
+	if (baserel->pathlist == NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("Clio lists %s only with a condition on %s",
+						info->opts.coll->table, (char *) linitial(info->missing)),
+				 errhint("Add WHERE %s = ... (a value, or a join to a table that has it).",
+						 (char *) linitial(info->missing))));
+}
+
+/*
+ * clioGetForeignPlan
+ *		The request plan goes into fdw_private; every condition stays in
+ *		the plan's own qual, so results never depend on Clio's filtering.
+ */
+ForeignScan *
+clioGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
+				   ForeignPath *best_path, List *tlist, List *scan_clauses,
+				   Plan *outer_plan)
+{
+	ClioRelInfo *info = (ClioRelInfo *) baserel->fdw_private;
+	const ClioCollection *coll = info->opts.coll;
+	Relation	rel = table_open(foreigntableid, NoLock);
+	ClioPushdown *pd;
+	ClioScanPlan plan;
+	List	   *fdw_exprs = NIL;
+	ListCell   *lc;
+
+	memset(&plan, 0, sizeof(plan));
+	pd = clio_classify(root, baserel, rel, coll, scan_clauses,
+					   best_path->path.param_info != NULL);
+	plan.table = (char *) coll->table;
+	plan.mode = pd->mode;
+	plan.fields = clio_scan_fields(rel, coll, info->attrs_used, &plan.attnums);
+	plan.page_size = info->opts.page_size;
+	table_close(rel, NoLock);
+
+	if (best_path->fdw_private != NIL)
+	{
+		char	   *order = strVal(linitial(best_path->fdw_private));
+
+		plan.order = order[0] ? order : NULL;
+	}
+
+	/* the id (or ids): a constant's text now, anything else at execution */
+	if (pd->mode == CLIO_SCAN_RECORD && IsA(pd->id_expr, Const))
+	{
+		Const	   *c = (Const *) pd->id_expr;
+
+		plan.id_const = clio_datum_text(c->constvalue, c->consttype);
+	}
+	else if (pd->mode == CLIO_SCAN_RECORD)
+		fdw_exprs = lappend(fdw_exprs, pd->id_expr);
+	else if (pd->mode == CLIO_SCAN_IDS)
+		fdw_exprs = lappend(fdw_exprs, pd->ids_expr);
+
+	/* list filters */
+	foreach(lc, pd->pushed)
+	{
+		ClioPushed *p = (ClioPushed *) lfirst(lc);
+		ClioScanParam *sp = palloc0(sizeof(ClioScanParam));
+
+		sp->param = (char *) p->param;
+		sp->kind = p->kind;
+		sp->prefix = (char *) p->prefix;
+		sp->shift = p->shift;
+		sp->enumvals = (char *) p->enumvals;
+		sp->expr_index = -1;
+		if (p->kind == CLIO_VAL_NULL)
+			sp->const_text = "null";
+		else if (IsA(p->expr, Const) && !((Const *) p->expr)->constisnull)
+		{
+			Const	   *c = (Const *) p->expr;
+
+			sp->const_text = clio_format_value(p, c->constvalue, c->consttype,
+											   &sp->const_repeat);
+			if (sp->const_text == NULL)
+				continue;		/* Clio cannot take it: checked locally only */
+		}
+		else
+		{
+			sp->expr_index = list_length(fdw_exprs);
+			fdw_exprs = lappend(fdw_exprs, p->expr);
+		}
+		plan.params = lappend(plan.params, sp);
+	}
+
+	/*
+	 * LIMIT: when the table is the whole query and every condition went into
+	 * the request, the first page need hold no more than the limit.  Later
+	 * pages, if the executor asks for more rows, are full pages.
+	 */
+	if (root->limit_tuples > 0 && pd->local_clauses == NIL &&
+		pd->mode == CLIO_SCAN_LIST &&
+		bms_membership(root->all_baserels) == BMS_SINGLETON &&
+		(root->query_pathkeys == NIL ||
+		 pathkeys_contained_in(root->query_pathkeys, best_path->path.pathkeys)))
+		plan.first_limit = (int) Min(ceil(root->limit_tuples), info->opts.page_size);
+
+	return make_foreignscan(tlist, extract_actual_clauses(scan_clauses, false),
+							baserel->relid, fdw_exprs,
+							clio_scan_plan_serialize(&plan), NIL, NIL,
+							outer_plan);
+}
+
+/* ----------------------------------------------------------------
+ *		Execution
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * clioBeginForeignScan
+ *		Set up the scan.  Nothing is sent yet: EXPLAIN without ANALYZE
+ *		costs no request.
+ */
+void
+clioBeginForeignScan(ForeignScanState *node, int eflags)
+{
+	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
+	EState	   *estate = node->ss.ps.state;
+	ClioScanState *st = palloc0(sizeof(ClioScanState));
+	const ClioCollection *coll;
+	ListCell   *lc;
+	int			i;
+
+	node->fdw_state = st;
+	st->rel = node->ss.ss_currentRelation;
+	st->relname = RelationGetRelationName(st->rel);
+	clio_scan_plan_deserialize(plan->fdw_private, &st->plan);
+	coll = clio_catalog_find(st->plan.table);
+	if (coll == NULL)
+		elog(ERROR, "clio_fdw: unknown resource in plan");
+	st->id_value = st->plan.id_const;
+
+	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+		return;
+
+	/* Options, credentials included, are resolved now, not at plan time */
+	clio_exec_options(st->rel, clio_scan_userid(node), &st->opts);
+	st->opts.coll = coll;
+	st->conn = clio_http_connection(&st->opts);
+
+	/* Column map */
+	st->ncols = list_length(st->plan.attnums);
+	st->cols = palloc0(sizeof(ClioColMap) * Max(st->ncols, 1));
+	i = 0;
+	foreach(lc, st->plan.attnums)
+		clio_colmap_init(st->rel, lfirst_int(lc), coll, &st->cols[i++]);
+
+	st->param_cxt = AllocSetContextCreate(estate->es_query_cxt,
+										  "clio_fdw parameters", ALLOCSET_SMALL_SIZES);
+	st->cursor_cxt = AllocSetContextCreate(estate->es_query_cxt,
+										   "clio_fdw cursor", ALLOCSET_SMALL_SIZES);
+	st->page_cxt = AllocSetContextCreate(estate->es_query_cxt,
+										 "clio_fdw page", ALLOCSET_DEFAULT_SIZES);
+	st->row_cxt = AllocSetContextCreate(estate->es_query_cxt,
+										"clio_fdw row", ALLOCSET_SMALL_SIZES);
+
+	st->param_exprs = ExecInitExprList(plan->fdw_exprs, (PlanState *) node);
+	st->params_ready = false;
+}
+
+
+/*
+ * clio_eval_params
+ *		Compute what the requests carry: the id or ids, and the values of
+ *		the pushed conditions.  A NULL value means no row can match.
+ */
+static void
+clio_eval_params(ForeignScanState *node, ClioScanState *st)
+{
+	ExprContext *econtext = node->ss.ps.ps_ExprContext;
+	MemoryContext oldcxt;
+	Datum	   *values;
+	bool	   *nulls;
+	Oid		   *types;
+	ListCell   *lc;
+	int			n = list_length(st->param_exprs);
+	int			i = 0;
+
+	MemoryContextReset(st->param_cxt);
+	oldcxt = MemoryContextSwitchTo(st->param_cxt);
+	st->params_ready = true;
+	st->empty = false;
+	st->params = NIL;
+	st->search = NULL;
+
+	values = palloc(sizeof(Datum) * Max(n, 1));
+	nulls = palloc(sizeof(bool) * Max(n, 1));
+	types = palloc(sizeof(Oid) * Max(n, 1));
+	foreach(lc, st->param_exprs)
+	{
+		ExprState  *state = (ExprState *) lfirst(lc);
+
+		values[i] = ExecEvalExpr(state, econtext, &nulls[i]);
+		types[i] = exprType((Node *) state->expr);
+		i++;
+	}
+
+	if (st->plan.mode == CLIO_SCAN_RECORD && n > 0 && st->plan.id_const == NULL)
+	{
+		if (nulls[0])
+			st->empty = true;
+		else
+			st->id_value = clio_datum_text(values[0], types[0]);
+	}
+	else if (st->plan.mode == CLIO_SCAN_IDS)
+	{
+		st->ids = NULL;
+		st->nids = 0;
+		if (!nulls[0])
+		{
+			ArrayType  *arr = DatumGetArrayTypeP(values[0]);
+			Oid			elemtype = ARR_ELEMTYPE(arr);
+			int16		elmlen;
+			bool		elmbyval;
+			char		elmalign;
+			Datum	   *elems;
+			bool	   *elemnulls;
+			int			nelems;
+			int			j,
+						k = 0;
+
+			get_typlenbyvalalign(elemtype, &elmlen, &elmbyval, &elmalign);
+			deconstruct_array(arr, elemtype, elmlen, elmbyval, elmalign,
+							  &elems, &elemnulls, &nelems);
+			st->ids = palloc(sizeof(char *) * Max(nelems, 1));
+			for (j = 0; j < nelems; j++)
+				if (!elemnulls[j])
+					st->ids[k++] = clio_datum_text(elems[j], elemtype);
+			/* sorted and unique: fewest requests */
+			if (k > 1)
+			{
+				int			m = 1;
+
+				qsort(st->ids, k, sizeof(char *), pg_qsort_strcmp);
+				for (j = 1; j < k; j++)
+					if (strcmp(st->ids[j], st->ids[m - 1]) != 0)
+						st->ids[m++] = st->ids[j];
+				k = m;
+			}
+			st->nids = k;
+		}
+		if (st->nids == 0)
+			st->empty = true;
+	}
+
+	/* the pushed conditions */
+	foreach(lc, st->plan.params)
+	{
+		ClioScanParam *sp = (ClioScanParam *) lfirst(lc);
+		ClioPushed	p;
+		char	   *text = NULL;
+		List	   *repeat = NIL;
+		ListCell   *rc;
+
+		memset(&p, 0, sizeof(p));
+		p.param = sp->param;
+		p.kind = sp->kind;
+		p.prefix = sp->prefix;
+		p.shift = sp->shift;
+		p.enumvals = sp->enumvals;
+
+		if (sp->expr_index < 0)
+		{
+			text = sp->const_text;
+			repeat = sp->const_repeat;
+		}
+		else if (nulls[sp->expr_index])
+		{
+			st->empty = true;	/* col = NULL is never true */
+			continue;
+		}
+		else
+			text = clio_format_value(&p, values[sp->expr_index],
+									 types[sp->expr_index], &repeat);
+
+		if (p.kind == CLIO_VAL_REPEAT)
+		{
+			foreach(rc, repeat)
+				st->params = clio_params_add(st->params, p.param, strVal(lfirst(rc)));
+		}
+		else if (text != NULL)
+		{
+			st->params = clio_params_add(st->params, p.param, text);
+			if (strcmp(p.param, "query") == 0)
+				st->search = text;
+		}
+	}
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * clio_fetch_page
+ *		Send the scan's next request and make its records the current page;
+ *		or mark the scan done.
+ */
+static void
+clio_fetch_page(ClioScanState *st)
+{
+	ClioHttpRequest req;
+	ClioHttpResponse resp;
+	ClioRequest r;
+	ClioScanCursor cur;
+	char	   *display;
+	MemoryContext oldcxt;
+	long		status;
+	bool		single;
+
+	/* Decide what comes next */
+	if (st->empty)
+	{
+		st->done = true;
+		return;
+	}
+	if (st->plan.mode == CLIO_SCAN_RECORD)
+	{
+		if (st->started)
+		{
+			st->done = true;
+			return;
+		}
+	}
+	else if (st->started && st->page_token == NULL && st->offset == NULL)
+	{
+		/* the current list is finished; in ids mode, on to the next chunk */
+		if (st->plan.mode != CLIO_SCAN_IDS || st->chunk_end >= st->nids)
+		{
+			st->done = true;
+			return;
+		}
+		st->ids_next = st->chunk_end;
+		st->started = false;
+	}
+	if (st->plan.mode == CLIO_SCAN_IDS && !st->started)
+		st->chunk_end = Min(st->ids_next + st->plan.page_size, st->nids);
+
+	/* Clio will not page past its offset cap in a custom order */
+	if (st->offset && atol(st->offset) >= CLIO_OFFSET_CAP)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("Clio returns at most %d records in order \"%s\"",
+						CLIO_OFFSET_CAP, st->plan.order ? st->plan.order : "?"),
+				 errdetail("Any order but id(asc) pages by offset, which Clio caps."),
+				 errhint("Add a condition that narrows the result, or order by id.")));
+
+	MemoryContextReset(st->page_cxt);
+	st->page = NULL;
+	st->next_row = 0;
+	oldcxt = MemoryContextSwitchTo(st->page_cxt);
+
+	memset(&cur, 0, sizeof(cur));
+	cur.id = st->id_value;
+	if (st->plan.mode == CLIO_SCAN_IDS)
+	{
+		cur.ids = st->ids + st->ids_next;
+		cur.nids = st->chunk_end - st->ids_next;
+	}
+	cur.params = st->params;
+	cur.first = !st->started;
+	cur.page_token = st->page_token;
+	cur.offset = st->offset;
+	clio_scan_request(st->opts.coll, &st->plan, &cur, &r);
+	display = clio_request_text(&r);
+
+	memset(&req, 0, sizeof(req));
+	req.method = r.method;
+	req.url = clio_request_url(&r, st->opts.base_url);
+	req.display = display;
+
+	single = (st->plan.mode == CLIO_SCAN_RECORD && clio_record_by_get(st->opts.coll));
+	status = clio_send(st->conn, &st->opts, &req, &resp, &st->stats,
+					   single ? CLIO_ALLOW_404 : 0, NULL);
+	st->started = true;
+	st->pages_in_scan++;
+	st->pages++;
+	if (status == 404)
+	{
+		/* an id that Clio does not have: no row */
+		MemoryContextSwitchTo(oldcxt);
+		st->done = true;
+		return;
+	}
+
+	st->page = clio_json_parse_page(resp.body, resp.len, single, display);
+
+	/* Paging: only page_token/offset are taken from Clio's next URL */
+	{
+		const char *next = clio_json_page_next(st->page);
+		char	   *token = NULL;
+		char	   *offset = NULL;
+
+		if (next && !single && !clio_next_params(next, &token, &offset))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("Clio's link to the next page has no page_token"),
+					 errcontext("Clio request: %s", display)));
+		MemoryContextReset(st->cursor_cxt);
+		MemoryContextSwitchTo(st->cursor_cxt);
+		st->page_token = token ? pstrdup(token) : NULL;
+		st->offset = offset ? pstrdup(offset) : NULL;
+	}
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * clioIterateForeignScan
+ *		The next row; a new page is fetched only when the executor asks for
+ *		a row past the current one.
+ */
+TupleTableSlot *
+clioIterateForeignScan(ForeignScanState *node)
+{
+	ClioScanState *st = (ClioScanState *) node->fdw_state;
+	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
+	TupleDesc	tupdesc = RelationGetDescr(st->rel);
+
+	ExecClearTuple(slot);
+	if (!st->params_ready)
+		clio_eval_params(node, st);
+
+	for (;;)
+	{
+		if (st->page && st->next_row < clio_json_page_length(st->page))
+		{
+			MemoryContext oldcxt;
+			Datum	   *values;
+			bool	   *nulls;
+			HeapTuple	tuple;
+			int			i;
+
+			MemoryContextReset(st->row_cxt);
+			oldcxt = MemoryContextSwitchTo(st->row_cxt);
+			values = palloc(sizeof(Datum) * tupdesc->natts);
+			nulls = palloc(sizeof(bool) * tupdesc->natts);
+			memset(nulls, true, sizeof(bool) * tupdesc->natts);
+			clio_json_record_values(st->page, st->next_row, st->cols, st->ncols,
+									values, nulls, st->relname);
+			for (i = 0; i < st->ncols; i++)
+			{
+				ClioColMap *col = &st->cols[i];
+
+				if (col->is_search && st->search)
+				{
+					values[col->attnum - 1] = InputFunctionCall(&col->input, st->search,
+																col->ioparam, col->typmod);
+					nulls[col->attnum - 1] = false;
+				}
+			}
+			tuple = heap_form_tuple(tupdesc, values, nulls);
+			MemoryContextSwitchTo(oldcxt);
+			st->next_row++;
+			st->records++;
+			ExecStoreHeapTuple(tuple, slot, false);
+			return slot;
+		}
+		if (st->done)
+			return slot;
+		clio_fetch_page(st);
+	}
+}
+
+/*
+ * clioReScanForeignScan
+ *		Start over.  With the same parameters and a result that fit in one
+ *		page, the page in hand is read again without a request.
+ */
+void
+clioReScanForeignScan(ForeignScanState *node)
+{
+	ClioScanState *st = (ClioScanState *) node->fdw_state;
+
+	if (node->ss.ps.chgParam == NULL && st->page != NULL &&
+		st->pages_in_scan == 1 && st->page_token == NULL && st->offset == NULL &&
+		(st->plan.mode != CLIO_SCAN_IDS || st->chunk_end >= st->nids))
+	{
+		st->next_row = 0;
+		return;
+	}
+
+	if (node->ss.ps.chgParam != NULL && st->param_exprs != NIL)
+		st->params_ready = false;	/* evaluated again on the next row */
+	MemoryContextReset(st->page_cxt);
+	MemoryContextReset(st->cursor_cxt);
+	st->page = NULL;
+	st->next_row = 0;
+	st->started = false;
+	st->done = false;
+	st->page_token = NULL;
+	st->offset = NULL;
+	st->ids_next = 0;
+	st->chunk_end = 0;
+	st->pages_in_scan = 0;
+}
+
+/*
+ * clioEndForeignScan
+ *		Nothing to release by hand: the contexts go with the query, and the
+ *		connection stays cached for the next one.
+ */
+void
+clioEndForeignScan(ForeignScanState *node)
+{
+}
+
+/* ----------------------------------------------------------------
+ *		EXPLAIN
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * clioExplainForeignScan
+ *		VERBOSE: the request.  ANALYZE: what the scan cost.
+ */
+void
+clioExplainForeignScan(ForeignScanState *node, ExplainState *es)
+{
+	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
+	ClioScanState *st = (ClioScanState *) node->fdw_state;
+	ClioScanPlan splan;
+	const ClioCollection *coll;
+
+	clio_scan_plan_deserialize(plan->fdw_private, &splan);
+	coll = clio_catalog_find(splan.table);
+	if (es->verbose && coll)
+	{
+		ClioRequest r;
+
+		/* the first request, as clio_fetch_page would build it */
+		clio_scan_request(coll, &splan, NULL, &r);
+		ExplainPropertyText("Clio Request", clio_request_text(&r), es);
+	}
+	if (es->analyze && st)
+	{
+		ExplainPropertyInteger("Clio Requests", NULL, st->stats.requests, es);
+		ExplainPropertyInteger("Clio Pages", NULL, st->pages, es);
+		ExplainPropertyInteger("Clio Records", NULL, st->records, es);
+		ExplainPropertyInteger("Clio Bytes Received", NULL, st->stats.bytes, es);
+		if (st->stats.retries > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+			ExplainPropertyInteger("Clio Retries", NULL, st->stats.retries, es);
+		if (st->stats.rate_limited > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+			ExplainPropertyInteger("Clio Rate Limited", NULL, st->stats.rate_limited, es);
+		if (es->timing)
+		{
+			ExplainPropertyFloat("Clio Network Time", "ms", st->stats.network_ms, 3, es);
+			if (st->stats.wait_ms > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+				ExplainPropertyFloat("Clio Wait Time", "ms", st->stats.wait_ms, 3, es);
+		}
+	}
+}

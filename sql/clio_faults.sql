@@ -102,38 +102,35 @@ RESET statement_timeout;
 CALL sandbox.clear_faults();
 -- the connection is fine afterwards
 SELECT count(*) FROM clio.matters;
--- the wait shows in pg_stat_activity
+-- the wait shows in pg_stat_activity, by clio_fdw's own name where the
+-- major lets an extension name its waits (PostgreSQL 17 on)
 CREATE EXTENSION dblink;
-CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 10000}]}');
-SELECT dblink_connect('waiter', format('host=%s port=%s dbname=%s user=%s',
-         current_setting('unix_socket_directories'), current_setting('port'),
-         current_database(), current_user));
-SELECT dblink_send_query('waiter', 'SELECT count(*) FROM clio.matters /* waiting */');
-SELECT pg_sleep(0.5);
--- (by clio_fdw's own name where the major lets an extension name its
--- waits: PostgreSQL 17 on)
-SELECT wait_event_type,
-       wait_event = CASE WHEN current_setting('server_version_num')::int >= 170000
-                         THEN 'ClioResponse' ELSE 'Extension' END AS named_as_the_major_allows
-  FROM pg_stat_activity
- WHERE query LIKE '%/* waiting */' AND pid <> pg_backend_pid();
-SELECT dblink_cancel_query('waiter');
-SELECT dblink_disconnect('waiter');
--- a rate-limit wait has a name of its own
-CALL sandbox.clear_faults();
-SELECT dblink_connect('waiter', format('host=%s port=%s dbname=%s user=%s',
-         current_setting('unix_socket_directories'), current_setting('port'),
-         current_database(), current_user));
-CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "429", "retry_after": 30}]}');
-SELECT dblink_send_query('waiter', 'SELECT count(*) FROM clio.matters /* waiting */');
-SELECT pg_sleep(0.5);
-SELECT wait_event_type,
-       wait_event = CASE WHEN current_setting('server_version_num')::int >= 170000
-                         THEN 'ClioRateLimit' ELSE 'Extension' END AS named_as_the_major_allows
-  FROM pg_stat_activity
- WHERE query LIKE '%/* waiting */' AND pid <> pg_backend_pid();
-SELECT dblink_cancel_query('waiter');
-SELECT dblink_disconnect('waiter');
+CREATE FUNCTION wait_seen(fault text, name_17 text)
+RETURNS TABLE (wait_event_type text, named_as_the_major_allows boolean)
+LANGUAGE plpgsql AS $$
+BEGIN
+  CALL sandbox.clear_faults();
+  PERFORM dblink_connect('waiter', format('host=%s port=%s dbname=%s user=%s',
+            current_setting('unix_socket_directories'), current_setting('port'),
+            current_database(), current_user));
+  CALL faults(fault);
+  PERFORM dblink_send_query('waiter', 'SELECT count(*) FROM clio.matters /* waiting */');
+  PERFORM pg_sleep(0.5);
+  RETURN QUERY
+    SELECT a.wait_event_type,
+           a.wait_event = CASE WHEN current_setting('server_version_num')::int >= 170000
+                               THEN name_17 ELSE 'Extension' END
+      FROM pg_stat_activity a
+     WHERE a.query LIKE '%/* waiting */' AND a.pid <> pg_backend_pid();
+  PERFORM dblink_cancel_query('waiter');
+  PERFORM dblink_disconnect('waiter');
+END $$;
+-- a request in flight
+SELECT * FROM wait_seen('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 10000}]}',
+                        'ClioResponse');
+-- a rate-limit wait
+SELECT * FROM wait_seen('{"rules": [{"path": "^/api/v4/matters", "action": "429", "retry_after": 30}]}',
+                        'ClioRateLimit');
 CALL sandbox.clear_faults();
 -- request_timeout ends a request that never answers
 ALTER SERVER clio OPTIONS (ADD request_timeout '300ms', ADD max_retries '0');

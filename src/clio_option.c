@@ -51,7 +51,8 @@ typedef enum ClioOptType
 	CLIO_OPT_COST,				/* a non-negative number */
 	CLIO_OPT_REGION,			/* us, eu, ca, au */
 	CLIO_OPT_RESOURCE,			/* a catalog table name */
-	CLIO_OPT_FIELD				/* a Clio field name */
+	CLIO_OPT_FIELD,				/* a Clio field name */
+	CLIO_OPT_RESERVE			/* integer 0..1000 */
 } ClioOptType;
 
 typedef struct ClioOpt
@@ -79,6 +80,8 @@ static const ClioOpt clio_opts[] = {
 	{"fdw_startup_cost", ForeignServerRelationId, CLIO_OPT_COST},
 	{"fdw_page_cost", ForeignServerRelationId, CLIO_OPT_COST},
 	{"fdw_tuple_cost", ForeignServerRelationId, CLIO_OPT_COST},
+	/* read by clio_refresh (SQL), not by the scan */
+	{"refresh_reserve", ForeignServerRelationId, CLIO_OPT_RESERVE},
 
 	/* user mapping */
 	{"api_key", UserMappingRelationId, CLIO_OPT_SECRET},
@@ -294,6 +297,19 @@ check_option(const ClioOpt *opt, DefElem *def)
 			}
 		case CLIO_OPT_RETRIES:
 			(void) parse_retries(def, value);
+			break;
+		case CLIO_OPT_RESERVE:
+			{
+				int			reserve;
+
+				if (!parse_int(value, &reserve, 0, NULL) ||
+					reserve < 0 || reserve > 1000)
+					ereport(ERROR,
+							(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+							 errmsg("invalid value for option \"%s\": \"%s\"",
+									def->defname, value),
+							 errhint("Valid values are integers from 0 to 1000.")));
+			}
 			break;
 		case CLIO_OPT_SIZE:
 			(void) parse_size(def, value);

@@ -5,7 +5,7 @@
 # by clio_setup_tmp).
 
 CLIO_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CLIO_PACKAGES="postgresql-15 postgresql-server-dev-15 postgresql-plpython3-15 \
+CLIO_PACKAGES="postgresql-15 postgresql-server-dev-15 postgresql-plpython3-15 postgresql-15-cron \
 libcurl4-openssl-dev libcjson-dev pkg-config make gcc python3 clang libclang-rt-14-dev"
 
 clio_log() { printf '%s\n' "== $*" >&2; }

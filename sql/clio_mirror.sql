@@ -74,7 +74,7 @@ SELECT count(*) AS mirrored, count(DISTINCT id) = count(*) AS no_duplicates FROM
 SELECT rows, refreshed_at, watermark IS NOT NULL AS has_watermark, last_requests, last_error, in_progress
   FROM clio_mirrors WHERE target = 'clio_mirror.activities'::regclass;
 -- what was sent: the count, then pages of updated_at >= watermark in that order
-SELECT seq, status, params->'updated_since' AS updated_since, params->'order' AS "order",
+SELECT row_number() OVER (ORDER BY seq) AS n, status, params->'updated_since' AS updated_since, params->'order' AS "order",
        params->'offset' AS "offset", params->'limit' AS "limit"
   FROM sandbox.requests() ORDER BY seq;
 

@@ -251,10 +251,11 @@ BEGIN
 
   BEGIN
     req0 := (@extschema@.clio_fdw_stats()).requests;
-    -- the server's refresh_reserve (default 5) and refresh_batch (10000,
-    -- Clio's offset cap)
+    -- the server's refresh_reserve (default 5) and refresh_batch (9000:
+    -- under Clio's offset cap of 10,000 with room for the records clio_fdw
+    -- reads from the second before the bound and filters out itself)
     SELECT coalesce(max(o.option_value) FILTER (WHERE o.option_name = 'refresh_reserve'), '5'),
-           coalesce(max(o.option_value) FILTER (WHERE o.option_name = 'refresh_batch'), '10000')::integer
+           coalesce(max(o.option_value) FILTER (WHERE o.option_name = 'refresh_batch'), '9000')::integer
       INTO reserve, batch
       FROM pg_catalog.pg_foreign_table ft
       JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver
@@ -353,6 +354,14 @@ BEGIN
     EXCEPTION WHEN OTHERS OR query_canceled THEN
       GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT, e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
     END;
+    IF e_state = '54000' AND batched AND batch > 200 THEN
+      -- the batch reached Clio's offset cap: smaller batches from here
+      RAISE NOTICE 'a batch of % records reached Clio''s offset cap: batches of % from here',
+        batch, greatest(200, batch / 2 / 200 * 200);
+      batch := greatest(200, batch / 2 / 200 * 200);
+      e_state := NULL;
+      CONTINUE;
+    END IF;
     failed := e_state IS NOT NULL;
     EXIT WHEN failed;
     COMMIT;

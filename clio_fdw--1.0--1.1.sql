@@ -377,6 +377,7 @@ BEGIN
     EXIT WHEN NOT batched OR n_src < batch;
     IF max_upd <= lower THEN
       -- a whole batch shares one updated_at: take the rest in one statement
+      RAISE NOTICE 'all % records of a batch share one updated_at: the rest in one statement', n_src;
       batched := false;
       first_copy := false;
     END IF;

@@ -144,6 +144,23 @@ SELECT (SELECT count(*) FROM (SELECT * FROM clio.activities EXCEPT SELECT * FROM
 SELECT rows = (SELECT count(*) FROM clio_mirror.activities) AS rows_counted FROM clio_mirrors
  WHERE target = 'clio_mirror.activities'::regclass;
 
+-- More records than a batch share one updated_at (one bulk action in
+-- Clio): with batches of 200, the 250 records changed in one second are all
+-- taken, and the refresh ends (the rest in one statement, in id order)
+ALTER SERVER clio OPTIONS (SET refresh_batch '200');
+SELECT count(*) AS mutated
+  FROM (SELECT sandbox.call('POST', '/_sandbox/mutate',
+                 jsonb_build_object('collection', 'activities', 'id', id, 'at', 1893456000,
+                                    'fields', jsonb_build_object('note', 'bulk')))
+          FROM (SELECT id FROM clio_mirror.activities ORDER BY id DESC LIMIT 250) a) m;
+SELECT sandbox.clear();
+CALL clio_refresh('clio_mirror.activities');
+SELECT count(*) AS bulk FROM clio_mirror.activities WHERE note = 'bulk';
+SELECT count(*) AS requests, count(*) FILTER (WHERE params ? 'order') AS ordered FROM sandbox.requests();
+SELECT (SELECT count(*) FROM (SELECT * FROM clio.activities EXCEPT SELECT * FROM clio_mirror.activities) d) AS missing,
+       (SELECT count(*) FROM (SELECT * FROM clio_mirror.activities EXCEPT SELECT * FROM clio.activities) d) AS extra;
+ALTER SERVER clio OPTIONS (SET refresh_batch '1000');
+
 -- A collection Clio cannot order by updated_at (contacts) is copied in one
 -- statement; into a table of another schema.  The reserve: with 6
 -- requests a 2-second window and a reserve of 5, the refresh waits for the

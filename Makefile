@@ -18,6 +18,7 @@ OBJS = \
 	src/clio_functions.o \
 	src/clio_http.o \
 	src/clio_json.o \
+	src/clio_mirror.o \
 	src/clio_modify.o \
 	src/clio_option.o \
 	src/clio_request.o \
@@ -25,12 +26,15 @@ OBJS = \
 	src/clio_url.o
 
 EXTENSION = clio_fdw
-DATA = clio_fdw--1.0.sql
+DATA = clio_fdw--1.0.sql clio_fdw--1.0--1.1.sql
+# The full script of 1.1 is 1.0 and the upgrade to 1.1, built rather than
+# kept twice.
+DATA_built = clio_fdw--1.1.sql
 PGFILEDESC = "clio_fdw - foreign data wrapper for the Clio Manage API"
 
 # pg_regress suites, run against a running server and sandbox by
 # scripts/test.sh (which sets CLIO_SANDBOX_URL and friends).
-REGRESS = clio_setup clio_options clio_import clio_scan clio_write clio_pushdown clio_faults clio_account clio_requests
+REGRESS = clio_setup clio_options clio_import clio_scan clio_write clio_pushdown clio_faults clio_account clio_requests clio_mirror clio_mirror_cron
 
 PKG_CONFIG ?= pkg-config
 PG_CPPFLAGS = -I$(srcdir)/include $(shell $(PKG_CONFIG) --cflags libcurl libcjson)
@@ -47,3 +51,6 @@ print-regress:
 # PGXS does not track header dependencies: rebuild everything when a
 # header changes.
 $(OBJS): $(wildcard $(srcdir)/include/*.h)
+
+clio_fdw--1.1.sql: clio_fdw--1.0.sql clio_fdw--1.0--1.1.sql
+	cat $^ >$@

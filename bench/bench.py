@@ -850,6 +850,12 @@ class Bench:
         with open(self.args.json, "w") as f:
             json.dump(out, f, indent=1, default=str)
         text = report.render(out)
+        # the mirror section (bench/mirror.py) of an earlier run is kept
+        if os.path.exists(self.args.out):
+            old = open(self.args.out).read()
+            begin = "<!-- mirror section: bench/mirror.py -->"
+            if begin in old:
+                text = text.rstrip("\n") + "\n\n" + old[old.index(begin):]
         with open(self.args.out, "w") as f:
             f.write(text)
         say("wrote %s and %s" % (self.args.out, self.args.json))

@@ -9,6 +9,10 @@
 #                                short queries; about 12-15 minutes
 #   bench/run.sh --quick         smoke test: --scale 5, 1 repetition,
 #                                results in bench/out/RESULTS-quick.md
+#   bench/run.sh --mirror        the mirror section (bench/mirror.py) only:
+#                                --scale 25 (~100,000 activities), Clio's
+#                                rate limit of 50 a minute, 50 ms; writes the
+#                                section "Mirrors" of the report; ~30 minutes
 #
 # Options (or environment variables):
 #   --scale X        BENCH_SCALE        sandbox --scale (default 125; quick 5)
@@ -31,6 +35,7 @@ set -u
 . "$(dirname "$0")/../scripts/lib.sh"
 
 quick=
+mirror=
 scale=${BENCH_SCALE:-}
 latency=${BENCH_LATENCY_MS:-50}
 reps=${BENCH_REPS:-}
@@ -41,6 +46,7 @@ only=${BENCH_ONLY:-}
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1 ;;
+        --mirror) mirror=1 ;;
         --scale) scale=$2; shift ;;
         --latency-ms) latency=$2; shift ;;
         --reps) reps=$2; shift ;;
@@ -48,12 +54,15 @@ while [ $# -gt 0 ]; do
         --max-query-s) max_query_s=$2; shift ;;
         --out) out=$2; shift ;;
         --only) only=$2; shift ;;
-        -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
         *) clio_die "unknown argument: $1 (see bench/run.sh --help)" ;;
     esac
     shift
 done
-if [ -n "$quick" ]; then
+if [ -n "$mirror" ]; then
+    scale=${scale:-25}
+    out=${out:-$CLIO_TOP/bench/RESULTS.md}
+elif [ -n "$quick" ]; then
     scale=${scale:-5}
     reps=${reps:-1}
     max_query_s=${max_query_s:-30}
@@ -77,6 +86,18 @@ clio_build
 clio_setup_tmp
 
 started=$(date +%s)
+if [ -n "$mirror" ]; then
+    clio_log "starting the sandbox (--scale $scale --latency-ms $latency --rate-limit 50)"
+    clio_start_sandbox --scale "$scale" --latency-ms "$latency" --rate-limit 50
+    clio_start_postgres
+    /usr/bin/python3 "$CLIO_TOP/bench/mirror.py" \
+        --sandbox "$CLIO_SANDBOX_URL" --key "$CLIO_SANDBOX_KEY" \
+        --scale "$scale" --latency-ms "$latency" --rate-limit 50 \
+        --out "$out" --json "$CLIO_TOP/bench/out/mirror.json" \
+        || clio_die "the mirror benchmark failed"
+    clio_log "results: $out"
+    exit 0
+fi
 clio_log "starting the sandbox (--scale $scale --latency-ms $latency)"
 clio_start_sandbox --scale "$scale" --latency-ms "$latency"
 clio_log "sandbox up after $(( $(date +%s) - started )) s"

@@ -1275,8 +1275,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         firm = int(doc.get("firm", 0))
         ds = sb.datasets[firm]
         with ds.lock:
+            at = doc.get("at")
+            if at is not None and not isinstance(at, (int, float)):
+                raise bad_request("at is a unix time")
             return sb.writers[firm].update(
-                res, int(doc["id"]), doc.get("fields") or {}, None, mutate=True
+                res, int(doc["id"]), doc.get("fields") or {}, None, mutate=True, at=at
             )
 
     def info(self, sb):

@@ -339,7 +339,7 @@ class Writer:
         self.ds.bump()
         return rec
 
-    def update(self, res, id_, raw, if_match, mutate=False):
+    def update(self, res, id_, raw, if_match, mutate=False, at=None):
         store = self.ds.stores[res.path]
         old = store.get(id_)
         if old is None:
@@ -349,7 +349,9 @@ class Writer:
         if not mutate:
             self.validate(res, data, "patch")
             self.check_refs(res, data)
-        now = now_epoch()
+        # a mutation may give its time (records changed in one bulk action
+        # share their updated_at second)
+        now = now_epoch() if at is None else at
         rec = dict(old)
         hook = getattr(self, "pre_" + res.path, None)
         if hook is not None and not mutate:

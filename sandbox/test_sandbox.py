@@ -710,6 +710,21 @@ class TestWrites(SandboxCase):
         )
         self.assertError(s, d, 422)
 
+    def test_mutate_at(self):
+        m = self.records("matters")[6]
+        at = 1893456000  # 2030-01-01T00:00:00Z
+        s, _, d = self.c.admin(
+            "POST", "mutate", {"collection": "matters", "id": m["id"], "fields": {}, "at": at}
+        )
+        self.assertEqual(s, 200)
+        got = self.ok("/api/v4/matters/%d.json" % m["id"], {"fields": "updated_at"})
+        self.assertEqual(got["data"]["updated_at"], d["updated_at"])
+        self.assertTrue(d["updated_at"].startswith("2029-12-31T19:00:00"), d)
+        s, _, d = self.c.admin(
+            "POST", "mutate", {"collection": "matters", "id": m["id"], "fields": {}, "at": "x"}
+        )
+        self.assertEqual(s, 400)
+
     def test_mutate_then_stale_patch(self):
         m = self.records("matters")[5]
         s, _, d = self.c.admin(

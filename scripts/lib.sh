@@ -10,7 +10,8 @@ CLIO_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # build dependencies.
 CLIO_PACKAGES="libcurl4-openssl-dev libcjson-dev pkg-config make gcc python3 clang \
 libclang-rt-14-dev"
-CLIO_PACKAGES_PG15="postgresql-15 postgresql-server-dev-15 postgresql-plpython3-15"
+CLIO_PACKAGES_PG15="postgresql-15 postgresql-server-dev-15 postgresql-plpython3-15 \
+postgresql-15-cron"
 
 clio_log() { printf '%s\n' "== $*" >&2; }
 clio_die() { printf '%s\n' "error: $*" >&2; exit 1; }

@@ -81,7 +81,19 @@ tail -n 1 "$CLIO_TMP/sandbox-tests.log" >&2
 CLIO_SANDBOX_KEY="sbx-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 export CLIO_SANDBOX_KEY
 clio_start_sandbox
-CLIO_PG_EXTRA_CONF="log_min_messages = debug1" clio_start_postgres
+# pg_cron, when it is installed for this PostgreSQL: the clio_mirror_cron
+# suite schedules a refresh with it (its expected output has a variant for
+# a PostgreSQL without it).  The cluster listens on a socket only, so jobs
+# run in background workers rather than over a connection.
+extra_conf="log_min_messages = debug1"
+if [ -f "$("$PG_CONFIG" --pkglibdir)/pg_cron.so" ]; then
+    extra_conf="$extra_conf
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'contrib_regression'
+cron.use_background_workers = on
+max_worker_processes = 16"
+fi
+CLIO_PG_EXTRA_CONF="$extra_conf" clio_start_postgres
 
 clio_log "pg_regress"
 # pg_regress writes its results next to the sources; keep them in $CLIO_TMP.

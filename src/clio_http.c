@@ -36,6 +36,7 @@
 #include "portability/instr_time.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
+#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
@@ -81,6 +82,14 @@ struct ClioConn
 static HTAB *clio_conns = NULL;
 static ClioStats clio_backend_stats;
 
+/*
+ * clio_fdw.rate_limit_reserve: requests of each rate-limit window left to
+ * other sessions.  When X-RateLimit-Remaining falls below it, the next
+ * request waits for the window's reset.  0 (the default) waits only for a
+ * spent window; clio_refresh sets it from the server's refresh_reserve.
+ */
+static int	clio_rate_limit_reserve = 0;
+
 static void clio_http_exit(int code, Datum arg);
 static size_t clio_write_cb(char *ptr, size_t size, size_t nmemb, void *userdata);
 static size_t clio_header_cb(char *ptr, size_t size, size_t nmemb, void *userdata);
@@ -112,6 +121,13 @@ clio_http_init(void)
 				 errmsg("could not initialize libcurl"),
 				 errdetail_internal("%s", curl_easy_strerror(rc))));
 	on_proc_exit(clio_http_exit, (Datum) 0);
+	DefineCustomIntVariable("clio_fdw.rate_limit_reserve",
+							"Requests of each Clio rate-limit window left to other sessions.",
+							"When fewer remain, a request waits for the window to reset.",
+							&clio_rate_limit_reserve,
+							0, 0, 1000,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
 	clio_backend_stats.rl_limit = -1;
 	clio_backend_stats.rl_remaining = -1;
 	clio_backend_stats.rl_reset = -1;
@@ -696,14 +712,28 @@ clio_http_perform(ClioConn *conn, const ClioOptions *opts,
 		CURLcode	rc;
 		long		status = 0;
 
-		/* a spent window: wait for its reset rather than provoke a 429 */
-		if (conn->rl_remaining == 0 && conn->rl_reset > 0)
+		/*
+		 * A spent window, or one down to the reserve: wait for its reset
+		 * rather than provoke a 429 or take the last requests.
+		 */
+		if (conn->rl_remaining >= 0 && conn->rl_reset > 0 &&
+			(conn->rl_remaining == 0 ||
+			 conn->rl_remaining < clio_rate_limit_reserve))
 		{
 			int64		wait_s = conn->rl_reset - clio_now();
 
 			if (wait_s > 0)
 			{
 				long		ms = (long) Min(wait_s, 3600) * 1000;
+
+				if (conn->rl_remaining > 0)
+					ereport(NOTICE,
+							(errcode(ERRCODE_WARNING),
+							 errmsg("waiting for Clio's rate-limit window to reset"),
+							 errdetail("%lld requests remain in the window and clio_fdw.rate_limit_reserve keeps %d for other sessions; the window resets in %lld seconds.",
+									   (long long) conn->rl_remaining,
+									   clio_rate_limit_reserve,
+									   (long long) wait_s)));
 
 				if (waited_ms + ms > opts->max_rate_limit_wait_ms)
 					ereport(ERROR,

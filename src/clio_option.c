@@ -55,7 +55,9 @@ typedef enum ClioOptType
 	CLIO_OPT_COST,				/* a non-negative number */
 	CLIO_OPT_REGION,			/* us, eu, ca, au */
 	CLIO_OPT_RESOURCE,			/* a catalog table name */
-	CLIO_OPT_FIELD				/* a Clio field name */
+	CLIO_OPT_FIELD,				/* a Clio field name */
+	CLIO_OPT_RESERVE,			/* integer 0..1000 */
+	CLIO_OPT_BATCH				/* integer 200..10000 */
 } ClioOptType;
 
 typedef struct ClioOpt
@@ -83,6 +85,9 @@ static const ClioOpt clio_opts[] = {
 	{"fdw_startup_cost", ForeignServerRelationId, CLIO_OPT_COST},
 	{"fdw_page_cost", ForeignServerRelationId, CLIO_OPT_COST},
 	{"fdw_tuple_cost", ForeignServerRelationId, CLIO_OPT_COST},
+	/* read by clio_refresh (SQL), not by the scan */
+	{"refresh_reserve", ForeignServerRelationId, CLIO_OPT_RESERVE},
+	{"refresh_batch", ForeignServerRelationId, CLIO_OPT_BATCH},
 
 	/* user mapping */
 	{"api_key", UserMappingRelationId, CLIO_OPT_SECRET},
@@ -111,6 +116,7 @@ static void check_url(DefElem *def, const char *value);
 static int	parse_duration_ms(DefElem *def, const char *value);
 static int	parse_page_size(DefElem *def, const char *value);
 static int	parse_retries(DefElem *def, const char *value);
+static int	parse_int_range(DefElem *def, const char *value, int min, int max);
 static size_t parse_size(DefElem *def, const char *value);
 static double parse_cost(DefElem *def, const char *value);
 static bool is_loopback_host(const char *host, int len);
@@ -298,6 +304,12 @@ check_option(const ClioOpt *opt, DefElem *def)
 			}
 		case CLIO_OPT_RETRIES:
 			(void) parse_retries(def, value);
+			break;
+		case CLIO_OPT_RESERVE:
+			(void) parse_int_range(def, value, 0, 1000);
+			break;
+		case CLIO_OPT_BATCH:
+			(void) parse_int_range(def, value, 200, 10000);
 			break;
 		case CLIO_OPT_SIZE:
 			(void) parse_size(def, value);
@@ -533,6 +545,23 @@ parse_retries(DefElem *def, const char *value)
 				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
 				 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, value),
 				 errhint("Valid values are integers from 0 to 10.")));
+	return result;
+}
+
+/*
+ * parse_int_range
+ *		An integer from min to max.
+ */
+static int
+parse_int_range(DefElem *def, const char *value, int min, int max)
+{
+	int			result;
+
+	if (!parse_int(value, &result, 0, NULL) || result < min || result > max)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, value),
+				 errhint("Valid values are integers from %d to %d.", min, max)));
 	return result;
 }
 

@@ -105,6 +105,10 @@ clio_cleanup() {
         kill "$CLIO_SANDBOX_PID" 2>/dev/null
         wait "$CLIO_SANDBOX_PID" 2>/dev/null
     fi
+    if [ -n "${CLIO_HOSTILE_PID:-}" ]; then
+        kill "$CLIO_HOSTILE_PID" 2>/dev/null
+        wait "$CLIO_HOSTILE_PID" 2>/dev/null
+    fi
     if [ -n "${CLIO_PGDATA:-}" ] && [ -f "$CLIO_PGDATA/postmaster.pid" ]; then
         runuser -u postgres -- "$PG_BINDIR/pg_ctl" -D "$CLIO_PGDATA" -m immediate stop >/dev/null 2>&1
     fi
@@ -143,6 +147,23 @@ clio_start_sandbox() {
     export CLIO_SANDBOX_KEY=${CLIO_SANDBOX_KEY:-sandbox-key}
 }
 
+# Start the hostile server (test/hostile) on a free loopback port; sets
+# CLIO_HOSTILE_URL.
+clio_start_hostile() {
+    local portfile="$CLIO_TMP/hostile.port" i
+    python3 "$CLIO_TOP/test/hostile/hostile_server.py" --host 127.0.0.1 --port 0 \
+        --port-file "$portfile" >"$CLIO_TMP/hostile.log" 2>&1 &
+    CLIO_HOSTILE_PID=$!
+    for i in $(seq 1 100); do
+        [ -s "$portfile" ] && break
+        kill -0 "$CLIO_HOSTILE_PID" 2>/dev/null || { cat "$CLIO_TMP/hostile.log" >&2; clio_die "the hostile server did not start"; }
+        sleep 0.1
+    done
+    [ -s "$portfile" ] || clio_die "the hostile server did not start in time"
+    CLIO_HOSTILE_URL="http://127.0.0.1:$(cat "$portfile")"
+    export CLIO_HOSTILE_URL
+}
+
 # Start a throwaway cluster as the postgres user, socket in $CLIO_TMP.
 # Sets PGHOST, PGPORT, PGUSER for the clients that follow.
 clio_start_postgres() {
@@ -167,9 +188,11 @@ lc_messages = 'C'
 timezone = 'UTC'
 ${CLIO_PG_EXTRA_CONF:-}
 EOF
-    # The server's environment carries the sandbox's address, so that test
+    # The server's environment carries the sandbox's (and the hostile
+    # server's) address, so that test
     # helpers running inside the backend can reach its admin API.
     runuser -u postgres -- env CLIO_SANDBOX_URL="${CLIO_SANDBOX_URL:-}" \
+        CLIO_HOSTILE_URL="${CLIO_HOSTILE_URL:-}" \
         "$PG_BINDIR/pg_ctl" -D "$CLIO_PGDATA" -l "$CLIO_TMP/postgres.log" -w start >/dev/null \
         || { cat "$CLIO_TMP/postgres.log" >&2; clio_die "PostgreSQL did not start"; }
     export PGHOST="$CLIO_TMP" PGPORT="$port" PGUSER=postgres

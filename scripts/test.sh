@@ -81,6 +81,7 @@ tail -n 1 "$CLIO_TMP/sandbox-tests.log" >&2
 CLIO_SANDBOX_KEY="sbx-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 export CLIO_SANDBOX_KEY
 clio_start_sandbox
+clio_start_hostile
 # pg_cron, when it is installed for this PostgreSQL: the clio_mirror_cron
 # suite schedules a refresh with it (its expected output has a variant for
 # a PostgreSQL without it).  The cluster listens on a socket only, so jobs

@@ -52,9 +52,10 @@ BEGIN
   EXECUTE format('CREATE SCHEMA %I', srv);
   EXECUTE format('IMPORT FOREIGN SCHEMA clio FROM SERVER %I INTO %I', srv, srv);
 END $$;
-\getenv hostile_url CLIO_HOSTILE_URL
-SELECT set_config('clio_test.hostile_url', :'hostile_url', false) IS NOT NULL AS hostile_url_set \gset
 CALL hostile.clear();
 RESET client_min_messages;
 \endif
+-- the address, for this session (every suite's, not only the first's)
+\getenv hostile_url CLIO_HOSTILE_URL
+SELECT set_config('clio_test.hostile_url', :'hostile_url', false) IS NOT NULL AS hostile_url_set \gset
 \set ECHO all

@@ -573,7 +573,7 @@ clio_parse(const char *body, size_t len, bool arena, ClioParseError *err)
 {
 	char	   *text;
 	size_t		textlen;
-	cJSON	   *root;
+	cJSON	   *root = NULL;
 	const char *end = NULL;
 	ClioArena	a;
 
@@ -592,11 +592,18 @@ clio_parse(const char *body, size_t len, bool arena, ClioParseError *err)
 	}
 	if (err->scan != CLIO_PRESCAN_OK)
 		return NULL;
-	if (arena)
-		clio_arena = &a;
 	/* the NUL after the text is its end: nothing may follow the JSON */
-	root = cJSON_ParseWithLengthOpts(text, textlen + 1, &end, true);
-	clio_arena = NULL;
+	PG_TRY();
+	{
+		if (arena)
+			clio_arena = &a;
+		root = cJSON_ParseWithLengthOpts(text, textlen + 1, &end, true);
+	}
+	PG_FINALLY();
+	{
+		clio_arena = NULL;
+	}
+	PG_END_TRY();
 	if (root == NULL)
 	{
 		err->over = a.over;

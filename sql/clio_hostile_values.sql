@@ -10,6 +10,13 @@
 \i :clio_env
 \set hostile_env :abs_srcdir '/sql/include/hostile_env.sql'
 \i :hostile_env
+-- (hostile_env sets the hostile server's address only in the session that
+-- first creates its schema; run after another hostile suite, this session
+-- needs it too)
+\set ECHO none
+\getenv hostile_url CLIO_HOSTILE_URL
+SELECT set_config('clio_test.hostile_url', :'hostile_url', false) IS NOT NULL AS hostile_url_set \gset
+\set ECHO all
 
 -- a server on one scenario, without the imported tables (the tables are
 -- written by hand below), and a table of activities with the given columns

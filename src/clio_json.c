@@ -613,7 +613,7 @@ clio_parse(const char *body, size_t len, bool arena, ClioParseError *err)
 			clio_json_prescan_offset(body, len, end - text) : len;
 	}
 	else if (arena)
-		elog(DEBUG1, "clio_fdw: a body of %zu bytes parsed into %zu bytes", len, a.used);
+		elog(DEBUG2, "clio_fdw: a body of %zu bytes parsed into %zu bytes", len, a.used);
 	pfree(text);
 	return root;
 }

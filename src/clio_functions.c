@@ -23,6 +23,7 @@
 #include "clio_column.h"
 #include "clio_option.h"
 #include "clio_request.h"
+#include "clio_text.h"
 #include "clio_url.h"
 #include "clio_json.h"
 #include "fmgr.h"
@@ -401,7 +402,8 @@ clio_document_upload(PG_FUNCTION_ARGS)
 	if (!clio_url_acceptable(put_url))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("Clio's upload URL for document %s is not https", docid)));
+				 errmsg("Clio's upload URL for document %s is not https",
+						clio_text_quote(docid, strlen(docid), 60))));
 
 	/* 2: the bytes, to file storage, with Clio's headers and no credential */
 	/* Clio's headers as they are; its Content-Type is the body's */

@@ -15,8 +15,18 @@
  * Values are converted with the column type's own input function, so a
  * hand-written foreign table may declare any type that accepts the text
  * of the value (numeric for an integer field, text for anything, ...).
- * Text from Clio is validated (and converted) to the database encoding
- * before it becomes a datum.
+ * A body is pre-scanned first (src/clio_text.c): it must be UTF-8, and
+ * its numbers become marked strings holding their lexemes, so that a
+ * number converts from its exact text and never through a double, and
+ * \u0000 (which cJSON would read as the end of a string) becomes a mark
+ * that is an error where a value holding it is converted.  A key given
+ * twice counts as its last occurrence (clio_member), as in jsonb.
+ *
+ * Memory: the pre-scan counts what cJSON's tree will take and refuses
+ * (54000) a body whose tree would pass CLIO_TREE_FACTOR times the body
+ * plus CLIO_TREE_FLOOR, before any of it is made, so that a body of tiny
+ * values cannot take thirty times its size; while a body is parsed, the
+ * nodes come from an arena that holds the same cap.
  *
  * The first part of the file (checking a page's shape, turning a JSON
  * value into text) needs nothing of the backend but palloc: built with
@@ -34,10 +44,10 @@
 #endif
 
 #include <ctype.h>
-#include <math.h>
 
 #include <cJSON.h>
 
+#include "clio_text.h"
 #include "lib/stringinfo.h"
 
 #ifndef FRONTEND
@@ -66,34 +76,63 @@ typedef enum ClioShape
 } ClioShape;
 
 /* the pure part, exported for the fuzzers */
+extern cJSON *clio_member(cJSON *obj, const char *key);
 extern ClioShape clio_json_shape(cJSON *root, const char *key, bool single,
 								 cJSON **data, int *bad, const char **next,
 								 int64 *total);
-extern char *clio_json_value_text(cJSON *v, bool is_json, bool is_array);
-extern void clio_format_number(double d, char *buf, size_t len);
+extern char *clio_json_value_text(cJSON *v, bool is_json, bool is_array,
+								  bool *nul);
 
-static char *clio_json_text(cJSON *v);
-static void clio_append_array_literal(StringInfo buf, cJSON *array);
+static bool clio_append_json(StringInfo buf, cJSON *v);
+static bool clio_append_array_literal(StringInfo buf, cJSON *array);
 
 #ifdef FRONTEND
 #define clio_server_text(s) ((char *) (s))
-#define clio_oom() abort()
 #else
 static char *clio_server_text(const char *s);
-
-static void
-clio_oom(void)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_OUT_OF_MEMORY),
-			 errmsg("out of memory")));
-}
 #endif
+
+/*
+ * What the pre-scan (src/clio_text.c) left in the tree: a string that was
+ * a number, with its lexeme; a string that is a string.
+ */
+static inline const char *
+clio_num(cJSON *v)
+{
+	if (cJSON_IsString(v) && v->valuestring[0] == CLIO_NUM_MARK)
+		return v->valuestring + 1;
+	return NULL;
+}
+
+static inline bool
+clio_is_str(cJSON *v)
+{
+	return cJSON_IsString(v) && v->valuestring[0] != CLIO_NUM_MARK;
+}
 
 /* ----------------------------------------------------------------
  *		Pure part
  * ----------------------------------------------------------------
  */
+
+/*
+ * clio_member
+ *		The member "key" of an object, or NULL.  A key given twice counts
+ *		as its last occurrence, as jsonb keeps it.
+ */
+cJSON *
+clio_member(cJSON *obj, const char *key)
+{
+	cJSON	   *m;
+	cJSON	   *found = NULL;
+
+	if (!cJSON_IsObject(obj))
+		return NULL;
+	for (m = obj->child; m != NULL; m = m->next)
+		if (m->string != NULL && strcmp(m->string, key) == 0)
+			found = m;
+	return found;
+}
 
 /*
  * clio_json_shape
@@ -115,7 +154,7 @@ clio_json_shape(cJSON *root, const char *key, bool single, cJSON **data,
 	*total = -1;
 	if (!cJSON_IsObject(root))
 		return CLIO_SHAPE_NOT_OBJECT;
-	*data = cJSON_GetObjectItemCaseSensitive(root, key);
+	*data = clio_member(root, key);
 	if (single)
 	{
 		if (!cJSON_IsObject(*data))
@@ -136,104 +175,140 @@ clio_json_shape(cJSON *root, const char *key, bool single, cJSON **data,
 		}
 	}
 
-	meta = cJSON_GetObjectItemCaseSensitive(root, "meta");
+	meta = clio_member(root, "meta");
 	if (cJSON_IsObject(meta))
 	{
-		cJSON	   *paging = cJSON_GetObjectItemCaseSensitive(meta, "paging");
-		cJSON	   *records = cJSON_GetObjectItemCaseSensitive(meta, "records");
+		cJSON	   *paging = clio_member(meta, "paging");
+		const char *records = clio_num(clio_member(meta, "records"));
+		int64		count;
 
 		if (cJSON_IsObject(paging))
 		{
-			cJSON	   *nx = cJSON_GetObjectItemCaseSensitive(paging, "next");
+			cJSON	   *nx = clio_member(paging, "next");
 
-			if (cJSON_IsString(nx) && nx->valuestring[0] != '\0')
+			if (clio_is_str(nx) && nx->valuestring[0] != '\0' &&
+				strchr(nx->valuestring, CLIO_NUL_MARK) == NULL)
 				*next = nx->valuestring;
 			else if (nx != NULL && !cJSON_IsNull(nx))
 				return CLIO_SHAPE_BAD_NEXT;
 		}
-		if (cJSON_IsNumber(records) && records->valuedouble >= 0 &&
-			records->valuedouble < 9e15)
-			*total = (int64) records->valuedouble;
+		if (records && clio_lexeme_int64(records, &count) && count >= 0)
+			*total = count;
 	}
 	return CLIO_SHAPE_OK;
 }
 
 /*
- * clio_format_number
- *		The shortest text that reads back as the same double; integral
- *		values without a fraction or exponent.
+ * clio_append_json_string
+ *		A string as JSON; false if it holds \u0000.
  */
-void
-clio_format_number(double d, char *buf, size_t len)
+static bool
+clio_append_json_string(StringInfo buf, const char *s)
 {
-	if (d == floor(d) && fabs(d) < 1e15 && !(d == 0 && signbit(d)) && len >= 24)
-	{
-		/* integral: the digits by hand (printf's %.0f is slow) */
-		char		digits[24];
-		int			n = 0;
-		unsigned long long u = (unsigned long long) fabs(d);
+	const char *run = s;
 
-		do
-		{
-			digits[n++] = (char) ('0' + u % 10);
-			u /= 10;
-		} while (u > 0);
-		if (d < 0)
-			*buf++ = '-';
-		while (n > 0)
-			*buf++ = digits[--n];
-		*buf = '\0';
-	}
-	else if (d == floor(d) && fabs(d) < 1e15)
-		snprintf(buf, len, "%.0f", d);
-	else
+	appendStringInfoChar(buf, '"');
+	for (;; s++)
 	{
-		snprintf(buf, len, "%.15g", d);
-		if (strtod(buf, NULL) != d)
-			snprintf(buf, len, "%.17g", d);
+		unsigned char c = (unsigned char) *s;
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c != (unsigned char) CLIO_NUL_MARK)
+			continue;
+		appendBinaryStringInfo(buf, run, s - run);
+		run = s + 1;
+		if (c == '\0')
+			break;
+		if (c == (unsigned char) CLIO_NUL_MARK)
+			return false;
+		switch (c)
+		{
+			case '"':
+				appendStringInfoString(buf, "\\\"");
+				break;
+			case '\\':
+				appendStringInfoString(buf, "\\\\");
+				break;
+			case '\n':
+				appendStringInfoString(buf, "\\n");
+				break;
+			case '\r':
+				appendStringInfoString(buf, "\\r");
+				break;
+			case '\t':
+				appendStringInfoString(buf, "\\t");
+				break;
+			default:
+				appendStringInfo(buf, "\\u%04x", c);
+		}
 	}
+	appendStringInfoChar(buf, '"');
+	return true;
 }
 
 /*
- * clio_json_text
- *		A JSON value printed as palloc'd text (cJSON's malloc'd copy is
- *		freed at once).
+ * clio_append_json
+ *		A JSON value as JSON text, numbers as their lexemes; false if a
+ *		string or a key in it holds \u0000.  (Depth is bounded by the
+ *		pre-scan.)
  */
-static char *
-clio_json_text(cJSON *v)
+static bool
+clio_append_json(StringInfo buf, cJSON *v)
 {
-	char	   *printed = cJSON_PrintUnformatted(v);
-	size_t		len;
-	char	   *copy;
+	const char *num = clio_num(v);
+	cJSON	   *el;
+	bool		first = true;
 
-	if (printed == NULL)
-		clio_oom();
-	len = strlen(printed);
-	copy = palloc_extended(len + 1, MCXT_ALLOC_NO_OOM);
-	if (copy)
-		memcpy(copy, printed, len + 1);
-	cJSON_free(printed);
-	if (copy == NULL)
-		clio_oom();
-	return copy;
+	if (num)
+		appendStringInfoString(buf, num);
+	else if (cJSON_IsString(v))
+		return clio_append_json_string(buf, v->valuestring);
+	else if (cJSON_IsTrue(v))
+		appendStringInfoString(buf, "true");
+	else if (cJSON_IsFalse(v))
+		appendStringInfoString(buf, "false");
+	else if (cJSON_IsArray(v) || cJSON_IsObject(v))
+	{
+		bool		obj = cJSON_IsObject(v);
+
+		appendStringInfoChar(buf, obj ? '{' : '[');
+		for (el = v->child; el != NULL; el = el->next)
+		{
+			if (!first)
+				appendStringInfoChar(buf, ',');
+			first = false;
+			if (obj)
+			{
+				if (!clio_append_json_string(buf, el->string ? el->string : ""))
+					return false;
+				appendStringInfoChar(buf, ':');
+			}
+			if (!clio_append_json(buf, el))
+				return false;
+		}
+		appendStringInfoChar(buf, obj ? '}' : ']');
+	}
+	else
+		appendStringInfoString(buf, "null");
+	return true;
 }
 
 /*
  * clio_append_array_literal
- *		An array literal ({"a","b",NULL}) from a JSON array, for array_in.
+ *		An array literal ({"a","b",NULL}) from a JSON array, for array_in;
+ *		false if an element holds \u0000.
  */
-static void
+static bool
 clio_append_array_literal(StringInfo buf, cJSON *array)
 {
 	cJSON	   *el;
 	bool		first = true;
+	StringInfoData nested;
 
+	nested.data = NULL;
 	appendStringInfoChar(buf, '{');
 	cJSON_ArrayForEach(el, array)
 	{
 		const char *s;
-		char		num[64];
-		char	   *owned = NULL;
 
 		if (!first)
 			appendStringInfoChar(buf, ',');
@@ -243,17 +318,25 @@ clio_append_array_literal(StringInfo buf, cJSON *array)
 			appendStringInfoString(buf, "NULL");
 			continue;
 		}
-		if (cJSON_IsString(el))
-			s = clio_server_text(el->valuestring);
-		else if (cJSON_IsNumber(el))
+		if ((s = clio_num(el)) != NULL)
+			;
+		else if (cJSON_IsString(el))
 		{
-			clio_format_number(el->valuedouble, num, sizeof(num));
-			s = num;
+			s = el->valuestring;
+			if (strchr(s, CLIO_NUL_MARK) != NULL)
+				return false;
 		}
 		else if (cJSON_IsBool(el))
 			s = cJSON_IsTrue(el) ? "true" : "false";
 		else
-			s = clio_server_text(owned = clio_json_text(el));
+		{
+			if (nested.data == NULL)
+				initStringInfo(&nested);
+			resetStringInfo(&nested);
+			if (!clio_append_json(&nested, el))
+				return false;
+			s = nested.data;
+		}
 		appendStringInfoChar(buf, '"');
 		for (; *s; s++)
 		{
@@ -262,40 +345,56 @@ clio_append_array_literal(StringInfo buf, cJSON *array)
 			appendStringInfoChar(buf, *s);
 		}
 		appendStringInfoChar(buf, '"');
-		if (owned)
-			pfree(owned);
 	}
 	appendStringInfoChar(buf, '}');
+	if (nested.data)
+		pfree(nested.data);
+	return true;
 }
 
 /*
  * clio_json_value_text
  *		The text form of a JSON value, as a column's input function wants
  *		it: objects and arrays as JSON text (or an array literal for an
- *		array column, is_array), numbers in their shortest exact form.
- *		NULL for a value of no known JSON type.
+ *		array column, is_array), numbers as the body spelled them.  NULL
+ *		for a value of no known JSON type, and NULL with *nul set for a
+ *		value that holds \u0000 (which no PostgreSQL text can).
  */
 char *
-clio_json_value_text(cJSON *v, bool is_json, bool is_array)
+clio_json_value_text(cJSON *v, bool is_json, bool is_array, bool *nul)
 {
-	char		num[64];
+	const char *num = clio_num(v);
+	StringInfoData buf;
 
-	if (cJSON_IsArray(v) && is_array)
+	*nul = false;
+	if (num && !is_json)
+		return pstrdup(num);
+	if ((cJSON_IsArray(v) && is_array) || is_json ||
+		cJSON_IsObject(v) || cJSON_IsArray(v))
 	{
-		StringInfoData buf;
+		bool		ok;
 
 		initStringInfo(&buf);
-		clio_append_array_literal(&buf, v);
-		return buf.data;
+		if (cJSON_IsArray(v) && is_array)
+			ok = clio_append_array_literal(&buf, v);
+		else
+			ok = clio_append_json(&buf, v);
+		if (!ok)
+		{
+			pfree(buf.data);
+			*nul = true;
+			return NULL;
+		}
+		return clio_server_text(buf.data);
 	}
-	if (is_json || cJSON_IsObject(v) || cJSON_IsArray(v))
-		return clio_server_text(clio_json_text(v));
 	if (cJSON_IsString(v))
-		return clio_server_text(v->valuestring);
-	if (cJSON_IsNumber(v))
 	{
-		clio_format_number(v->valuedouble, num, sizeof(num));
-		return pstrdup(num);
+		if (strchr(v->valuestring, CLIO_NUL_MARK) != NULL)
+		{
+			*nul = true;
+			return NULL;
+		}
+		return clio_server_text(v->valuestring);
 	}
 	if (cJSON_IsBool(v))
 		return pstrdup(cJSON_IsTrue(v) ? "true" : "false");
@@ -311,13 +410,28 @@ clio_json_value_text(cJSON *v, bool is_json, bool is_array)
 
 /*
  * clio_server_text
- *		Text from Clio (UTF-8) validated and converted to the database
- *		encoding.
+ *		Text from Clio converted to the database encoding.  The pre-scan
+ *		(src/clio_text.c) has checked that every string of a body is UTF-8.
  */
 static char *
 clio_server_text(const char *s)
 {
 	return pg_any_to_server(s, strlen(s), PG_UTF8);
+}
+
+/*
+ * clio_nul_error
+ *		A value with \u0000, which no PostgreSQL text holds: an error naming
+ *		the field (the error context names the column and the record).
+ */
+static void
+clio_nul_error(const char *field, const char *subfield)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+			 errmsg("Clio field \"%s%s%s\" holds \\u0000", field,
+					subfield ? "." : "", subfield ? subfield : ""),
+			 errdetail("PostgreSQL text cannot hold the character U+0000.")));
 }
 
 struct ClioPage
@@ -342,23 +456,82 @@ static cJSON *clio_datum_json(Datum value, ClioWriteCol *col);
 static cJSON *clio_checked(cJSON *item);
 
 /*
+ * The memory a parsed page may take: CLIO_TREE_FACTOR times its body, plus
+ * CLIO_TREE_FLOOR.  A page of real records takes two to four times its
+ * body (README, Limitations); a body of tiny values ({} or 1 by the
+ * million) would take twenty to thirty, which is what the cap refuses.
+ */
+#define CLIO_TREE_FACTOR	8
+#define CLIO_TREE_FLOOR		((size_t) 16 * 1024 * 1024)
+
+/*
+ * While a body is parsed, cJSON's nodes and strings come from an arena:
+ * blocks palloc'd in the current memory context, counted against the
+ * page's cap, never freed one by one (they go with the context).
+ */
+#define CLIO_ARENA_BLOCK	((size_t) 256 * 1024)
+
+typedef struct ClioArena
+{
+	char	   *next;			/* free space in the current block */
+	size_t		left;
+	size_t		used;			/* bytes taken from the memory context */
+	size_t		cap;
+	bool		over;			/* an allocation passed the cap */
+} ClioArena;
+
+static ClioArena *clio_arena = NULL;
+
+static void *
+clio_arena_alloc(ClioArena *a, size_t size)
+{
+	void	   *p;
+
+	size = MAXALIGN(size);
+	if (size > a->left)
+	{
+		size_t		block = (size > CLIO_ARENA_BLOCK / 4) ? size : CLIO_ARENA_BLOCK;
+
+		if (a->used + block > a->cap)
+		{
+			a->over = true;
+			return NULL;
+		}
+		p = palloc_extended(block, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+		if (p == NULL)
+			return NULL;
+		a->used += block;
+		if (block == size)
+			return p;			/* a large string: a block of its own */
+		a->next = p;
+		a->left = block;
+	}
+	p = a->next;
+	a->next += size;
+	a->left -= size;
+	return p;
+}
+
+/*
  * cJSON allocates through these (clio_json_init): its trees live in the
- * current memory context like everything else, go away with it on a reset
- * or an ERROR, and cost palloc's price rather than malloc's and free's
- * (a page of 200 records is a few thousand small nodes).  No ERROR is
- * raised inside cJSON: an allocation that fails returns NULL, which cJSON
- * reports as a failure.
+ * current memory context like everything else and go away with it on a
+ * reset or an ERROR.  During a parse, from the arena.  No ERROR is raised
+ * inside cJSON: an allocation that fails returns NULL, which cJSON reports
+ * as a failure.
  */
 static void *
 clio_cjson_alloc(size_t size)
 {
+	if (clio_arena)
+		return clio_arena_alloc(clio_arena, size);
 	return palloc_extended(size, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
 }
 
 static void
 clio_cjson_free(void *ptr)
 {
-	if (ptr != NULL)
+	/* what the arena gave is freed with its memory context */
+	if (ptr != NULL && clio_arena == NULL)
 		pfree(ptr);
 }
 
@@ -374,6 +547,119 @@ clio_json_init(void)
 	hooks.malloc_fn = clio_cjson_alloc;
 	hooks.free_fn = clio_cjson_free;
 	cJSON_InitHooks(&hooks);
+}
+
+/* How a body failed to parse */
+typedef struct ClioParseError
+{
+	ClioPrescan scan;			/* what the pre-scan found, or OK */
+	bool		over;			/* the tree passed the cap */
+	size_t		need;			/* what the tree would take, if known */
+	size_t		at;				/* the offending byte of the body */
+	size_t		cap;
+} ClioParseError;
+
+/*
+ * clio_parse
+ *		A body as a cJSON tree (in the current memory context), read as
+ *		src/clio_text.c describes: numbers as their lexemes, \u0000
+ *		marked, UTF-8 checked, bytes after the JSON refused.  NULL on
+ *		failure, with what failed in *err.  With arena, the tree is counted
+ *		against the cap and must never be freed by cJSON_Delete; without,
+ *		it is an ordinary palloc'd tree.
+ */
+static cJSON *
+clio_parse(const char *body, size_t len, bool arena, ClioParseError *err)
+{
+	char	   *text;
+	size_t		textlen;
+	cJSON	   *root = NULL;
+	const char *end = NULL;
+	ClioArena	a;
+
+	memset(err, 0, sizeof(*err));
+	memset(&a, 0, sizeof(a));
+	a.cap = (len > (SIZE_MAX - CLIO_TREE_FLOOR) / CLIO_TREE_FACTOR) ? SIZE_MAX :
+		len * CLIO_TREE_FACTOR + CLIO_TREE_FLOOR;
+	err->cap = a.cap;
+	err->scan = clio_json_prescan(body ? body : "", body ? len : 0,
+								  sizeof(cJSON), a.cap, &text, &textlen,
+								  &err->at);
+	if (err->scan == CLIO_PRESCAN_TOO_BIG)
+	{
+		err->over = true;
+		err->need = err->at;
+	}
+	if (err->scan != CLIO_PRESCAN_OK)
+		return NULL;
+	/* the NUL after the text is its end: nothing may follow the JSON */
+	PG_TRY();
+	{
+		if (arena)
+			clio_arena = &a;
+		root = cJSON_ParseWithLengthOpts(text, textlen + 1, &end, true);
+	}
+	PG_FINALLY();
+	{
+		clio_arena = NULL;
+	}
+	PG_END_TRY();
+	if (root == NULL)
+	{
+		err->over = a.over;
+		if (end == NULL)
+			end = cJSON_GetErrorPtr();
+		err->at = (end && end >= text && end <= text + textlen) ?
+			clio_json_prescan_offset(body, len, end - text) : len;
+	}
+	else if (arena)
+		elog(DEBUG2, "clio_fdw: a body of %zu bytes parsed into %zu bytes", len, a.used);
+	pfree(text);
+	return root;
+}
+
+/*
+ * clio_parse_failed
+ *		The error for a body clio_parse could not read.
+ */
+static void
+clio_parse_failed(ClioParseError *err, size_t len, const char *what)
+{
+	if (err->over)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("Clio response too large to read in memory"),
+				 err->need > 0 ?
+				 errdetail("The response of %zu bytes would take %zu bytes once parsed, more than the %zu bytes a response may (%d times its size plus %zu MB).",
+						   len, err->need, err->cap, CLIO_TREE_FACTOR,
+						   CLIO_TREE_FLOOR / (1024 * 1024)) :
+				 errdetail("The response of %zu bytes takes more than the %zu bytes a response may once parsed (%d times its size plus %zu MB).",
+						   len, err->cap, CLIO_TREE_FACTOR,
+						   CLIO_TREE_FLOOR / (1024 * 1024)),
+				 errhint("A body of many tiny values is not a page of Clio records; if it is one, ask for fewer records a page (the page_size option) or fewer fields."),
+				 errcontext("Clio request: %s", what)));
+	ereport(ERROR,
+			(errcode(err->scan == CLIO_PRESCAN_UTF8 ?
+					 ERRCODE_CHARACTER_NOT_IN_REPERTOIRE :
+					 ERRCODE_FDW_INVALID_DATA_TYPE),
+			 errmsg(err->scan == CLIO_PRESCAN_UTF8 ?
+					"invalid UTF-8 in Clio response" :
+					"invalid JSON in Clio response"),
+			 err->scan == CLIO_PRESCAN_NUL_BYTE ?
+			 errdetail("The response (%zu bytes) has a NUL byte at byte %zu.",
+					   len, err->at) :
+			 err->scan == CLIO_PRESCAN_UTF8 ?
+			 errdetail("The response (%zu bytes) has a byte sequence that is not UTF-8 at byte %zu.",
+					   len, err->at) :
+			 err->scan == CLIO_PRESCAN_NUMBER ?
+			 errdetail("The response (%zu bytes) has a number JSON does not allow at byte %zu.",
+					   len, err->at) :
+			 err->scan == CLIO_PRESCAN_DEPTH ?
+			 errdetail("The response (%zu bytes) nests arrays and objects deeper than %d levels at byte %zu.",
+					   len, CLIO_JSON_MAX_DEPTH, err->at) :
+			 errdetail("The response (%zu bytes) could not be parsed at byte %zu.",
+					   len, err->at),
+			 errcontext("Clio request: %s", what)));
 }
 
 /*
@@ -399,35 +685,12 @@ clio_json_parse_list(const char *body, size_t len, const char *key,
 					 bool single, const char *what)
 {
 	ClioPage   *page = palloc0(sizeof(ClioPage));
+	ClioParseError err;
 
 	page->total = -1;
-
-	/*
-	 * A raw NUL byte is JSON nowhere; cJSON would read it as white space
-	 * between tokens and as the end of a string or a key inside one.
-	 */
-	if (body != NULL && memchr(body, '\0', len) != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-				 errmsg("invalid JSON in Clio response"),
-				 errdetail("The response (%zu bytes) has a NUL byte at byte %ld.",
-						   len, (long) ((const char *) memchr(body, '\0', len) - body)),
-				 errcontext("Clio request: %s", what)));
-	page->root = cJSON_ParseWithLength(body, len);
+	page->root = clio_parse(body, len, true, &err);
 	if (page->root == NULL)
-	{
-		const char *at = cJSON_GetErrorPtr();
-		long		offset = (at && at >= body && at <= body + len) ? (long) (at - body) : -1;
-
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-				 errmsg("invalid JSON in Clio response"),
-				 offset >= 0 ?
-				 errdetail("The response (%zu bytes) could not be parsed at byte %ld.",
-						   len, offset) :
-				 errdetail("The response (%zu bytes) could not be parsed.", len),
-				 errcontext("Clio request: %s", what)));
-	}
+		clio_parse_failed(&err, len, what);
 	/* the tree is in this memory context (clio_json_init): no callback */
 
 	{
@@ -531,115 +794,24 @@ clio_colmap_attr(ClioColMap *col, Form_pg_attribute attr)
 }
 
 /*
- * clio_digits
- *		The value of n decimal digits at s, or -1.
- */
-static int
-clio_digits(const char *s, int n)
-{
-	int			v = 0;
-
-	while (n-- > 0)
-	{
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s++ - '0');
-	}
-	return v;
-}
-
-/*
- * clio_iso_day
- *		"YYYY-MM-DD" at s as days since 2000-01-01, or false.
+ * clio_integral
+ *		A number written with a fraction or an exponent (1.0, 1e3) for an
+ *		integer column: exactly, through numeric, when its value is an
+ *		integer (out of the column's range is the cast's error); false for
+ *		a value with a fraction, which the input function then refuses.
  */
 static bool
-clio_iso_day(const char *s, int *days)
+clio_integral(Oid typid, const char *num, Datum *value)
 {
-	int			y = clio_digits(s, 4);
-	int			m = clio_digits(s + 5, 2);
-	int			d = clio_digits(s + 8, 2);
+	Datum		n = DirectFunctionCall3(numeric_in, CStringGetDatum(num),
+										ObjectIdGetDatum(InvalidOid),
+										Int32GetDatum(-1));
+	Datum		t = DirectFunctionCall2(numeric_trunc, n, Int32GetDatum(0));
 
-	if (y < 1 || m < 1 || m > 12 || d < 1 || s[4] != '-' || s[7] != '-')
+	if (!DatumGetBool(DirectFunctionCall2(numeric_eq, n, t)))
 		return false;
-	if (d > day_tab[isleap(y)][m - 1])
-		return false;
-	*days = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
-	return true;
-}
-
-/*
- * clio_iso_datum
- *		The date of "YYYY-MM-DD", or the timestamptz of
- *		"YYYY-MM-DDTHH:MM:SS[.ffffff](Z|+HH:MM|-HH:MM)": the forms Clio
- *		writes, read without the general date/time parser.  False for
- *		anything else, which the type's input function then reads.
- */
-static bool
-clio_iso_datum(Oid typid, const char *s, Datum *value)
-{
-	size_t		len = strlen(s);
-	int			days;
-	int			h,
-				mi,
-				sec;
-	int64		usec = 0;
-	int			offset;
-	const char *p;
-	Timestamp	ts;
-
-	if (len < 10 || !clio_iso_day(s, &days))
-		return false;
-	if (typid == DATEOID)
-	{
-		if (len != 10)
-			return false;
-		*value = DateADTGetDatum((DateADT) days);
-		return true;
-	}
-	if (len < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':')
-		return false;
-	h = clio_digits(s + 11, 2);
-	mi = clio_digits(s + 14, 2);
-	sec = clio_digits(s + 17, 2);
-	if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
-		return false;
-	p = s + 19;
-	if (*p == '.')
-	{
-		int			n = 0;
-		int64		scale = USECS_PER_SEC;
-
-		p++;
-		while (p[n] >= '0' && p[n] <= '9')
-		{
-			if (n == 6)
-				return false;	/* rounding: the input function's job */
-			scale /= 10;
-			usec += (p[n] - '0') * scale;
-			n++;
-		}
-		if (n == 0)
-			return false;
-		p += n;
-	}
-	if (p[0] == 'Z' && p[1] == '\0')
-		offset = 0;
-	else if ((p[0] == '+' || p[0] == '-') && p[3] == ':' && p[6] == '\0')
-	{
-		int			oh = clio_digits(p + 1, 2);
-		int			om = clio_digits(p + 4, 2);
-
-		if (oh < 0 || oh > 15 || om < 0 || om > 59)
-			return false;
-		offset = (oh * 60 + om) * 60 * (p[0] == '-' ? -1 : 1);
-	}
-	else
-		return false;
-	ts = ((int64) days * SECS_PER_DAY + h * 3600 + mi * 60 + sec - offset) *
-		USECS_PER_SEC + usec;
-	if (!IS_VALID_TIMESTAMP(ts))
-		return false;
-	*value = TimestampTzGetDatum((TimestampTz) ts);
+	*value = DirectFunctionCall1(typid == INT8OID ? numeric_int8 :
+								 typid == INT4OID ? numeric_int4 : numeric_int2, n);
 	return true;
 }
 
@@ -649,46 +821,39 @@ clio_iso_datum(Oid typid, const char *s, Datum *value)
  *		matching plain type, as its input function would make it from the
  *		value's text; false when the value needs the input function (other
  *		kinds, fractions or out-of-range numbers for integers, which it then
- *		rejects or reads in its own way).
+ *		rejects or reads in its own way).  Numbers come from their lexemes,
+ *		never through a double.
  */
 static bool
 clio_direct_datum(ClioColMap *col, cJSON *v, Datum *value)
 {
-	double		d;
+	const char *num = clio_num(v);
+	int64		i;
 
 	switch (col->typid)
 	{
 		case INT2OID:
 		case INT4OID:
 		case INT8OID:
-			if (!cJSON_IsNumber(v))
+			if (num == NULL)
 				return false;
-			d = v->valuedouble;
-			if (d != floor(d))
-				return false;
-			if (col->typid == INT8OID &&
-				d >= -9223372036854775808.0 && d < 9223372036854775808.0)
-				*value = Int64GetDatum((int64) d);
-			else if (col->typid == INT4OID && d >= PG_INT32_MIN && d <= PG_INT32_MAX)
-				*value = Int32GetDatum((int32) d);
-			else if (col->typid == INT2OID && d >= PG_INT16_MIN && d <= PG_INT16_MAX)
-				*value = Int16GetDatum((int16) d);
+			if (!clio_lexeme_int64(num, &i))
+				return strpbrk(num, ".eE") != NULL &&
+					clio_integral(col->typid, num, value);
+			if (col->typid == INT8OID)
+				*value = Int64GetDatum(i);
+			else if (col->typid == INT4OID && i >= PG_INT32_MIN && i <= PG_INT32_MAX)
+				*value = Int32GetDatum((int32) i);
+			else if (col->typid == INT2OID && i >= PG_INT16_MIN && i <= PG_INT16_MAX)
+				*value = Int16GetDatum((int16) i);
 			else
 				return false;
 			return true;
 		case NUMERICOID:
-			/* integral values (seconds, cents, counts): no text */
-			if (!cJSON_IsNumber(v))
+			/* integers (seconds, cents, counts): no numeric_in */
+			if (num == NULL || !clio_lexeme_int64(num, &i))
 				return false;
-			d = v->valuedouble;
-			if (d != floor(d) || fabs(d) >= 1e15 || (d == 0 && signbit(d)))
-				return false;
-			*value = NumericGetDatum(int64_to_numeric((int64) d));
-			return true;
-		case FLOAT8OID:
-			if (!cJSON_IsNumber(v) || isnan(v->valuedouble))
-				return false;
-			*value = Float8GetDatum(v->valuedouble);
+			*value = NumericGetDatum(int64_to_numeric(i));
 			return true;
 		case BOOLOID:
 			if (!cJSON_IsBool(v))
@@ -696,16 +861,36 @@ clio_direct_datum(ClioColMap *col, cJSON *v, Datum *value)
 			*value = BoolGetDatum(cJSON_IsTrue(v));
 			return true;
 		case TEXTOID:
-			if (!cJSON_IsString(v))
+			if (!clio_is_str(v) || strchr(v->valuestring, CLIO_NUL_MARK) != NULL)
 				return false;
 			*value = PointerGetDatum(cstring_to_text(clio_server_text(v->valuestring)));
 			return true;
 		case DATEOID:
 		case TIMESTAMPTZOID:
-			return cJSON_IsString(v) &&
-				clio_iso_datum(col->typid, v->valuestring, value);
+			return clio_is_str(v) &&
+				clio_text_iso_datum(col->typid, v->valuestring, value);
 	}
+	/* float8: float8in reads the lexeme (1e400 is out of its range) */
 	return false;
+}
+
+/*
+ * clio_quoted_id
+ *		A record's id for a message: a number as it was written, a string
+ *		quoted and cut (clio_text_quote); "without id" otherwise.
+ */
+static char *
+clio_quoted_id(cJSON *rec)
+{
+	cJSON	   *id = clio_member(rec, "id");
+	const char *num = clio_num(id);
+
+	if (num)
+		return clio_text_quote(num, strlen(num), 40);
+	if (cJSON_IsString(id))
+		return psprintf("\"%s\"", clio_text_quote(id->valuestring,
+												  strlen(id->valuestring), 60));
+	return pstrdup("without id");
 }
 
 /*
@@ -718,18 +903,9 @@ static void
 clio_conv_error_cb(void *arg)
 {
 	ClioConvContext *ctx = (ClioConvContext *) arg;
-	cJSON	   *id = cJSON_GetObjectItemCaseSensitive(ctx->record, "id");
-	char		idbuf[64];
-
-	if (cJSON_IsString(id))
-		snprintf(idbuf, sizeof(idbuf), "\"%.50s\"", id->valuestring);
-	else if (cJSON_IsNumber(id))
-		clio_format_number(id->valuedouble, idbuf, sizeof(idbuf));
-	else
-		strlcpy(idbuf, "without id", sizeof(idbuf));
 
 	errcontext("column \"%s\" of foreign table \"%s\", Clio record %s",
-			   ctx->colname, ctx->table, idbuf);
+			   ctx->colname, ctx->table, clio_quoted_id(ctx->record));
 }
 
 /*
@@ -761,10 +937,11 @@ clio_json_record_values(ClioPage *page, int index, ClioColMap *cols, int ncols,
 		int			att = col->attnum - 1;
 		cJSON	   *v;
 		char	   *text;
+		bool		nul;
 
 		if (col->is_search)
 			continue;
-		v = cJSON_GetObjectItemCaseSensitive(rec, col->field);
+		v = clio_member(rec, col->field);
 		ctx.colname = col->colname;
 		if (v != NULL && col->subfield != NULL && !cJSON_IsNull(v))
 		{
@@ -774,7 +951,7 @@ clio_json_record_values(ClioPage *page, int index, ClioColMap *cols, int ncols,
 						 errmsg("Clio field \"%s\" is not an object", col->field),
 						 errdetail("The column reads \"%s.%s\".",
 								   col->field, col->subfield)));
-			v = cJSON_GetObjectItemCaseSensitive(v, col->subfield);
+			v = clio_member(v, col->subfield);
 		}
 		if (v == NULL || cJSON_IsNull(v))
 		{
@@ -787,7 +964,9 @@ clio_json_record_values(ClioPage *page, int index, ClioColMap *cols, int ncols,
 			nulls[att] = false;
 			continue;
 		}
-		text = clio_json_value_text(v, col->is_json, col->is_array);
+		text = clio_json_value_text(v, col->is_json, col->is_array, &nul);
+		if (nul)
+			clio_nul_error(col->field, col->subfield);
 		if (text == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
@@ -801,15 +980,42 @@ clio_json_record_values(ClioPage *page, int index, ClioColMap *cols, int ncols,
 }
 
 /*
+ * clio_quiet_parse
+ *		A small body (an error, a token) parsed in a memory context of its
+ *		own, under the same cap as a page; NULL if it is not JSON.  The
+ *		caller deletes *cxt after copying what it needs.
+ */
+static cJSON *
+clio_quiet_parse(const char *body, size_t len, MemoryContext *cxt)
+{
+	MemoryContext old;
+	ClioParseError err;
+	cJSON	   *root;
+
+	*cxt = AllocSetContextCreate(CurrentMemoryContext, "clio_fdw small body",
+								 ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(*cxt);
+	root = clio_parse(body, len, true, &err);
+	MemoryContextSwitchTo(old);
+	return root;
+}
+
+/* Clio's message in an error: at most this many bytes */
+#define CLIO_MESSAGE_MAX	1000
+
+/*
  * clio_json_error_body
  *		Clio's error type and message from an error response, as palloc'd
- *		text in the database encoding; NULL for what is not there.  Accepts
- *		Clio's {"error": {"type", "message"}}, the gateway's variants, and
- *		otherwise gives (the start of) a text body as the message.
+ *		text in the database encoding, quoted (clio_text_quote: valid UTF-8,
+ *		at most CLIO_MESSAGE_MAX bytes); NULL for what is not there.
+ *		Accepts Clio's {"error": {"type", "message"}}, the gateway's
+ *		variants, and otherwise gives (the start of) a text body as the
+ *		message.
  */
 void
 clio_json_error_body(const char *body, size_t len, char **type, char **message)
 {
+	MemoryContext cxt;
 	cJSON	   *root;
 
 	*type = NULL;
@@ -817,43 +1023,34 @@ clio_json_error_body(const char *body, size_t len, char **type, char **message)
 	if (len == 0)
 		return;
 
-	root = cJSON_ParseWithLength(body, len);
+	root = clio_quiet_parse(body, len, &cxt);
 	if (root != NULL)
 	{
-		cJSON	   *err = cJSON_GetObjectItemCaseSensitive(root, "error");
+		cJSON	   *err = clio_member(root, "error");
 		cJSON	   *msg = NULL;
 		cJSON	   *typ = NULL;
 
 		if (cJSON_IsObject(err))
 		{
-			msg = cJSON_GetObjectItemCaseSensitive(err, "message");
-			typ = cJSON_GetObjectItemCaseSensitive(err, "type");
+			msg = clio_member(err, "message");
+			typ = clio_member(err, "type");
 		}
 		else if (cJSON_IsString(err))
 			typ = err;
-		if (!cJSON_IsString(msg))
-			msg = cJSON_GetObjectItemCaseSensitive(root, "message");
-		if (!cJSON_IsString(msg))
-			msg = cJSON_GetObjectItemCaseSensitive(root, "error_description");
-
-		PG_TRY();
-		{
-			/* a message that is not valid UTF-8 is left out, not an error */
-			if (cJSON_IsString(typ) &&
-				pg_verify_mbstr(PG_UTF8, typ->valuestring, strlen(typ->valuestring), true))
-				*type = pstrdup(clio_server_text(typ->valuestring));
-			if (cJSON_IsString(msg) &&
-				pg_verify_mbstr(PG_UTF8, msg->valuestring, strlen(msg->valuestring), true))
-				*message = pstrdup(clio_server_text(msg->valuestring));
-		}
-		PG_FINALLY();
-		{
-			cJSON_Delete(root);
-		}
-		PG_END_TRY();
-		if (*type || *message)
-			return;
+		if (!clio_is_str(msg))
+			msg = clio_member(root, "message");
+		if (!clio_is_str(msg))
+			msg = clio_member(root, "error_description");
+		if (clio_is_str(typ))
+			*type = clio_text_quote(typ->valuestring, strlen(typ->valuestring),
+									200);
+		if (clio_is_str(msg))
+			*message = clio_text_quote(msg->valuestring, strlen(msg->valuestring),
+									   CLIO_MESSAGE_MAX);
 	}
+	MemoryContextDelete(cxt);
+	if (*type || *message)
+		return;
 
 	/* Not Clio's JSON: show the start of the body if it is text */
 	{
@@ -861,31 +1058,43 @@ clio_json_error_body(const char *body, size_t len, char **type, char **message)
 
 		while (n > 0 && (body[n - 1] == '\n' || body[n - 1] == '\r'))
 			n--;
-		if (n > 0 && pg_verifymbstr(body, n, true) &&
-			memchr(body, '\0', n) == NULL)
-			*message = pnstrdup(body, n);
+		if (n > 0 && memchr(body, '\0', n) == NULL)
+			*message = clio_text_quote(body, n, 300);
 	}
+}
+
+/*
+ * clio_string_of
+ *		A string a request is built from (an id, a URL, a header, a token):
+ *		NULL if the value is not a string; an error if it holds \u0000.
+ *		Converted to the database encoding, or (convert false) a copy of
+ *		Clio's UTF-8.
+ */
+static char *
+clio_string_of(cJSON *v, const char *field, bool convert)
+{
+	if (!clio_is_str(v))
+		return NULL;
+	if (strchr(v->valuestring, CLIO_NUL_MARK) != NULL)
+		clio_nul_error(field, NULL);
+	return convert ? clio_server_text(v->valuestring) : pstrdup(v->valuestring);
 }
 
 /*
  * clio_json_record_id
  *		The "id" of record "index" as text (Clio's ids are numbers, or
- *		strings for calendar entries), or NULL.
+ *		strings for calendar entries), or NULL.  A number is its lexeme,
+ *		digit for digit.
  */
 char *
 clio_json_record_id(ClioPage *page, int index)
 {
-	cJSON	   *id = cJSON_GetObjectItemCaseSensitive(page->records[index], "id");
-	char		buf[64];
+	cJSON	   *id = clio_member(page->records[index], "id");
+	const char *num = clio_num(id);
 
-	if (cJSON_IsString(id))
-		return clio_server_text(id->valuestring);
-	if (cJSON_IsNumber(id))
-	{
-		clio_format_number(id->valuedouble, buf, sizeof(buf));
-		return pstrdup(buf);
-	}
-	return NULL;
+	if (num)
+		return pstrdup(num);
+	return clio_string_of(id, "id", true);
 }
 
 /*
@@ -903,11 +1112,59 @@ clio_checked(cJSON *item)
 }
 
 /*
+ * clio_unmark
+ *		A tree parsed from PostgreSQL's own JSON made ready to print: a
+ *		number (a marked string after the pre-scan) becomes a raw value
+ *		that cJSON prints as it was written; \u0000 is refused.
+ */
+static void
+clio_unmark(cJSON *v, const char *colname)
+{
+	cJSON	   *el;
+
+	if ((v->string && strchr(v->string, CLIO_NUL_MARK)) ||
+		(cJSON_IsString(v) && strchr(v->valuestring, CLIO_NUL_MARK)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				 errmsg("column \"%s\" holds \\u0000, which clio_fdw does not send",
+						colname)));
+	if (cJSON_IsString(v) && v->valuestring[0] == CLIO_NUM_MARK)
+	{
+		memmove(v->valuestring, v->valuestring + 1, strlen(v->valuestring));
+		v->type = cJSON_Raw;
+	}
+	for (el = v->child; el != NULL; el = el->next)
+		clio_unmark(el, colname);
+}
+
+/*
+ * clio_json_of
+ *		JSON text of the database (json, jsonb, array_to_json) as a tree
+ *		whose numbers print as they were written.
+ */
+static cJSON *
+clio_json_of(char *txt, ClioWriteCol *col, const char *what)
+{
+	ClioParseError err;
+	cJSON	   *parsed;
+
+	txt = pg_server_to_any(txt, strlen(txt), PG_UTF8);
+	parsed = clio_parse(txt, strlen(txt), false, &err);
+	if (parsed == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("column \"%s\" holds %s that could not be sent",
+						col->colname, what)));
+	clio_unmark(parsed, col->colname);
+	return parsed;
+}
+
+/*
  * clio_datum_json
  *		A value as JSON: numbers stay numbers (their exact text), booleans
  *		booleans, dates and timestamps ISO 8601 strings whatever DateStyle
- *		says, json and jsonb their own JSON, arrays JSON arrays, and
- *		everything else a string.
+ *		says, json and jsonb their own JSON (numbers as written), arrays
+ *		JSON arrays, and everything else a string.
  */
 static cJSON *
 clio_datum_json(Datum value, ClioWriteCol *col)
@@ -945,33 +1202,14 @@ clio_datum_json(Datum value, ClioWriteCol *col)
 																	  NULL)));
 		case JSONOID:
 		case JSONBOID:
-			{
-				cJSON	   *parsed;
-
-				txt = OutputFunctionCall(&col->output, value);
-				parsed = cJSON_Parse(txt);
-				if (parsed == NULL)
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-							 errmsg("column \"%s\" holds JSON that could not be sent",
-									col->colname)));
-				return parsed;
-			}
+			return clio_json_of(OutputFunctionCall(&col->output, value), col,
+								"JSON");
 	}
 
 	if (OidIsValid(get_element_type(col->typid)))
-	{
-		cJSON	   *parsed;
-
-		txt = TextDatumGetCString(DirectFunctionCall1(array_to_json, value));
-		parsed = cJSON_Parse(txt);
-		if (parsed == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("column \"%s\" holds an array that could not be sent",
-							col->colname)));
-		return parsed;
-	}
+		return clio_json_of(TextDatumGetCString(DirectFunctionCall1(array_to_json,
+																	value)),
+							col, "an array");
 
 	txt = OutputFunctionCall(&col->output, value);
 	txt = pg_server_to_any(txt, strlen(txt), PG_UTF8);
@@ -1094,66 +1332,53 @@ clio_json_write_body(ClioWriteCol *cols, int ncols, Datum *values, bool *nulls,
 
 /*
  * clio_json_string_field
- *		A top-level string of a JSON object (palloc'd), or NULL.
+ *		A top-level string of a JSON object (palloc'd, as Clio sent it), or
+ *		NULL.
  */
 char *
 clio_json_string_field(const char *body, size_t len, const char *key)
 {
-	cJSON	   *root = cJSON_ParseWithLength(body, len);
-	cJSON	   *v;
+	MemoryContext cxt;
+	cJSON	   *root = clio_quiet_parse(body, len, &cxt);
 	char	   *result = NULL;
 
-	if (root == NULL)
-		return NULL;
-	PG_TRY();
-	{
-		v = cJSON_GetObjectItemCaseSensitive(root, key);
-		if (cJSON_IsString(v))
-			result = pstrdup(v->valuestring);
-	}
-	PG_FINALLY();
-	{
-		cJSON_Delete(root);
-	}
-	PG_END_TRY();
+	if (root != NULL)
+		result = clio_string_of(clio_member(root, key), key, false);
+	MemoryContextDelete(cxt);
 	return result;
 }
 
 /*
  * clio_json_upload_target
  *		From a document just created, where its bytes go: the version's uuid,
- *		put_url and put_headers (as "Name: value" strings).  A header that
- *		holds a line break is refused: it would add a header.
+ *		put_url and put_headers (as "Name: value" strings, as Clio sent
+ *		them).  A header that holds a line break is refused: it would add a
+ *		header.
  */
 bool
 clio_json_upload_target(ClioPage *page, char **uuid, char **put_url,
 						List **put_headers)
 {
-	cJSON	   *ver = cJSON_GetObjectItemCaseSensitive(page->records[0],
-													   "latest_document_version");
-	cJSON	   *u = cJSON_GetObjectItemCaseSensitive(ver, "uuid");
-	cJSON	   *url = cJSON_GetObjectItemCaseSensitive(ver, "put_url");
-	cJSON	   *hdrs = cJSON_GetObjectItemCaseSensitive(ver, "put_headers");
+	cJSON	   *ver = clio_member(page->records[0], "latest_document_version");
 	cJSON	   *h;
 
 	*put_headers = NIL;
-	if (!cJSON_IsString(u) || !cJSON_IsString(url))
+	*uuid = clio_string_of(clio_member(ver, "uuid"), "uuid", false);
+	*put_url = clio_string_of(clio_member(ver, "put_url"), "put_url", false);
+	if (*uuid == NULL || *put_url == NULL)
 		return false;
-	*uuid = pstrdup(u->valuestring);
-	*put_url = pstrdup(url->valuestring);
-	cJSON_ArrayForEach(h, hdrs)
+	cJSON_ArrayForEach(h, clio_member(ver, "put_headers"))
 	{
-		cJSON	   *name = cJSON_GetObjectItemCaseSensitive(h, "name");
-		cJSON	   *value = cJSON_GetObjectItemCaseSensitive(h, "value");
+		char	   *name = clio_string_of(clio_member(h, "name"), "put_headers", false);
+		char	   *value = clio_string_of(clio_member(h, "value"), "put_headers", false);
 
-		if (!cJSON_IsString(name) || !cJSON_IsString(value))
+		if (name == NULL || value == NULL)
 			continue;
-		if (strpbrk(name->valuestring, "\r\n:") || strpbrk(value->valuestring, "\r\n"))
+		if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n"))
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 					 errmsg("Clio's upload headers hold a line break")));
-		*put_headers = lappend(*put_headers,
-							   psprintf("%s: %s", name->valuestring, value->valuestring));
+		*put_headers = lappend(*put_headers, psprintf("%s: %s", name, value));
 	}
 	return true;
 }
@@ -1202,7 +1427,7 @@ clio_json_document_body(const char *filename, const char *parent_type,
 	if (parent == NULL ||
 		!cJSON_AddStringToObject(data, "name", name) ||
 		!cJSON_AddStringToObject(data, "filename", name) ||
-		!cJSON_AddNumberToObject(parent, "id", (double) parent_id) ||
+		!cJSON_AddRawToObject(parent, "id", psprintf(INT64_FORMAT, parent_id)) ||
 		!cJSON_AddStringToObject(parent, "type", parent_type))
 	{
 		cJSON_Delete(root);

@@ -42,6 +42,7 @@
 #include "clio_modify.h"
 #include "clio_option.h"
 #include "clio_request.h"
+#include "clio_text.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
@@ -683,7 +684,7 @@ clioExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 					(errcode(ERRCODE_FDW_ERROR),
 					 errmsg("the calendar entry Clio just created is gone"),
 					 errdetail("Clio created calendar entry %s, then answered 404 when it was linked to its matter.",
-							   id)));
+							   clio_text_quote(id, strlen(id), 60))));
 	}
 	ms->rows++;
 	ms->accepted++;

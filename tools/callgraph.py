@@ -37,6 +37,7 @@ LAYERS = {
     "clio_http": 0,         # the transport: calls no other file
     "clio_json": 0,
     "clio_url": 0,
+    "clio_text": -1,        # server text: a body's pre-scan, quoting for messages
 }
 
 

@@ -3,11 +3,13 @@
  * fuzz_page.c
  *		  libFuzzer target: a response body through clio_fdw's page reading
  *
- * What the scan does with a body before any datum is made: parse it, check
- * its shape, turn every value of every record into text (as a column of
- * each kind would), and take the paging parameters out of the next link.
- * Built outside the server from src/clio_json.c and src/clio_url.c (see
- * run.sh).
+ * What the scan does with a body before any datum is made: pre-scan it
+ * (UTF-8, number lexemes, \u0000, depth), parse it, check its shape, turn
+ * every value of every record into text (as a column of each kind would),
+ * and take the paging parameters out of the next link; and quote the body
+ * for a message.  Properties checked: a body the pre-scan accepts is valid
+ * UTF-8, and so is every quoted text.  Built outside the server from
+ * src/clio_json.c, src/clio_text.c and src/clio_url.c (see run.sh).
  *
  * IDENTIFICATION
  *		  test/fuzz/fuzz_page.c
@@ -18,13 +20,16 @@
 
 #include <cJSON.h>
 
+#include "clio_text.h"
 #include "clio_url.h"
+#include "mb/pg_wchar.h"
 
 typedef int ClioShape;
 extern ClioShape clio_json_shape(cJSON *root, const char *key, bool single,
 								 cJSON **data, int *bad, const char **next,
 								 int64 *total);
-extern char *clio_json_value_text(cJSON *v, bool is_json, bool is_array);
+extern char *clio_json_value_text(cJSON *v, bool is_json, bool is_array,
+								  bool *nul);
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -39,8 +44,11 @@ read_record(cJSON *rec)
 
 		for (kind = 0; kind < 3; kind++)
 		{
-			char	   *text = clio_json_value_text(field, kind == 1, kind == 2);
+			bool		nul;
+			char	   *text = clio_json_value_text(field, kind == 1, kind == 2, &nul);
 
+			if (text && nul)
+				abort();		/* \u0000 gives no text */
 			if (text && text != field->valuestring)
 				pfree(text);
 		}
@@ -51,7 +59,8 @@ read_record(cJSON *rec)
 
 			if (id)
 			{
-				char	   *text = clio_json_value_text(id, false, false);
+				bool		nul;
+				char	   *text = clio_json_value_text(id, false, false, &nul);
 
 				if (text && text != id->valuestring)
 					pfree(text);
@@ -63,9 +72,24 @@ read_record(cJSON *rec)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	cJSON	   *root = cJSON_ParseWithLength((const char *) data, size);
+	cJSON	   *root;
 	int			single;
+	char	   *text;
+	size_t		textlen;
+	size_t		at;
+	char	   *quoted = clio_text_quote((const char *) data, size, 200);
 
+	if (pg_encoding_verifymbstr(PG_UTF8, quoted, strlen(quoted)) != (int) strlen(quoted))
+		abort();				/* a quoted text is UTF-8 */
+	pfree(quoted);
+	if (clio_json_prescan((const char *) data, size, sizeof(cJSON), SIZE_MAX, &text,
+						  &textlen, &at) != CLIO_PRESCAN_OK)
+		return 0;
+	if (pg_encoding_verifymbstr(PG_UTF8, (const char *) data, size) != (int) size)
+		abort();				/* what the pre-scan accepts is UTF-8 */
+	(void) clio_json_prescan_offset((const char *) data, size, textlen / 2);
+	root = cJSON_ParseWithLengthOpts(text, textlen + 1, NULL, true);
+	pfree(text);
 	if (root == NULL)
 		return 0;
 	for (single = 0; single < 2; single++)

@@ -18,7 +18,7 @@ for d in "$pkglib" "$lib" "$(dirname "$pkglib")"; do
 done
 [ -n "$libs" ] || { echo "libpgcommon.a not found" >&2; exit 1; }
 cflags="-g -O1 -Wno-format-nonliteral -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -DFRONTEND -I$top/include -I$inc $(pkg-config --cflags libcjson)"
-clang $cflags -o "$out/fuzz_page" "$here/fuzz_page.c" "$top/src/clio_json.c" "$top/src/clio_url.c" $libs $(pkg-config --libs libcjson)
+clang $cflags -o "$out/fuzz_page" "$here/fuzz_page.c" "$top/src/clio_json.c" "$top/src/clio_text.c" "$top/src/clio_url.c" $libs $(pkg-config --libs libcjson)
 clang $cflags -o "$out/fuzz_url" "$here/fuzz_url.c" "$top/src/clio_url.c" $libs
 for t in fuzz_page fuzz_url; do
     mkdir -p "$out/corpus_$t"

@@ -850,12 +850,15 @@ class Bench:
         with open(self.args.json, "w") as f:
             json.dump(out, f, indent=1, default=str)
         text = report.render(out)
-        # the mirror section (bench/mirror.py) of an earlier run is kept
+        # the mirror and hostile sections (bench/mirror.py, bench/hostile.py)
+        # of earlier runs are kept, from the first of them on
         if os.path.exists(self.args.out):
             old = open(self.args.out).read()
-            begin = "<!-- mirror section: bench/mirror.py -->"
-            if begin in old:
-                text = text.rstrip("\n") + "\n\n" + old[old.index(begin):]
+            begins = [old.index(b) for b in ("<!-- mirror section: bench/mirror.py -->",
+                                             "<!-- hostile section: bench/hostile.py -->")
+                      if b in old]
+            if begins:
+                text = text.rstrip("\n") + "\n\n" + old[min(begins):]
         with open(self.args.out, "w") as f:
             f.write(text)
         say("wrote %s and %s" % (self.args.out, self.args.json))

@@ -261,9 +261,9 @@ SCENARIOS = {
     # 200 pages, no latency: the suite's measure
     "nagle": _paged(200, True),
     "nagle_off": _paged(200, False),
-    # 500 pages, 20 ms each: bench/run.sh --hostile
-    "bench_nagle": _paged(500, True, 20),
-    "bench_plain": _paged(500, False, 20),
+    # 200 pages, 50 ms each: bench/run.sh --hostile (bench/hostile.py)
+    "bench_nagle": _paged(200, True, 50),
+    "bench_plain": _paged(200, False, 50),
     "slow_body": slow_body,
     "gzip_bomb": gzip_bomb,
     "big_error": big_error,

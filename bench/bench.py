@@ -212,6 +212,18 @@ def sh(cmd):
         return ""
 
 
+def write_section(path, begin, end, lines):
+    """Put lines (which start with begin and end with end) in place of the
+    section between those markers of the file at path, or at its end."""
+    text = open(path).read() if os.path.exists(path) else ""
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + "\n".join(lines) + text[text.index(end) + len(end) + 1:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(lines)
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def connect(dbname):
     conn = psycopg2.connect(dbname=dbname)
     conn.autocommit = True

@@ -26,6 +26,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
 from bench import connect  # noqa: E402
 
 BEGIN = "<!-- hostile section: bench/hostile.py -->"
@@ -150,12 +151,7 @@ def write_section(path, run):
              "|---|---|---|--:|--:|--:|--:|"]
     lines += old_rows + rows
     lines += ["", END, ""]
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + "\n".join(lines) + text[text.index(END) + len(END) + 1:]
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines)
-    with open(path, "w") as f:
-        f.write(text)
+    bench.write_section(path, BEGIN, END, lines)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,16 @@
  * what went wrong, and return a code that stops the transfer; the error is
  * reported after the transfer has been detached.
  *
+ * Whatever a server sends, every wait has a bound: a 429 waits at least a
+ * second and every wait counts toward max_rate_limit_wait; a rate-limit
+ * window is used once and a reset past an hour is not believed; attempts
+ * and backoff of one request share (max_retries + 1) x request_timeout.
+ * A redirect's Location is kept whole (up to CLIO_LOCATION_MAX) or
+ * refused, never cut.  When a response's headers have arrived the socket
+ * acknowledges at once (TCP_QUICKACK), so that a server with Nagle's
+ * algorithm on, holding the body until the headers are acknowledged, does
+ * not wait for a delayed ACK on every request.
+ *
  * IDENTIFICATION
  *		  src/clio_http.c
  *

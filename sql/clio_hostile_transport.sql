@@ -146,6 +146,17 @@ BEGIN
 END $$;
 SELECT split < 15 AS no_stall FROM nagle_ms;
 SELECT count(*) AS requests FROM hostile.log('nagle');
+-- the body in three writes after the headers: no stall either
+CALL hostile.serve('nagle_parts');
+SELECT count(*) FROM h_nagle_parts.matters;
+CREATE TEMP TABLE nagle_parts_ms AS
+SELECT (SELECT seconds FROM outcome('SELECT count(*) FROM h_nagle_parts.matters')) * 1000 / 200 AS parts;
+DO $$
+BEGIN
+  RAISE LOG 'clio_hostile_transport: ms per request, headers then the body in three writes with Nagle on: %',
+    (SELECT parts FROM nagle_parts_ms);
+END $$;
+SELECT parts < 15 AS no_stall FROM nagle_parts_ms;
 
 -- -------------------------------------------------------------------
 -- slow senders: request_timeout bounds a request, retries included

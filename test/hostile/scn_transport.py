@@ -203,6 +203,28 @@ def redir_sink(req):
 
 # --- Nagle -----------------------------------------------------------------
 
+def _paged_parts(pages):
+    """pages pages of one record each, linked by next; each written as its
+    headers, then its body in three writes, Nagle's algorithm on."""
+    def fn(req):
+        tok = int(req.param("page_token", "0"))
+        meta = {"records": pages}
+        if tok + 1 < pages:
+            meta["paging"] = {"next": "%s/api/v4/matters.json?page_token=%d" % (req.base_url, tok + 1)}
+        body = json.dumps({"data": [{"id": tok + 1, "display_number": "M-%d" % (tok + 1)}],
+                           "meta": meta}).encode()
+        h = req.handler
+        h.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0)
+        h.wfile.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                       "Content-Length: %d\r\n\r\n" % len(body)).encode())
+        h.wfile.flush()
+        third = len(body) // 3
+        for part in (body[:third], body[third:2 * third], body[2 * third:]):
+            h.wfile.write(part)
+            h.wfile.flush()
+    return fn
+
+
 def _paged(pages, split, latency_ms=0):
     """pages pages of one record each, linked by next; each answered
     latency_ms after it was asked, its headers and body in two writes with
@@ -261,6 +283,7 @@ SCENARIOS = {
     # 200 pages, no latency: the suite's measure
     "nagle": _paged(200, True),
     "nagle_off": _paged(200, False),
+    "nagle_parts": _paged_parts(200),
     # 200 pages, 50 ms each: bench/run.sh --hostile (bench/hostile.py)
     "bench_nagle": _paged(200, True, 50),
     "bench_plain": _paged(200, False, 50),

@@ -349,9 +349,9 @@ clio_header_value(const char *line, size_t len, const char *name,
 
 /*
  * clio_copy_header
- *		If line is header "name", copy its trimmed value into dest (a
- *		short value: a longer one is cut, which for the numbers kept here
- *		makes it unreadable, never another number).
+ *		If line is header "name", copy its trimmed value into dest: a
+ *		short value (a number, a date).  A longer one is kept as "?", which
+ *		reads as no value: never cut into another number.
  */
 static void
 clio_copy_header(const char *line, size_t len, const char *name,

@@ -212,6 +212,18 @@ def sh(cmd):
         return ""
 
 
+def write_section(path, begin, end, lines):
+    """Put lines (which start with begin and end with end) in place of the
+    section between those markers of the file at path, or at its end."""
+    text = open(path).read() if os.path.exists(path) else ""
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + "\n".join(lines) + text[text.index(end) + len(end) + 1:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(lines)
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def connect(dbname):
     conn = psycopg2.connect(dbname=dbname)
     conn.autocommit = True
@@ -850,12 +862,15 @@ class Bench:
         with open(self.args.json, "w") as f:
             json.dump(out, f, indent=1, default=str)
         text = report.render(out)
-        # the mirror section (bench/mirror.py) of an earlier run is kept
+        # the mirror and hostile sections (bench/mirror.py, bench/hostile.py)
+        # of earlier runs are kept, from the first of them on
         if os.path.exists(self.args.out):
             old = open(self.args.out).read()
-            begin = "<!-- mirror section: bench/mirror.py -->"
-            if begin in old:
-                text = text.rstrip("\n") + "\n\n" + old[old.index(begin):]
+            begins = [old.index(b) for b in ("<!-- mirror section: bench/mirror.py -->",
+                                             "<!-- hostile section: bench/hostile.py -->")
+                      if b in old]
+            if begins:
+                text = text.rstrip("\n") + "\n\n" + old[min(begins):]
         with open(self.args.out, "w") as f:
             f.write(text)
         say("wrote %s and %s" % (self.args.out, self.args.json))

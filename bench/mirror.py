@@ -19,6 +19,7 @@ import time
 import psycopg2
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
 from bench import Sandbox, connect  # noqa: E402
 import suite  # noqa: E402
 
@@ -183,13 +184,7 @@ def write_section(path, r):
         lines += r["first_activities"]["notices"]
         lines += ["```"]
     lines += ["", END, ""]
-    text = open(path).read() if os.path.exists(path) else ""
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + "\n".join(lines) + text[text.index(END) + len(END) + 1:]
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines)
-    with open(path, "w") as f:
-        f.write(text)
+    bench.write_section(path, BEGIN, END, lines)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,11 @@
 #                                --scale 25 (~100,000 activities), Clio's
 #                                rate limit of 50 a minute, 50 ms; writes the
 #                                section "Mirrors" of the report; ~30 minutes
+#   bench/run.sh --hostile       the hostile-server profile (bench/hostile.py)
+#                                only: 200 pages at 50 ms from test/hostile's
+#                                server with Nagle on and two writes per
+#                                response, and in one write; writes the
+#                                section "Hostile server"; about a minute
 #
 # Options (or environment variables):
 #   --scale X        BENCH_SCALE        sandbox --scale (default 125; quick 5)
@@ -28,6 +33,8 @@
 #   --out FILE       BENCH_OUT          the report (default bench/RESULTS.md;
 #                                       quick: bench/out/RESULTS-quick.md)
 #   --only Q01,Q02   BENCH_ONLY         run only these queries
+#   BENCH_COMMIT     (--hostile) the commit to name in the report when the
+#                    tree is not HEAD's (e.g. an older src/ checked out)
 #
 # Needs root for apt-get when packages are missing.  CLIO_KEEP_TMP=1 keeps the
 # temporary directory (PostgreSQL and sandbox logs).
@@ -36,6 +43,7 @@ set -u
 
 quick=
 mirror=
+hostile=
 scale=${BENCH_SCALE:-}
 latency=${BENCH_LATENCY_MS:-50}
 reps=${BENCH_REPS:-}
@@ -47,6 +55,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1 ;;
         --mirror) mirror=1 ;;
+        --hostile) hostile=1 ;;
         --scale) scale=$2; shift ;;
         --latency-ms) latency=$2; shift ;;
         --reps) reps=$2; shift ;;
@@ -54,13 +63,16 @@ while [ $# -gt 0 ]; do
         --max-query-s) max_query_s=$2; shift ;;
         --out) out=$2; shift ;;
         --only) only=$2; shift ;;
-        -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
         *) clio_die "unknown argument: $1 (see bench/run.sh --help)" ;;
     esac
     shift
 done
 if [ -n "$mirror" ]; then
     scale=${scale:-25}
+    out=${out:-$CLIO_TOP/bench/RESULTS.md}
+elif [ -n "$hostile" ]; then
+    reps=${reps:-3}
     out=${out:-$CLIO_TOP/bench/RESULTS.md}
 elif [ -n "$quick" ]; then
     scale=${scale:-5}
@@ -82,6 +94,8 @@ clio_install_packages
 /usr/bin/python3 -c 'import psycopg2' 2>/dev/null \
     || clio_die "/usr/bin/python3 cannot import psycopg2 (apt-get install python3-psycopg2)"
 clio_pg_bindir
+# the same lock as scripts/test.sh: no other checkout installs over this build
+clio_lock_install
 clio_build
 clio_setup_tmp
 
@@ -95,6 +109,17 @@ if [ -n "$mirror" ]; then
         --scale "$scale" --latency-ms "$latency" --rate-limit 50 \
         --out "$out" --json "$CLIO_TOP/bench/out/mirror.json" \
         || clio_die "the mirror benchmark failed"
+    clio_log "results: $out"
+    exit 0
+fi
+if [ -n "$hostile" ]; then
+    clio_log "starting the hostile server (test/hostile)"
+    clio_start_hostile
+    clio_start_postgres
+    /usr/bin/python3 "$CLIO_TOP/bench/hostile.py" --hostile "$CLIO_HOSTILE_URL" \
+        --reps "$reps" --out "$out" --json "$CLIO_TOP/bench/out/hostile.json" \
+        ${BENCH_COMMIT:+--commit "$BENCH_COMMIT"} \
+        || clio_die "the hostile-server benchmark failed"
     clio_log "results: $out"
     exit 0
 fi

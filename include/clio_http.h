@@ -42,8 +42,9 @@ typedef struct ClioHttpResponse
 	const char *body;			/* owned by the connection; valid until its
 								 * next request */
 	size_t		len;
-	char	   *location;		/* Location header (palloc'd), or NULL */
-	int64		retry_after;	/* Retry-After seconds, or -1 */
+	char	   *location;		/* Location header, whole (palloc'd), or NULL */
+	int64		retry_after;	/* Retry-After in seconds (a date: from now;
+								 * rounded up), or -1 */
 	int64		rl_reset;		/* X-RateLimit-Reset (unix time), or -1 */
 } ClioHttpResponse;
 

@@ -25,8 +25,12 @@
 #include "clio_request.h"
 #include "clio_url.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
+
+/* The most of Clio's own message an error shows, in characters */
+#define CLIO_MESSAGE_MAX_CHARS 1000
 
 /* How long a remote row count is reused */
 #define CLIO_COUNT_CACHE_SECONDS 60
@@ -47,6 +51,7 @@ static void clio_raise_status(const ClioOptions *opts,
 							  const ClioHttpRequest *req,
 							  const ClioHttpResponse *resp,
 							  const char *extra);
+static char *clio_clip_message(char *message);
 
 /*
  * clio_send
@@ -135,6 +140,8 @@ clio_oauth_refresh(ClioConn *conn, const ClioOptions *opts)
 	if (resp.status < 200 || resp.status >= 300)
 	{
 		clio_json_error_body(resp.body, resp.len, &type, &message);
+		type = clio_clip_message(type);
+		message = clio_clip_message(message);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
 				 errmsg("Clio refused to refresh the access token (HTTP %ld)", resp.status),
@@ -149,6 +156,29 @@ clio_oauth_refresh(ClioConn *conn, const ClioOptions *opts)
 				 errmsg("Clio's token response has no usable access_token")));
 	clio_http_set_token(conn, token);
 	return token;
+}
+
+/*
+ * clio_clip_message
+ *		Clio's message as an error shows it: its first
+ *		CLIO_MESSAGE_MAX_CHARS characters (cut between two characters of the
+ *		database encoding, which the message is in), and how much was left
+ *		out.  A server could otherwise put megabytes into an error.
+ */
+static char *
+clio_clip_message(char *message)
+{
+	int			len;
+	int			cut;
+
+	if (message == NULL)
+		return NULL;
+	len = strlen(message);
+	cut = pg_mbcharcliplen(message, len, CLIO_MESSAGE_MAX_CHARS);
+	if (cut >= len)
+		return message;
+	return psprintf("%.*s... (%d more characters not shown)", cut, message,
+					pg_mbstrlen_with_len(message + cut, len - cut));
 }
 
 /*
@@ -168,6 +198,8 @@ clio_raise_status(const ClioOptions *opts, const ClioHttpRequest *req,
 	const char *hint = NULL;
 
 	clio_json_error_body(resp->body, resp->len, &type, &message);
+	type = clio_clip_message(type);
+	message = clio_clip_message(message);
 
 	switch (status)
 	{

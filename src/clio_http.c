@@ -16,12 +16,28 @@
  * what went wrong, and return a code that stops the transfer; the error is
  * reported after the transfer has been detached.
  *
+ * Whatever a server sends, every wait has a bound: a 429 waits at least a
+ * second and every wait counts toward max_rate_limit_wait; a rate-limit
+ * window is used once and a reset past an hour is not believed; attempts
+ * and backoff of one request share (max_retries + 1) x request_timeout.
+ * A redirect's Location is kept whole (up to CLIO_LOCATION_MAX) or
+ * refused, never cut.  When a response's headers have arrived the socket
+ * acknowledges at once (TCP_QUICKACK), so that a server with Nagle's
+ * algorithm on, holding the body until the headers are acknowledged, does
+ * not wait for a delayed ACK on every request.
+ *
  * IDENTIFICATION
  *		  src/clio_http.c
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
+
+#include <ctype.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -36,6 +52,7 @@
 #include "portability/instr_time.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
+#include "utils/datetime.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
@@ -48,7 +65,36 @@
 /* How long one slice of a transfer may block before interrupts are checked */
 #define CLIO_POLL_MS 100
 
-#define CLIO_HEADER_VALUE_MAX 512
+/* The shortest pause before a 429 is answered by sending again */
+#define CLIO_RATE_LIMIT_MIN_PAUSE_MS 1000
+
+/* The longest one rate-limit wait may be (before max_rate_limit_wait) */
+#define CLIO_RATE_LIMIT_MAX_PAUSE_S 3600
+
+/*
+ * An X-RateLimit-Reset further ahead than this is not believed (Clio's
+ * windows last a minute): it is forgotten, and Clio's answers decide.
+ */
+#define CLIO_RATE_LIMIT_MAX_RESET_S 3600
+
+/* The longest redirect Location accepted (pre-signed URLs run to kBs) */
+#define CLIO_LOCATION_MAX 16384
+
+/* Sockets of a connection's cache that get early ACKs (see clio_quickack) */
+#define CLIO_MAX_SOCKETS 8
+
+/* Room for a rate-limit header (the longest HTTP-date is 33 bytes) */
+#define CLIO_HEADER_VALUE_MAX 64
+
+/* What is wrong with a response's Location header */
+typedef enum ClioLocationFault
+{
+	CLIO_LOCATION_OK = 0,
+	CLIO_LOCATION_TOO_LONG,
+	CLIO_LOCATION_FOLDED,
+	CLIO_LOCATION_TWICE,
+	CLIO_LOCATION_CONTROL
+} ClioLocationFault;
 
 struct ClioConn
 {
@@ -66,14 +112,24 @@ struct ClioConn
 
 	char	   *token;			/* access token from a refresh (malloc'd) */
 
-	char		location[CLIO_HEADER_VALUE_MAX];
+	/* Location of the latest response (malloc'd, reused), and its faults */
+	char	   *location;
+	size_t		location_cap;
+	bool		has_location;
+	bool		in_location;	/* the header line before was Location */
+	ClioLocationFault location_fault;
+
 	char		errbuf[CURL_ERROR_SIZE];
 
+	/* the connection cache's TCP sockets (for early ACKs) */
+	curl_socket_t sockets[CLIO_MAX_SOCKETS];
+	int			nsockets;
+
 	/* rate-limit headers of the latest response (-1: not sent) */
-	char		h_limit[32];
-	char		h_remaining[32];
-	char		h_reset[32];
-	char		h_retry_after[32];
+	char		h_limit[CLIO_HEADER_VALUE_MAX];
+	char		h_remaining[CLIO_HEADER_VALUE_MAX];
+	char		h_reset[CLIO_HEADER_VALUE_MAX];
+	char		h_retry_after[CLIO_HEADER_VALUE_MAX];
 	int64		rl_limit;
 	int64		rl_remaining;
 	int64		rl_reset;		/* unix time the window ends */
@@ -93,15 +149,26 @@ static int	clio_rate_limit_reserve = 0;
 static void clio_http_exit(int code, Datum arg);
 static size_t clio_write_cb(char *ptr, size_t size, size_t nmemb, void *userdata);
 static size_t clio_header_cb(char *ptr, size_t size, size_t nmemb, void *userdata);
+static bool clio_header_value(const char *line, size_t len, const char *name,
+							  const char **value, size_t *vlen);
 static void clio_copy_header(const char *line, size_t len, const char *name,
 							 char *dest, size_t destlen);
+static bool clio_keep_location(ClioConn *conn, const char *value, size_t len);
+static void clio_quickack(ClioConn *conn);
+static int	clio_sockopt_cb(void *clientp, curl_socket_t fd, curlsocktype purpose);
+static int	clio_closesocket_cb(void *clientp, curl_socket_t fd);
+static void clio_location_error(ClioConn *conn, const ClioHttpRequest *req);
 static void clio_transport_error(ClioConn *conn, const ClioHttpRequest *req,
 								 CURLcode rc, bool sent);
 static CURLcode clio_transfer(ClioConn *conn, const ClioOptions *opts,
-							  const ClioHttpRequest *req, ClioStats *stats);
+							  const ClioHttpRequest *req, ClioStats *stats,
+							  long timeout_ms);
 static void clio_sleep_ms(long ms, ClioStats *stats);
-static void clio_backoff(int attempt, ClioStats *stats);
+static long clio_backoff_ms(int attempt);
+static int64 clio_elapsed_ms(instr_time start);
 static int64 clio_header_int(const char *value);
+static int64 clio_retry_after_ms(const char *value, int64 now);
+static int64 clio_http_date(const char *value);
 static int64 clio_now(void);
 static struct curl_slist *clio_slist_add(struct curl_slist *list, bool *ok,
 										 const char *header);
@@ -153,6 +220,7 @@ clio_http_exit(int code, Datum arg)
 			if (conn->easy)
 				curl_easy_cleanup(conn->easy);
 			free(conn->buf);
+			free(conn->location);
 			if (conn->token)
 			{
 				explicit_bzero(conn->token, strlen(conn->token));
@@ -192,6 +260,10 @@ clio_http_connection(const ClioOptions *opts)
 		conn->len = conn->cap = 0;
 		conn->rl_limit = conn->rl_remaining = conn->rl_reset = -1;
 		conn->token = NULL;
+		conn->location = NULL;
+		conn->location_cap = 0;
+		conn->has_location = false;
+		conn->nsockets = 0;
 	}
 	if (conn->easy == NULL)
 	{
@@ -252,43 +324,164 @@ clio_write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 }
 
 /*
- * clio_copy_header
- *		If line is header "name", copy its trimmed value into dest.
+ * clio_header_value
+ *		If line is header "name", point *value at its trimmed value.
  */
-static void
-clio_copy_header(const char *line, size_t len, const char *name,
-				 char *dest, size_t destlen)
+static bool
+clio_header_value(const char *line, size_t len, const char *name,
+				  const char **value, size_t *vlen)
 {
 	size_t		nlen = strlen(name);
-	size_t		i;
 
 	if (len <= nlen || line[nlen] != ':' || pg_strncasecmp(line, name, nlen) != 0)
-		return;
+		return false;
 	line += nlen + 1;
 	len -= nlen + 1;
 	while (len > 0 && (*line == ' ' || *line == '\t'))
 		line++, len--;
 	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n' ||
-					   line[len - 1] == ' '))
+					   line[len - 1] == ' ' || line[len - 1] == '\t'))
 		len--;
-	if (len >= destlen)
-		len = destlen - 1;
+	*value = line;
+	*vlen = len;
+	return true;
+}
+
+/*
+ * clio_copy_header
+ *		If line is header "name", copy its trimmed value into dest: a
+ *		short value (a number, a date).  A longer one is kept as "?", which
+ *		reads as no value: never cut into another number.
+ */
+static void
+clio_copy_header(const char *line, size_t len, const char *name,
+				 char *dest, size_t destlen)
+{
+	const char *value;
+	size_t		vlen;
+
+	if (!clio_header_value(line, len, name, &value, &vlen))
+		return;
+	if (vlen >= destlen)
+	{
+		/* too long to be a number of seconds or a date: unreadable */
+		dest[0] = '?';
+		dest[1] = '\0';
+		return;
+	}
+	memcpy(dest, value, vlen);
+	dest[vlen] = '\0';
+}
+
+/*
+ * clio_keep_location
+ *		Keep a Location header's value whole (in a malloc'd buffer), or
+ *		note why it cannot be used: longer than CLIO_LOCATION_MAX, a second
+ *		Location, or a control character (a NUL would cut it short).
+ *		Runs inside libcurl; false only when out of memory.
+ */
+static bool
+clio_keep_location(ClioConn *conn, const char *value, size_t len)
+{
+	size_t		i;
+
+	if (conn->has_location)
+	{
+		conn->location_fault = CLIO_LOCATION_TWICE;
+		return true;
+	}
+	conn->has_location = true;
+	if (len > CLIO_LOCATION_MAX)
+	{
+		conn->location_fault = CLIO_LOCATION_TOO_LONG;
+		return true;
+	}
 	for (i = 0; i < len; i++)
-		dest[i] = line[i];
-	dest[len] = '\0';
+	{
+		if ((unsigned char) value[i] < 0x20 || value[i] == 0x7f)
+		{
+			conn->location_fault = CLIO_LOCATION_CONTROL;
+			return true;
+		}
+	}
+	if (len + 1 > conn->location_cap)
+	{
+		size_t		newcap = Max(len + 1, 1024);
+		char	   *newbuf = realloc(conn->location, newcap);
+
+		if (newbuf == NULL)
+		{
+			conn->out_of_memory = true;
+			return false;
+		}
+		conn->location = newbuf;
+		conn->location_cap = newcap;
+	}
+	memcpy(conn->location, value, len);
+	conn->location[len] = '\0';
+	return true;
+}
+
+/*
+ * clio_reset_response
+ *		Forget the headers kept of a response: before a request, and when
+ *		another response's status line comes (after a 100 Continue).
+ */
+static void
+clio_reset_response(ClioConn *conn)
+{
+	if (conn->location)
+		conn->location[0] = '\0';
+	conn->has_location = false;
+	conn->in_location = false;
+	conn->location_fault = CLIO_LOCATION_OK;
+	conn->h_limit[0] = conn->h_remaining[0] = conn->h_reset[0] = '\0';
+	conn->h_retry_after[0] = '\0';
 }
 
 /*
  * clio_header_cb
- *		Keep the response headers clio_fdw acts on.  Runs inside libcurl.
+ *		Keep the response headers clio_fdw acts on.  Runs inside libcurl:
+ *		records, never reports.
  */
 static size_t
 clio_header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
 	ClioConn   *conn = (ClioConn *) userdata;
 	size_t		n = size * nmemb;
+	const char *value;
+	size_t		vlen;
 
-	clio_copy_header(ptr, n, "location", conn->location, sizeof(conn->location));
+	if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0)
+	{
+		/* the status line of a response: its own headers follow */
+		clio_reset_response(conn);
+		return n;
+	}
+	if (n > 0 && (ptr[0] == ' ' || ptr[0] == '\t'))
+	{
+		/*
+		 * An obsolete line folding: the line continues the header before.
+		 * A Location so continued would be followed cut at its first line.
+		 */
+		if (conn->in_location)
+			conn->location_fault = CLIO_LOCATION_FOLDED;
+		return n;
+	}
+	conn->in_location = false;
+	if (n <= 2 && (ptr[0] == '\r' || ptr[0] == '\n'))
+	{
+		/* the end of the headers: the body's first segment may wait on us */
+		clio_quickack(conn);
+		return n;
+	}
+	if (clio_header_value(ptr, n, "location", &value, &vlen))
+	{
+		conn->in_location = true;
+		if (!clio_keep_location(conn, value, vlen))
+			return 0;
+		return n;
+	}
 	clio_copy_header(ptr, n, "x-ratelimit-limit", conn->h_limit, sizeof(conn->h_limit));
 	clio_copy_header(ptr, n, "x-ratelimit-remaining", conn->h_remaining,
 					 sizeof(conn->h_remaining));
@@ -296,6 +489,77 @@ clio_header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 	clio_copy_header(ptr, n, "retry-after", conn->h_retry_after,
 					 sizeof(conn->h_retry_after));
 	return n;
+}
+
+/*
+ * clio_quickack
+ *		Acknowledge what has arrived at once, on every socket of the
+ *		connection's cache (one or two: which one this transfer uses,
+ *		libcurl tells only after it).
+ *
+ * A server that writes a response's headers and body apart with Nagle's
+ * algorithm on holds the body until the headers are acknowledged, and on
+ * a reused connection Linux delays that ACK by 40 ms: every request would
+ * wait 40 ms.  TCP_QUICKACK sends the pending ACK now.  It changes nothing
+ * else and reports nothing (this runs inside libcurl); where the system
+ * has no TCP_QUICKACK, nothing is done.
+ */
+static void
+clio_quickack(ClioConn *conn)
+{
+#ifdef TCP_QUICKACK
+	int			i;
+	int			one = 1;
+
+	for (i = 0; i < conn->nsockets; i++)
+		(void) setsockopt(conn->sockets[i], IPPROTO_TCP, TCP_QUICKACK,
+						  &one, sizeof(one));
+#endif
+}
+
+/*
+ * clio_sockopt_cb
+ *		A socket libcurl made for a connection: remember it for
+ *		clio_quickack.  Runs inside libcurl.
+ */
+static int
+clio_sockopt_cb(void *clientp, curl_socket_t fd, curlsocktype purpose)
+{
+	ClioConn   *conn = (ClioConn *) clientp;
+
+	if (purpose != CURLSOCKTYPE_IPCXN)
+		return CURL_SOCKOPT_OK;
+	if (conn->nsockets == CLIO_MAX_SOCKETS)
+	{
+		/* full (a socket closed behind our back?): forget the oldest */
+		memmove(conn->sockets, conn->sockets + 1,
+				sizeof(curl_socket_t) * (CLIO_MAX_SOCKETS - 1));
+		conn->nsockets--;
+	}
+	conn->sockets[conn->nsockets++] = fd;
+	return CURL_SOCKOPT_OK;
+}
+
+/*
+ * clio_closesocket_cb
+ *		libcurl closes a socket (it calls this for every socket made while
+ *		clio_sockopt_cb was set, even after the handle is reset).
+ */
+static int
+clio_closesocket_cb(void *clientp, curl_socket_t fd)
+{
+	ClioConn   *conn = (ClioConn *) clientp;
+	int			i;
+
+	for (i = 0; i < conn->nsockets; i++)
+	{
+		if (conn->sockets[i] == fd)
+		{
+			conn->sockets[i] = conn->sockets[--conn->nsockets];
+			break;
+		}
+	}
+	return close(fd);
 }
 
 /*
@@ -407,7 +671,8 @@ clio_request_headers(ClioConn *conn, const ClioOptions *opts,
  */
 static void
 clio_set_options(ClioConn *conn, const ClioOptions *opts,
-				 const ClioHttpRequest *req, struct curl_slist *headers)
+				 const ClioHttpRequest *req, struct curl_slist *headers,
+				 long timeout_ms)
 {
 	CURL	   *easy = conn->easy;
 	const char *failed = NULL;
@@ -418,10 +683,8 @@ clio_set_options(ClioConn *conn, const ClioOptions *opts,
 	conn->limit = opts->max_response_size;
 	conn->too_large = false;
 	conn->out_of_memory = false;
-	conn->location[0] = '\0';
 	conn->errbuf[0] = '\0';
-	conn->h_limit[0] = conn->h_remaining[0] = conn->h_reset[0] = '\0';
-	conn->h_retry_after[0] = '\0';
+	clio_reset_response(conn);
 
 	clio_setopt(easy, CURLOPT_URL, req->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -436,8 +699,14 @@ clio_set_options(ClioConn *conn, const ClioOptions *opts,
 	clio_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
 	clio_setopt(easy, CURLOPT_USERAGENT, "clio_fdw/" CLIO_FDW_VERSION);
 	clio_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, (long) opts->connect_timeout_ms);
-	clio_setopt(easy, CURLOPT_TIMEOUT_MS, (long) opts->request_timeout_ms);
+	clio_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
 	clio_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+	/* our own writes go out at once (libcurl's default, made explicit) */
+	clio_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+	clio_setopt(easy, CURLOPT_SOCKOPTFUNCTION, clio_sockopt_cb);
+	clio_setopt(easy, CURLOPT_SOCKOPTDATA, conn);
+	clio_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, clio_closesocket_cb);
+	clio_setopt(easy, CURLOPT_CLOSESOCKETDATA, conn);
 	clio_setopt(easy, CURLOPT_HTTPHEADER, headers);
 	clio_setopt(easy, CURLOPT_WRITEFUNCTION, clio_write_cb);
 	clio_setopt(easy, CURLOPT_WRITEDATA, conn);
@@ -552,7 +821,8 @@ clio_run_transfer(ClioConn *conn, struct curl_slist *headers)
  * clio_count_transfer
  *		Add a finished attempt to the counters (the backend's and, when
  *		given, the scan's or statement's), and keep what its headers say of
- *		the rate limit.
+ *		the rate limit.  A reset further ahead than any window Clio has is
+ *		not believed: it is forgotten rather than kept for later requests.
  */
 static void
 clio_count_transfer(ClioConn *conn, ClioStats *stats, double ms, CURLcode rc)
@@ -576,7 +846,7 @@ clio_count_transfer(ClioConn *conn, ClioStats *stats, double ms, CURLcode rc)
 		if ((v = clio_header_int(conn->h_remaining)) >= 0)
 			conn->rl_remaining = v;
 		if ((v = clio_header_int(conn->h_reset)) >= 0)
-			conn->rl_reset = v;
+			conn->rl_reset = (v - clio_now() > CLIO_RATE_LIMIT_MAX_RESET_S) ? -1 : v;
 		clio_backend_stats.rl_limit = conn->rl_limit;
 		clio_backend_stats.rl_remaining = conn->rl_remaining;
 		clio_backend_stats.rl_reset = conn->rl_reset;
@@ -585,20 +855,21 @@ clio_count_transfer(ClioConn *conn, ClioStats *stats, double ms, CURLcode rc)
 
 /*
  * clio_transfer
- *		One attempt at a request: send it and receive the whole response
- *		into the connection's buffer.  Returns curl's result; the status and
- *		headers are left in the handle and the connection.
+ *		One attempt at a request, of at most timeout_ms: send it and
+ *		receive the whole response into the connection's buffer.  Returns
+ *		curl's result; the status and headers are left in the handle and
+ *		the connection.
  */
 static CURLcode
 clio_transfer(ClioConn *conn, const ClioOptions *opts,
-			  const ClioHttpRequest *req, ClioStats *stats)
+			  const ClioHttpRequest *req, ClioStats *stats, long timeout_ms)
 {
 	struct curl_slist *headers = clio_request_headers(conn, opts, req);
 	instr_time	start,
 				elapsed;
 	CURLcode	rc;
 
-	clio_set_options(conn, opts, req, headers);
+	clio_set_options(conn, opts, req, headers, timeout_ms);
 	INSTR_TIME_SET_CURRENT(start);
 	rc = clio_run_transfer(conn, headers);
 	INSTR_TIME_SET_CURRENT(elapsed);
@@ -624,6 +895,130 @@ clio_header_int(const char *value)
 	if (errno != 0 || end == value || v < 0)
 		return -1;
 	return (int64) v;
+}
+
+/*
+ * clio_retry_after_ms
+ *		A Retry-After value as milliseconds from now, or -1 when there is
+ *		none or it cannot be read.  Seconds (a fraction, which RFC 9110 does
+ *		not allow but servers send, is rounded up to the next second), or
+ *		an HTTP-date (a date already past: 0).  Never more than about 30
+ *		years, so that callers can add it up.
+ */
+static int64
+clio_retry_after_ms(const char *value, int64 now)
+{
+	const char *p = value;
+	int64		secs = 0;
+	int64		date;
+
+	if (*p == '\0')
+		return -1;
+	if (isdigit((unsigned char) *p))
+	{
+		bool		fraction = false;
+
+		for (; isdigit((unsigned char) *p); p++)
+		{
+			if (secs < INT64CONST(1000000000))
+				secs = secs * 10 + (*p - '0');
+		}
+		if (*p == '.')
+		{
+			p++;
+			if (!isdigit((unsigned char) *p))
+				return -1;
+			for (; isdigit((unsigned char) *p); p++)
+				fraction |= (*p != '0');
+		}
+		if (*p != '\0')
+			return -1;
+		return (Min(secs, INT64CONST(1000000000)) + (fraction ? 1 : 0)) * 1000;
+	}
+	date = clio_http_date(value);
+	if (date < 0)
+		return -1;
+	return date <= now ? 0 : Min(date - now, INT64CONST(1000000000)) * 1000;
+}
+
+/*
+ * clio_http_date
+ *		An HTTP-date (RFC 9110, 5.6.7) as unix time, or -1: the IMF-fixdate
+ *		"Sun, 06 Nov 1994 08:49:37 GMT", and the obsolete forms a
+ *		recipient must still read, RFC 850's "Sunday, 06-Nov-94 08:49:37
+ *		GMT" and asctime's "Sun Nov  6 08:49:37 1994".  The day's name is
+ *		skipped, not checked: the date says which day it is.
+ */
+static int64
+clio_http_date(const char *value)
+{
+	static const char *const months[] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+	};
+	const char *p = value;
+	char		mon[4];
+	int			day,
+				year,
+				hh,
+				mi,
+				ss,
+				n = 0,
+				month;
+	int			y2,
+				m2,
+				d2;
+	int			jd;
+
+	while (isalpha((unsigned char) *p))
+		p++;
+	if (p == value)
+		return -1;
+	if (*p == ',')
+	{
+		p++;
+		if (sscanf(p, " %2d %3s %4d %2d:%2d:%2d GMT%n",
+				   &day, mon, &year, &hh, &mi, &ss, &n) == 6 && n > 0 &&
+			p[n] == '\0' && year >= 1000)
+			 /* IMF-fixdate */ ;
+		else if (n = 0,
+				 sscanf(p, " %2d-%3s-%2d %2d:%2d:%2d GMT%n",
+						&day, mon, &year, &hh, &mi, &ss, &n) == 6 && n > 0 &&
+				 p[n] == '\0')
+		{
+			/*
+			 * RFC 850's two-digit year: the one of this century, unless that
+			 * is more than 50 years ahead (then the century before).
+			 */
+			int			this_year;
+
+			j2date((int) (clio_now() / SECS_PER_DAY) + UNIX_EPOCH_JDATE,
+				   &this_year, &m2, &d2);
+			year += this_year - this_year % 100;
+			if (year > this_year + 50)
+				year -= 100;
+		}
+		else
+			return -1;
+	}
+	else if (sscanf(p, " %3s %2d %2d:%2d:%2d %4d%n",
+					mon, &day, &hh, &mi, &ss, &year, &n) != 6 || n == 0 ||
+			 p[n] != '\0')
+		return -1;
+
+	for (month = 0; month < 12; month++)
+		if (strcmp(mon, months[month]) == 0)
+			break;
+	if (month == 12 || day < 1 || day > 31 || year < 1970 || year > 9999 ||
+		hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 60)
+		return -1;
+	/* a day the month does not have (31 Feb) is not a date */
+	jd = date2j(year, month + 1, day);
+	j2date(jd, &y2, &m2, &d2);
+	if (y2 != year || m2 != month + 1 || d2 != day)
+		return -1;
+	return (int64) (jd - UNIX_EPOCH_JDATE) * SECS_PER_DAY +
+		hh * SECS_PER_HOUR + mi * SECS_PER_MINUTE + ss;
 }
 
 static int64
@@ -666,21 +1061,102 @@ clio_sleep_ms(long ms, ClioStats *stats)
 }
 
 /*
- * clio_backoff
- *		Wait before retry number attempt+1: exponential, with jitter (half
- *		to all of the doubled base), capped.
+ * clio_backoff_ms
+ *		The pause before retry number attempt+1: exponential, with jitter
+ *		(half to all of the doubled base), capped.
  */
-static void
-clio_backoff(int attempt, ClioStats *stats)
+static long
+clio_backoff_ms(int attempt)
 {
 	long		backoff = Min((long) CLIO_BACKOFF_BASE_MS << Min(attempt, 16),
 							  CLIO_BACKOFF_MAX_MS);
 
-	backoff = backoff / 2 + (long) (pg_prng_double(&pg_global_prng_state) * backoff / 2);
+	return backoff / 2 + (long) (pg_prng_double(&pg_global_prng_state) * backoff / 2);
+}
+
+/*
+ * clio_elapsed_ms
+ *		Milliseconds since start.
+ */
+static int64
+clio_elapsed_ms(instr_time start)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	return (int64) INSTR_TIME_GET_MILLISEC(now);
+}
+
+/*
+ * clio_wait_for_window
+ *		Before a request: a window the last response said was spent (or
+ *		down to clio_fdw.rate_limit_reserve) is waited out rather than
+ *		provoke a 429 or take the last requests.  What the window said is
+ *		used once: whether it is waited out or passes max_rate_limit_wait
+ *		(an ERROR), the next request asks Clio again, so that one answer
+ *		never holds back the statements after this one.
+ */
+static void
+clio_wait_for_window(ClioConn *conn, const ClioOptions *opts,
+					 const ClioHttpRequest *req, ClioStats *stats,
+					 int64 *waited_ms)
+{
+	int64		remaining = conn->rl_remaining;
+	int64		wait_s;
+	long		ms;
+
+	if (remaining < 0 || conn->rl_reset <= 0 ||
+		(remaining > 0 && remaining >= clio_rate_limit_reserve))
+		return;
+	conn->rl_remaining = -1;
+	wait_s = conn->rl_reset - clio_now();
+	if (wait_s <= 0)
+		return;
+	wait_s = Min(wait_s, CLIO_RATE_LIMIT_MAX_RESET_S);
+	ms = (long) wait_s * 1000;
+
+	if (remaining > 0)
+		ereport(NOTICE,
+				(errcode(ERRCODE_WARNING),
+				 errmsg("waiting for Clio's rate-limit window to reset"),
+				 errdetail("%lld requests remain in the window and clio_fdw.rate_limit_reserve keeps %d for other sessions; the window resets in %lld seconds.",
+						   (long long) remaining,
+						   clio_rate_limit_reserve,
+						   (long long) wait_s)));
+
+	if (*waited_ms + ms > opts->max_rate_limit_wait_ms)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("Clio's rate limit is spent for %ld more seconds",
+						(long) wait_s),
+				 errdetail("Waiting for the window to reset would pass max_rate_limit_wait (%d ms).",
+						   opts->max_rate_limit_wait_ms),
+				 errhint("Raise the server option max_rate_limit_wait, or try again after the reset."),
+				 errcontext("Clio request: %s", req->display)));
+	clio_sleep_ms(ms, stats);
+	*waited_ms += ms;
+}
+
+/*
+ * clio_retry
+ *		Whether retry number attempt+1 fits in what is left of the
+ *		request's time (budget_ms of attempts and backoff; rate-limit waits
+ *		have their own bound): if so, count it and wait its backoff.
+ */
+static bool
+clio_retry(int attempt, instr_time start, int64 waited_ms, int64 budget_ms,
+		   ClioStats *stats)
+{
+	long		backoff = clio_backoff_ms(attempt);
+
+	if (clio_elapsed_ms(start) - waited_ms + backoff >= budget_ms)
+		return false;
 	clio_backend_stats.retries++;
 	if (stats)
 		stats->retries++;
 	clio_sleep_ms(backoff, stats);
+	return true;
 }
 
 /*
@@ -689,14 +1165,19 @@ clio_backoff(int attempt, ClioStats *stats)
  *		limit respected and transient failures retried.
  *
  * Before a request, a window whose budget the last response said was
- * spent is waited out.  A 429 is waited out (Retry-After, else the
- * window's reset) and the same request sent again, up to
- * max_rate_limit_wait in all.  A GET that fails in transport or with a 5xx
- * is retried with exponential backoff and jitter, up to max_retries; a
- * POST, PATCH or DELETE only when it cannot have reached Clio (nothing was
- * sent).  Transport failures that remain are reported here; an HTTP error
- * status is returned to the caller, which reads Clio's error body.
- * resp->body stays valid until the next request on the same connection.
+ * spent is waited out (clio_wait_for_window).  A 429 is waited out
+ * (Retry-After, else the window's reset; at least a second, whatever
+ * Retry-After says, so that a "Retry-After: 0" cannot make a loop) and the
+ * same request sent again, up to max_rate_limit_wait in all.  A GET that
+ * fails in transport or with a 5xx is retried with exponential backoff and
+ * jitter, up to max_retries; a POST, PATCH or DELETE only when it cannot
+ * have reached Clio (nothing was sent).  Each attempt has request_timeout;
+ * attempts and backoff together have (max_retries + 1) x request_timeout,
+ * so that backoff never makes a request outlast that.  Transport failures
+ * that remain are reported here, and so is a redirect whose Location
+ * cannot be used whole; an HTTP error status is returned to the caller,
+ * which reads Clio's error body.  resp->body stays valid until the next
+ * request on the same connection.
  */
 void
 clio_http_perform(ClioConn *conn, const ClioOptions *opts,
@@ -704,53 +1185,25 @@ clio_http_perform(ClioConn *conn, const ClioOptions *opts,
 				  ClioStats *stats)
 {
 	bool		idempotent = strcmp(req->method, "GET") == 0;
-	long		waited_ms = 0;
+	int64		waited_ms = 0;
+	int64		budget_ms = (int64) opts->request_timeout_ms * (opts->max_retries + 1);
+	instr_time	start;
 	int			attempt = 0;
+	long		status = 0;
+	int64		retry_ms;
 
+	INSTR_TIME_SET_CURRENT(start);
 	for (;;)
 	{
 		CURLcode	rc;
-		long		status = 0;
+		int64		left_ms;
 
-		/*
-		 * A spent window, or one down to the reserve: wait for its reset
-		 * rather than provoke a 429 or take the last requests.
-		 */
-		if (conn->rl_remaining >= 0 && conn->rl_reset > 0 &&
-			(conn->rl_remaining == 0 ||
-			 conn->rl_remaining < clio_rate_limit_reserve))
-		{
-			int64		wait_s = conn->rl_reset - clio_now();
+		clio_wait_for_window(conn, opts, req, stats, &waited_ms);
 
-			if (wait_s > 0)
-			{
-				long		ms = (long) Min(wait_s, 3600) * 1000;
-
-				if (conn->rl_remaining > 0)
-					ereport(NOTICE,
-							(errcode(ERRCODE_WARNING),
-							 errmsg("waiting for Clio's rate-limit window to reset"),
-							 errdetail("%lld requests remain in the window and clio_fdw.rate_limit_reserve keeps %d for other sessions; the window resets in %lld seconds.",
-									   (long long) conn->rl_remaining,
-									   clio_rate_limit_reserve,
-									   (long long) wait_s)));
-
-				if (waited_ms + ms > opts->max_rate_limit_wait_ms)
-					ereport(ERROR,
-							(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
-							 errmsg("Clio's rate limit is spent for %ld more seconds",
-									(long) wait_s),
-							 errdetail("Waiting for the window to reset would pass max_rate_limit_wait (%d ms).",
-									   opts->max_rate_limit_wait_ms),
-							 errhint("Raise the server option max_rate_limit_wait, or try again after the reset."),
-							 errcontext("Clio request: %s", req->display)));
-				clio_sleep_ms(ms, stats);
-				waited_ms += ms;
-			}
-			conn->rl_remaining = -1;
-		}
-
-		rc = clio_transfer(conn, opts, req, stats);
+		left_ms = budget_ms - (clio_elapsed_ms(start) - waited_ms);
+		rc = clio_transfer(conn, opts, req, stats,
+						   (long) Max(Min(left_ms, opts->request_timeout_ms), 1));
+		status = 0;
 		if (rc == CURLE_OK)
 			curl_easy_getinfo(conn->easy, CURLINFO_RESPONSE_CODE, &status);
 
@@ -763,52 +1216,87 @@ clio_http_perform(ClioConn *conn, const ClioOptions *opts,
 			may_have_reached = (sent > 0);
 			if (!conn->too_large && !conn->out_of_memory &&
 				(idempotent || !may_have_reached) &&
-				attempt < opts->max_retries)
-			{
-				clio_backoff(attempt++, stats);
+				attempt < opts->max_retries &&
+				clio_retry(attempt++, start, waited_ms, budget_ms, stats))
 				continue;
-			}
 			clio_transport_error(conn, req, rc, !idempotent && may_have_reached);
 		}
 
 		if (status == 429)
 		{
-			int64		retry_s = clio_header_int(conn->h_retry_after);
-			long		ms;
+			int64		now = clio_now();
 
 			clio_backend_stats.rate_limited++;
 			if (stats)
 				stats->rate_limited++;
-			if (retry_s < 0 && conn->rl_reset > 0)
-				retry_s = Max(conn->rl_reset - clio_now(), 1);
-			if (retry_s < 0)
-				retry_s = 1;
-			ms = (long) Min(retry_s, 3600) * 1000;
-			if (waited_ms + ms > opts->max_rate_limit_wait_ms)
+			retry_ms = clio_retry_after_ms(conn->h_retry_after, now);
+			if (retry_ms < 0 && conn->rl_reset > 0)
+				retry_ms = (conn->rl_reset - now) * 1000;
+			if (retry_ms < 0)
+				retry_ms = 1000;
+			retry_ms = Max(retry_ms, CLIO_RATE_LIMIT_MIN_PAUSE_MS);
+			retry_ms = Min(retry_ms, (int64) CLIO_RATE_LIMIT_MAX_PAUSE_S * 1000);
+
+			/*
+			 * The 429 is waited out here, by its own Retry-After: the spent
+			 * window it names is not kept for the requests after this one,
+			 * whether the wait ends, is cancelled or passes the limit.
+			 */
+			conn->rl_remaining = -1;
+			if (waited_ms + retry_ms > opts->max_rate_limit_wait_ms)
 			{
 				/* give up: the caller reports the 429 with Clio's message */
 				break;
 			}
-			clio_sleep_ms(ms, stats);
-			waited_ms += ms;
-			conn->rl_remaining = -1;
+			clio_sleep_ms((long) retry_ms, stats);
+			waited_ms += retry_ms;
 			continue;
 		}
 
-		if (status >= 500 && idempotent && attempt < opts->max_retries)
-		{
-			clio_backoff(attempt++, stats);
+		if (status >= 500 && idempotent && attempt < opts->max_retries &&
+			clio_retry(attempt++, start, waited_ms, budget_ms, stats))
 			continue;
-		}
 		break;
 	}
 
-	curl_easy_getinfo(conn->easy, CURLINFO_RESPONSE_CODE, &resp->status);
+	if (status >= 300 && status < 400 && conn->location_fault != CLIO_LOCATION_OK)
+		clio_location_error(conn, req);
+
+	resp->status = status;
 	resp->body = conn->buf ? conn->buf : "";
 	resp->len = conn->len;
-	resp->location = conn->location[0] ? pstrdup(conn->location) : NULL;
-	resp->retry_after = clio_header_int(conn->h_retry_after);
+	resp->location = conn->has_location && conn->location && conn->location[0] ?
+		pstrdup(conn->location) : NULL;
+	retry_ms = clio_retry_after_ms(conn->h_retry_after, clio_now());
+	resp->retry_after = retry_ms < 0 ? -1 : (retry_ms + 999) / 1000;
 	resp->rl_reset = conn->rl_reset;
+}
+
+/*
+ * clio_location_error
+ *		Report a redirect whose Location cannot be followed as it was sent:
+ *		following what was kept of it would fetch another URL.
+ */
+static void
+clio_location_error(ClioConn *conn, const ClioHttpRequest *req)
+{
+	if (conn->location_fault == CLIO_LOCATION_TOO_LONG)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("Clio's redirect location is too long"),
+				 errdetail("The Location header has more than %d bytes.",
+						   CLIO_LOCATION_MAX),
+				 errcontext("Clio request: %s", req->display)));
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_ERROR),
+			 errmsg("Clio's redirect location is malformed"),
+			 errdetail("%s",
+					   conn->location_fault == CLIO_LOCATION_FOLDED ?
+					   "The Location header is folded over more than one line." :
+					   conn->location_fault == CLIO_LOCATION_TWICE ?
+					   "The response has more than one Location header." :
+					   "The Location header holds a control character."),
+			 errcontext("Clio request: %s", req->display)));
 }
 
 /*

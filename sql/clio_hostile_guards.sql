@@ -15,6 +15,10 @@
 \i :hostile_env
 \getenv sandbox_url CLIO_SANDBOX_URL
 \getenv sandbox_key CLIO_SANDBOX_KEY
+-- (hostile_env sets the scenarios' address in the session that creates
+-- its schema only: after another hostile suite, in this one too)
+\getenv hostile_url CLIO_HOSTILE_URL
+SELECT set_config('clio_test.hostile_url', :'hostile_url', false) IS NOT NULL AS hostile_url_set \gset
 CALL sandbox.reset();
 -- a loop that is not caught ends here instead of running on
 SET statement_timeout = '10s';

@@ -45,6 +45,7 @@ clio_mirror_count(PG_FUNCTION_ARGS)
 	ClioOptions opts;
 	ClioRequest req;
 	int64		count;
+	ForeignServer *server;
 	AclResult	aclresult;
 
 	rel = table_open(relid, AccessShareLock);
@@ -53,8 +54,8 @@ clio_mirror_count(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" is not a foreign table",
 						RelationGetRelationName(rel))));
-	if (strcmp(GetForeignDataWrapper(GetForeignServer(GetForeignTable(relid)->serverid)->fdwid)->fdwname,
-			   "clio_fdw") != 0)
+	server = GetForeignServer(GetForeignTable(relid)->serverid);
+	if (strcmp(GetForeignDataWrapper(server->fdwid)->fdwname, "clio_fdw") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" is not a clio_fdw foreign table",

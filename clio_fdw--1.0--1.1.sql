@@ -434,3 +434,17 @@ BEGIN
     USING DETAIL = pg_catalog.format('It took %s s.',
                                      round(extract(epoch FROM pg_catalog.clock_timestamp() - t0)::numeric, 1));
 END $$;
+
+-- The functions that read or change what a Clio or Maton account holds are
+-- not every role's: EXECUTE is for whom the database owner grants it (see
+-- the README's Security section).  Each also checks USAGE on the server it
+-- is given, before any request.  clio_fdw_stats (this session's counters)
+-- stays PUBLIC.
+REVOKE EXECUTE ON FUNCTION
+    @extschema@.clio_connections(name, text, text),
+    @extschema@.clio_create_connection(name),
+    @extschema@.clio_delete_connection(name, text),
+    @extschema@.clio_who_am_i(name),
+    @extschema@.clio_document_download(name, bigint),
+    @extschema@.clio_document_upload(name, text, bigint, text, bytea)
+  FROM PUBLIC;

@@ -185,3 +185,21 @@ clio_wait_event(int which)
 #endif
 }
 #endif							/* CLIO_COMPAT_WAIT_EVENTS */
+
+/*
+ * Privileges: 16 replaced the per-object aclcheck functions with
+ * object_aclcheck; 15 has pg_foreign_server_aclcheck.
+ */
+#if defined(CLIO_COMPAT_ACL) && !defined(CLIO_COMPAT_ACL_DONE)
+#define CLIO_COMPAT_ACL_DONE
+#include "catalog/pg_foreign_server.h"
+#include "utils/acl.h"
+
+#if PG_VERSION_NUM >= 160000
+#define clio_server_aclcheck(serverid, roleid, mode) \
+	object_aclcheck(ForeignServerRelationId, (serverid), (roleid), (mode))
+#else
+#define clio_server_aclcheck(serverid, roleid, mode) \
+	pg_foreign_server_aclcheck((serverid), (roleid), (mode))
+#endif
+#endif							/* CLIO_COMPAT_ACL */

@@ -119,9 +119,12 @@ SELECT count(*) AS leaks FROM sandbox.requests()
 -- who am I
 -- -------------------------------------------------------------------
 SELECT id, name, email, enabled, subscription_type FROM clio_who_am_i('clio');
+-- not PUBLIC's (see clio_hostile_guards): granted, with USAGE on the server
+GRANT EXECUTE ON FUNCTION clio_who_am_i(name) TO regress_clio_second;
 SET ROLE regress_clio_second;
 SELECT id, name FROM clio_who_am_i('maton');
 RESET ROLE;
+REVOKE EXECUTE ON FUNCTION clio_who_am_i(name) FROM regress_clio_second;
 
 -- -------------------------------------------------------------------
 -- documents: download (a redirect to storage, without the credential)

@@ -117,6 +117,8 @@ typedef struct ClioSample
 	int64		total;			/* meta.records of the first page, or -1 */
 	char	   *token;			/* page_token of the next page (a table read
 								 * whole), or NULL */
+	ClioPaging	paging;			/* that walk: loops */
+	const char *request;		/* the latest request's text (page context) */
 	int		   *slots;			/* page offsets still to read, shuffled */
 	int			nfree;
 	bool		by_time;		/* pages start at random creation times */
@@ -272,6 +274,7 @@ clio_sample_fetch(ClioSample *smp, long offset, const char *since)
 	req.display = clio_request_text(&r);
 	(void) clio_send(smp->conn, &smp->opts, &req, &resp, NULL, 0, NULL);
 	page = clio_json_parse_page(resp.body, resp.len, false, req.display);
+	smp->request = req.display;
 	MemoryContextSwitchTo(oldcxt);
 	return page;
 }
@@ -347,6 +350,9 @@ clio_sample_next_token(ClioSample *smp, ClioPage *page)
 	next = clio_json_page_next(page);
 	if (next == NULL || !clio_next_params(next, &t, &o) || t == NULL)
 		return false;
+	clio_paging_check(&smp->paging, clio_json_page_length(page),
+					  clio_json_page_total(page), t, NULL, smp->coll->table,
+					  smp->request);
 	smp->token = MemoryContextStrdup(smp->anl_cxt, t);
 	return true;
 }
@@ -381,6 +387,7 @@ clio_acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 	smp.rows = rows;
 	smp.targrows = targrows;
 	smp.rowstoskip = -1;
+	clio_paging_start(&smp.paging, smp.opts.page_size);
 	reservoir_init_selection_state(&smp.rstate, targrows);
 	clio_sample_columns(&smp);
 

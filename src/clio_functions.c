@@ -5,8 +5,11 @@
  *		  upload, and this backend's request counters
  *
  * Each function takes the name of a clio_fdw server and acts with the
- * caller's user mapping for it, as the foreign tables do (no way around
- * the USAGE and user-mapping checks).  Requests are built by
+ * caller's user mapping for it (or the server's PUBLIC one, as PostgreSQL
+ * allows), after checking that the caller has USAGE on the server: a role
+ * refused USAGE sends nothing, whatever mapping is left.  The Maton
+ * connection functions refuse a Clio OAuth user mapping: its token goes to
+ * base_url only, never to ctrl_url.  Requests are built by
  * src/clio_request.c and sent by src/clio_client.c; nothing here touches
  * curl or cJSON.
  *
@@ -19,6 +22,8 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#define CLIO_COMPAT_ACL
+#include "clio_compat.h"
 #include "clio_client.h"
 #include "clio_column.h"
 #include "clio_option.h"
@@ -46,6 +51,8 @@ PG_FUNCTION_INFO_V1(clio_document_upload);
 #define CLIO_MAX_REDIRECTS 5
 
 static void clio_fn_options(Name server, ClioOptions *opts);
+static void clio_fn_maton_options(Name server, ClioOptions *opts,
+								  const char *function);
 static ClioColMap *clio_fn_colmaps(TupleDesc tupdesc);
 static void clio_fn_rows(FunctionCallInfo fcinfo, ClioPage *page);
 static ClioPage *clio_fn_request(ClioOptions *opts, const ClioRequest *r,
@@ -59,20 +66,57 @@ static bool clio_storage_url_ok(const ClioOptions *opts, const char *url);
 
 /*
  * clio_fn_options
- *		The named server's options and the caller's credentials for it.
+ *		The named server's options and the caller's credentials for it:
+ *		42501 unless the caller has USAGE on the server, checked before
+ *		anything is read from the user mapping or sent.
  */
 static void
 clio_fn_options(Name server, ClioOptions *opts)
 {
 	ForeignServer *srv = GetForeignServerByName(NameStr(*server), false);
 	ForeignDataWrapper *fdw = GetForeignDataWrapper(srv->fdwid);
+	AclResult	aclresult;
 
 	if (strcmp(fdw->fdwname, "clio_fdw") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("server \"%s\" is not a clio_fdw server",
 						NameStr(*server))));
+	aclresult = clio_server_aclcheck(srv->serverid, GetUserId(), ACL_USAGE);
+	if (aclresult != ACLCHECK_OK)
+		aclcheck_error(aclresult, OBJECT_FOREIGN_SERVER, srv->servername);
 	clio_server_exec_options(srv, GetUserId(), opts);
+}
+
+/*
+ * clio_fn_maton_options
+ *		As clio_fn_options, for the functions that call Maton's control API
+ *		(ctrl_url): the user mapping must hold a Maton api_key.  A Clio OAuth
+ *		token (access_token, refresh_token) is refused before any request,
+ *		so that it never leaves for another host than base_url's.
+ */
+static void
+clio_fn_maton_options(Name server, ClioOptions *opts, const char *function)
+{
+	UserMapping *user;
+	ListCell   *lc;
+
+	clio_fn_options(server, opts);
+	user = GetUserMapping(GetUserId(), opts->serverid);
+	foreach(lc, user->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "access_token") == 0 ||
+			strcmp(def->defname, "refresh_token") == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+					 errmsg("%s needs a Maton api_key, and the user mapping for server \"%s\" holds a Clio OAuth token",
+							function, NameStr(*server)),
+					 errdetail("A Clio OAuth token is sent only to the server's base_url, never to Maton's control API (ctrl_url)."),
+					 errhint("Call %s with a server whose user mapping has OPTIONS (api_key '...') for your Maton account.",
+							 function)));
+	}
 }
 
 /*
@@ -167,7 +211,7 @@ clio_connections(PG_FUNCTION_ARGS)
 	ClioRequest r;
 	ClioPage   *page;
 
-	clio_fn_options(PG_GETARG_NAME(0), &opts);
+	clio_fn_maton_options(PG_GETARG_NAME(0), &opts, "clio_connections");
 	if (!PG_ARGISNULL(2))
 	{
 		/* one connection by id */
@@ -208,7 +252,7 @@ clio_create_connection(PG_FUNCTION_ARGS)
 	ClioRequest r;
 	ClioPage   *page;
 
-	clio_fn_options(PG_GETARG_NAME(0), &opts);
+	clio_fn_maton_options(PG_GETARG_NAME(0), &opts, "clio_create_connection");
 	clio_request_at(&r, "POST", "/connections", NULL);
 	page = clio_fn_request(&opts, &r, opts.ctrl_url, "{\"app\":\"clio\"}",
 						   "connection", true, 0, NULL);
@@ -232,7 +276,7 @@ clio_delete_connection(PG_FUNCTION_ARGS)
 	ClioRequest r;
 	long		status;
 
-	clio_fn_options(PG_GETARG_NAME(0), &opts);
+	clio_fn_maton_options(PG_GETARG_NAME(0), &opts, "clio_delete_connection");
 	clio_request_at(&r, "DELETE", "/connections", id);
 	(void) clio_fn_request(&opts, &r, opts.ctrl_url, NULL, NULL,
 						   false, CLIO_ALLOW_404, &status);

@@ -102,6 +102,7 @@ typedef struct ClioScanState
 	ClioPage   *page;
 	int			next_row;
 	int			pages_in_scan;	/* pages fetched since the last (re)start */
+	ClioPaging	paging;			/* the current list's walk: loops */
 
 	MemoryContext param_cxt;	/* parameter values; reset per evaluation */
 	MemoryContext cursor_cxt;	/* page_token/offset; reset per page */
@@ -1019,6 +1020,8 @@ clio_fetch_page(ClioScanState *st)
 	}
 	if (st->plan.mode == CLIO_SCAN_IDS && !st->started)
 		st->chunk_end = Min(st->ids_next + st->plan.page_size, st->nids);
+	if (!st->started)
+		clio_paging_start(&st->paging, st->plan.page_size);
 
 	/* Clio will not page past its offset cap in a custom order */
 	if (st->offset && atol(st->offset) >= CLIO_OFFSET_CAP)
@@ -1080,6 +1083,10 @@ clio_fetch_page(ClioScanState *st)
 					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 					 errmsg("Clio's link to the next page has no page_token"),
 					 errcontext("Clio request: %s", display)));
+		if (!single)
+			clio_paging_check(&st->paging, clio_json_page_length(st->page),
+							  clio_json_page_total(st->page), token, offset,
+							  st->opts.coll->table, display);
 		MemoryContextReset(st->cursor_cxt);
 		MemoryContextSwitchTo(st->cursor_cxt);
 		st->page_token = token ? pstrdup(token) : NULL;

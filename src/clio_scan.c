@@ -8,9 +8,12 @@
  * value) and writes the request plan into fdw_private.  Execution walks
  * Clio's pages lazily, one request when the executor wants a row past the
  * current page, and turns records into tuples (src/clio_json.c).  EXPLAIN
- * VERBOSE shows the first request as the executor would send it.  Requests
- * are built by src/clio_request.c and sent by src/clio_client.c; this file
- * touches neither curl nor cJSON, and writes nothing.
+ * VERBOSE shows the first request as the executor would send it.  A lookup
+ * join (its path planned by src/clio_join.c) is planned and run here as a
+ * scan of the table that holds the association, its column map filling the
+ * other table's columns from the nested record.  Requests are built by
+ * src/clio_request.c and sent by src/clio_client.c; this file touches
+ * neither curl nor cJSON, and writes nothing.
  *
  * IDENTIFICATION
  *		  src/clio_scan.c

@@ -17,6 +17,7 @@ OBJS = \
 	src/clio_deparse.o \
 	src/clio_functions.o \
 	src/clio_http.o \
+	src/clio_join.o \
 	src/clio_json.o \
 	src/clio_mirror.o \
 	src/clio_modify.o \
@@ -38,6 +39,7 @@ PGFILEDESC = "clio_fdw - foreign data wrapper for the Clio Manage API"
 REGRESS = clio_setup clio_options clio_import clio_scan clio_write clio_pushdown clio_faults clio_account clio_requests clio_mirror clio_mirror_cron clio_hostile clio_hostile_values
 REGRESS += clio_hostile_transport
 REGRESS += clio_hostile_guards
+REGRESS += clio_lookup_join
 
 PKG_CONFIG ?= pkg-config
 PG_CPPFLAGS = -I$(srcdir)/include $(shell $(PKG_CONFIG) --cflags libcurl libcjson)

@@ -20,6 +20,7 @@
 #include "clio_catalog.h"
 #include "clio_fdw.h"
 #include "clio_http.h"
+#include "clio_join.h"
 #include "clio_json.h"
 #include "clio_modify.h"
 #include "clio_scan.h"
@@ -194,6 +195,7 @@ clio_fdw_handler(PG_FUNCTION_ARGS)
 	routine->GetForeignRelSize = clioGetForeignRelSize;
 	routine->GetForeignPaths = clioGetForeignPaths;
 	routine->GetForeignPlan = clioGetForeignPlan;
+	routine->GetForeignJoinPaths = clioGetForeignJoinPaths;
 	routine->BeginForeignScan = clioBeginForeignScan;
 	routine->IterateForeignScan = clioIterateForeignScan;
 	routine->ReScanForeignScan = clioReScanForeignScan;

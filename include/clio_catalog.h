@@ -141,6 +141,8 @@ extern bool clio_catalog_has_order(const ClioCollection *coll,
 								   const char *order);
 extern bool clio_catalog_id_is_text(const ClioCollection *coll);
 extern bool clio_record_by_get(const ClioCollection *coll);
+extern bool clio_catalog_nests(const ClioCollection *coll, const char *field,
+							   const ClioCollection *target);
 extern const char *clio_closest(const char *word,
 								const char *const *candidates,
 								int ncandidates);

@@ -53,10 +53,11 @@
 #endif							/* CLIO_COMPAT_EXPLAIN */
 
 /*
- * Planner: create_foreignscan_path gained fdw_restrictinfo in 17 and
- * disabled_nodes in 18; PathKey's btree strategy became a CompareType in
- * 18, and get_op_btree_interpretation became get_op_index_interpretation;
- * estimate_array_length takes the PlannerInfo from 17 on.
+ * Planner: create_foreignscan_path and create_foreign_join_path gained
+ * fdw_restrictinfo in 17 and disabled_nodes in 18; PathKey's btree
+ * strategy became a CompareType in 18, and get_op_btree_interpretation
+ * became get_op_index_interpretation; estimate_array_length takes the
+ * PlannerInfo from 17 on.
  */
 #if defined(CLIO_COMPAT_PLANNER) && !defined(CLIO_COMPAT_PLANNER_DONE)
 #define CLIO_COMPAT_PLANNER_DONE
@@ -127,6 +128,21 @@ clio_operator_strategy(Oid opno)
 	return strategy;
 }
 
+/* A foreign join's path, unparameterized and unsorted */
+#if PG_VERSION_NUM >= 180000
+#define clio_create_foreign_join_path(root, rel, rows, startup, total, priv) \
+	create_foreign_join_path((root), (rel), NULL, (rows), 0, (startup), (total), \
+							 NIL, NULL, NULL, NIL, (priv))
+#elif PG_VERSION_NUM >= 170000
+#define clio_create_foreign_join_path(root, rel, rows, startup, total, priv) \
+	create_foreign_join_path((root), (rel), NULL, (rows), (startup), (total), \
+							 NIL, NULL, NULL, NIL, (priv))
+#else
+#define clio_create_foreign_join_path(root, rel, rows, startup, total, priv) \
+	create_foreign_join_path((root), (rel), NULL, (rows), (startup), (total), \
+							 NIL, NULL, NULL, (priv))
+#endif
+
 #if PG_VERSION_NUM >= 170000
 #define clio_estimate_array_length(root, expr) estimate_array_length((root), (expr))
 #else
@@ -149,8 +165,11 @@ clio_operator_strategy(Oid opno)
 #define clio_result_rel_check_as_user(rinfo, estate) \
 	ExecGetResultRelCheckAsUser((rinfo), (estate))
 #else
+/* a join's scan (scanrelid 0) takes its first relation's: all share one */
 #define clio_scan_check_as_user(plan, estate) \
-	(exec_rt_fetch((plan)->scan.scanrelid, (estate))->checkAsUser)
+	(exec_rt_fetch((plan)->scan.scanrelid > 0 ? (plan)->scan.scanrelid : \
+				   (Index) bms_next_member((plan)->fs_relids, -1), \
+				   (estate))->checkAsUser)
 #define clio_result_rel_check_as_user(rinfo, estate) \
 	(exec_rt_fetch((rinfo)->ri_RangeTableIndex, (estate))->checkAsUser)
 #endif

@@ -91,6 +91,18 @@ typedef struct ClioScanPlan
 	int			page_size;		/* records per request */
 	int			first_limit;	/* limit of the first page, or 0 */
 	char	   *order;			/* order parameter, or NULL */
+
+	/*
+	 * A lookup join (src/clio_join.c): the scan of table lookup_relid also
+	 * fills the columns of a looked-up table from one of its associations.
+	 * lookup_cols has one entry per column of the scan tuple: Integer, an
+	 * attribute of the scanned table; String, a field of the association
+	 * lookup_field.  NULL lookup for a plain scan.
+	 */
+	char	   *lookup;			/* what EXPLAIN shows of the join, or NULL */
+	Oid			lookup_relid;	/* the table the request lists */
+	char	   *lookup_field;	/* the association */
+	List	   *lookup_cols;
 } ClioScanPlan;
 
 /* The slots of a serialised ClioScanPlan, in fdw_private */
@@ -105,6 +117,7 @@ typedef enum ClioScanPlanSlot
 	ClioPlanPageSize,			/* Integer */
 	ClioPlanFirstLimit,			/* Integer */
 	ClioPlanOrder,				/* String: order, or "" */
+	ClioPlanLookup,				/* NIL, or List: text, relid, field, cols */
 	ClioPlanNSlots
 } ClioScanPlanSlot;
 

@@ -470,6 +470,11 @@ clio_scan_plan_serialize(const ClioScanPlan *plan)
 	slots[ClioPlanPageSize] = (Node *) makeInteger(plan->page_size);
 	slots[ClioPlanFirstLimit] = (Node *) makeInteger(plan->first_limit);
 	slots[ClioPlanOrder] = (Node *) makeString(plan->order ? plan->order : "");
+	slots[ClioPlanLookup] = plan->lookup == NULL ? NULL :
+		(Node *) list_make4(makeString(plan->lookup),
+							makeInteger((int) plan->lookup_relid),
+							makeString(plan->lookup_field),
+							plan->lookup_cols);
 	for (i = 0; i < ClioPlanNSlots; i++)
 		result = lappend(result, slots[i]);
 	return result;
@@ -499,6 +504,15 @@ clio_scan_plan_deserialize(List *fdw_private, ClioScanPlan *plan)
 	plan->first_limit = intVal(list_nth(fdw_private, ClioPlanFirstLimit));
 	s = strVal(list_nth(fdw_private, ClioPlanOrder));
 	plan->order = s[0] ? s : NULL;
+	if (list_nth(fdw_private, ClioPlanLookup) != NULL)
+	{
+		List	   *lookup = (List *) list_nth(fdw_private, ClioPlanLookup);
+
+		plan->lookup = strVal(linitial(lookup));
+		plan->lookup_relid = (Oid) intVal(lsecond(lookup));
+		plan->lookup_field = strVal(lthird(lookup));
+		plan->lookup_cols = (List *) lfourth(lookup);
+	}
 
 	foreach(lc, (List *) list_nth(fdw_private, ClioPlanParams))
 	{

@@ -8,9 +8,12 @@
  * value) and writes the request plan into fdw_private.  Execution walks
  * Clio's pages lazily, one request when the executor wants a row past the
  * current page, and turns records into tuples (src/clio_json.c).  EXPLAIN
- * VERBOSE shows the first request as the executor would send it.  Requests
- * are built by src/clio_request.c and sent by src/clio_client.c; this file
- * touches neither curl nor cJSON, and writes nothing.
+ * VERBOSE shows the first request as the executor would send it.  A lookup
+ * join (its path planned by src/clio_join.c) is planned and run here as a
+ * scan of the table that holds the association, its column map filling the
+ * other table's columns from the nested record.  Requests are built by
+ * src/clio_request.c and sent by src/clio_client.c; this file touches
+ * neither curl nor cJSON, and writes nothing.
  *
  * IDENTIFICATION
  *		  src/clio_scan.c
@@ -30,6 +33,7 @@
 #include "clio_client.h"
 #include "clio_column.h"
 #include "clio_deparse.h"
+#include "clio_join.h"
 #include "clio_json.h"
 #include "clio_option.h"
 #include "clio_request.h"
@@ -126,7 +130,9 @@ typedef struct ClioEcState
 
 /* helpers */
 static char *clio_scan_fields(Relation rel, const ClioCollection *coll,
-							  Bitmapset *attrs_used, List **attnums);
+							  Bitmapset *attrs_used, List **attnums,
+							  const char *lookup_field,
+							  const char *lookup_subfields);
 static Selectivity clio_selectivity(PlannerInfo *root, RelOptInfo *baserel,
 									ClioPushdown *pd, List *clauses);
 static double clio_fetched(PlannerInfo *root, RelOptInfo *baserel,
@@ -143,6 +149,14 @@ static bool clio_ec_member_matches(PlannerInfo *root, RelOptInfo *rel,
 								   void *arg);
 static void clio_add_param_paths(PlannerInfo *root, RelOptInfo *baserel,
 								 Relation rel, ClioRelInfo *info);
+static List *clio_plan_request(PlannerInfo *root, RelOptInfo *baserel,
+							   Relation rel, List *scan_clauses,
+							   bool parameterized, ClioScanPlan *plan,
+							   ClioPushdown **pd);
+static ForeignScan *clio_lookup_plan(PlannerInfo *root, ForeignPath *best_path,
+									 List *tlist, Plan *outer_plan);
+static Relation clio_lookup_relation(ForeignScanState *node, Oid relid,
+									 int eflags);
 static void clio_fetch_page(ClioScanState *st);
 static void clio_eval_params(ForeignScanState *node, ClioScanState *st);
 
@@ -155,11 +169,13 @@ static void clio_eval_params(ForeignScanState *node, ClioScanState *st);
 /*
  * clio_scan_fields
  *		The fields parameter for the attributes a scan reads, and the list
- *		of those attributes.
+ *		of those attributes; and, for a lookup join, the subfields of the
+ *		association the looked-up table's columns read.
  */
 static char *
 clio_scan_fields(Relation rel, const ClioCollection *coll,
-				 Bitmapset *attrs_used, List **attnums)
+				 Bitmapset *attrs_used, List **attnums,
+				 const char *lookup_field, const char *lookup_subfields)
 {
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	bool		wholerow;
@@ -186,6 +202,8 @@ clio_scan_fields(Relation rel, const ClioCollection *coll,
 			uses = clio_fields_add(uses, ref.field, ref.request);
 		*attnums = lappend_int(*attnums, i);
 	}
+	if (lookup_field != NULL && lookup_subfields != NULL)
+		uses = clio_fields_add(uses, lookup_field, lookup_subfields);
 	return clio_fields_string(uses);
 }
 
@@ -695,45 +713,34 @@ clioGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 }
 
 /*
- * clioGetForeignPlan
- *		The request plan goes into fdw_private; every condition stays in
- *		the plan's own qual, so results never depend on Clio's filtering.
+ * clio_plan_request
+ *		The request of a scan of baserel with these conditions: everything
+ *		of the plan but its fields, order and first limit; gives the
+ *		expressions fdw_exprs carries.
  */
-ForeignScan *
-clioGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
-				   ForeignPath *best_path, List *tlist, List *scan_clauses,
-				   Plan *outer_plan)
+static List *
+clio_plan_request(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
+				  List *scan_clauses, bool parameterized, ClioScanPlan *plan,
+				  ClioPushdown **pdp)
 {
 	ClioRelInfo *info = (ClioRelInfo *) baserel->fdw_private;
 	const ClioCollection *coll = info->opts.coll;
-	Relation	rel = table_open(foreigntableid, NoLock);
 	ClioPushdown *pd;
-	ClioScanPlan plan;
 	List	   *fdw_exprs = NIL;
 	ListCell   *lc;
 
-	memset(&plan, 0, sizeof(plan));
-	pd = clio_classify(root, baserel, rel, coll, scan_clauses,
-					   best_path->path.param_info != NULL);
-	plan.table = (char *) coll->table;
-	plan.mode = pd->mode;
-	plan.fields = clio_scan_fields(rel, coll, info->attrs_used, &plan.attnums);
-	plan.page_size = info->opts.page_size;
-	table_close(rel, NoLock);
-
-	if (best_path->fdw_private != NIL)
-	{
-		char	   *order = strVal(linitial(best_path->fdw_private));
-
-		plan.order = order[0] ? order : NULL;
-	}
+	pd = clio_classify(root, baserel, rel, coll, scan_clauses, parameterized);
+	*pdp = pd;
+	plan->table = (char *) coll->table;
+	plan->mode = pd->mode;
+	plan->page_size = info->opts.page_size;
 
 	/* the id (or ids): a constant's text now, anything else at execution */
 	if (pd->mode == CLIO_SCAN_RECORD && IsA(pd->id_expr, Const))
 	{
 		Const	   *c = (Const *) pd->id_expr;
 
-		plan.id_const = clio_datum_text(c->constvalue, c->consttype);
+		plan->id_const = clio_datum_text(c->constvalue, c->consttype);
 	}
 	else if (pd->mode == CLIO_SCAN_RECORD)
 		fdw_exprs = lappend(fdw_exprs, pd->id_expr);
@@ -768,7 +775,45 @@ clioGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 			sp->expr_index = list_length(fdw_exprs);
 			fdw_exprs = lappend(fdw_exprs, p->expr);
 		}
-		plan.params = lappend(plan.params, sp);
+		plan->params = lappend(plan->params, sp);
+	}
+	return fdw_exprs;
+}
+
+/*
+ * clioGetForeignPlan
+ *		The request plan goes into fdw_private; every condition stays in
+ *		the plan's own qual, so results never depend on Clio's filtering.
+ */
+ForeignScan *
+clioGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
+				   ForeignPath *best_path, List *tlist, List *scan_clauses,
+				   Plan *outer_plan)
+{
+	ClioRelInfo *info;
+	Relation	rel;
+	ClioPushdown *pd;
+	ClioScanPlan plan;
+	List	   *fdw_exprs;
+
+	if (IS_JOIN_REL(baserel))
+		return clio_lookup_plan(root, best_path, tlist, outer_plan);
+
+	info = (ClioRelInfo *) baserel->fdw_private;
+	rel = table_open(foreigntableid, NoLock);
+	memset(&plan, 0, sizeof(plan));
+	fdw_exprs = clio_plan_request(root, baserel, rel, scan_clauses,
+								  best_path->path.param_info != NULL,
+								  &plan, &pd);
+	plan.fields = clio_scan_fields(rel, info->opts.coll, info->attrs_used,
+								   &plan.attnums, NULL, NULL);
+	table_close(rel, NoLock);
+
+	if (best_path->fdw_private != NIL)
+	{
+		char	   *order = strVal(linitial(best_path->fdw_private));
+
+		plan.order = order[0] ? order : NULL;
 	}
 
 	/*
@@ -786,6 +831,56 @@ clioGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	return make_foreignscan(tlist, extract_actual_clauses(scan_clauses, false),
 							baserel->relid, fdw_exprs,
 							clio_scan_plan_serialize(&plan), NIL, NIL,
+							outer_plan);
+}
+
+/*
+ * clio_lookup_plan
+ *		The plan of a lookup join (src/clio_join.c): the scan of the table
+ *		that holds the association, its request asking for the association's
+ *		fields that the looked-up table's columns read; every condition is
+ *		checked on the joined row.
+ */
+static ForeignScan *
+clio_lookup_plan(PlannerInfo *root, ForeignPath *best_path, List *tlist,
+				 Plan *outer_plan)
+{
+	List	   *priv = best_path->fdw_private;
+	RelOptInfo *arel = find_base_rel(root, intVal(list_nth(priv, ClioJoinRel)));
+	ClioRelInfo *info = (ClioRelInfo *) arel->fdw_private;
+	Oid			relid = planner_rt_fetch(arel->relid, root)->relid;
+	Relation	rel = table_open(relid, NoLock);
+	List	   *cols = (List *) list_nth(priv, ClioJoinCols);
+	Bitmapset  *attrs = NULL;
+	StringInfoData sub;
+	ClioPushdown *pd;
+	ClioScanPlan plan;
+	List	   *fdw_exprs;
+	ListCell   *lc;
+
+	memset(&plan, 0, sizeof(plan));
+	fdw_exprs = clio_plan_request(root, arel, rel, arel->baserestrictinfo,
+								  false, &plan, &pd);
+	initStringInfo(&sub);
+	foreach(lc, cols)
+	{
+		if (IsA(lfirst(lc), Integer))
+			attrs = bms_add_member(attrs, intVal(lfirst(lc)) -
+								   FirstLowInvalidHeapAttributeNumber);
+		else
+			appendStringInfo(&sub, "%s%s", sub.len ? "," : "", strVal(lfirst(lc)));
+	}
+	plan.lookup = strVal(list_nth(priv, ClioJoinText));
+	plan.lookup_relid = relid;
+	plan.lookup_field = strVal(list_nth(priv, ClioJoinField));
+	plan.lookup_cols = cols;
+	plan.fields = clio_scan_fields(rel, info->opts.coll, attrs, &plan.attnums,
+								   plan.lookup_field, sub.len ? sub.data : NULL);
+	table_close(rel, NoLock);
+
+	return make_foreignscan(tlist, (List *) list_nth(priv, ClioJoinQuals), 0,
+							fdw_exprs, clio_scan_plan_serialize(&plan),
+							(List *) list_nth(priv, ClioJoinTlist), NIL,
 							outer_plan);
 }
 
@@ -810,9 +905,11 @@ clioBeginForeignScan(ForeignScanState *node, int eflags)
 	int			i;
 
 	node->fdw_state = st;
-	st->rel = node->ss.ss_currentRelation;
-	st->relname = RelationGetRelationName(st->rel);
 	clio_scan_plan_deserialize(plan->fdw_private, &st->plan);
+	st->rel = node->ss.ss_currentRelation;
+	if (st->rel == NULL)
+		st->rel = clio_lookup_relation(node, st->plan.lookup_relid, eflags);
+	st->relname = RelationGetRelationName(st->rel);
 	coll = clio_catalog_find(st->plan.table);
 	if (coll == NULL)
 		elog(ERROR, "clio_fdw: unknown resource in plan");
@@ -828,10 +925,35 @@ clioBeginForeignScan(ForeignScanState *node, int eflags)
 
 	/* Column map */
 	st->ncols = list_length(st->plan.attnums);
+	if (st->plan.lookup != NULL)
+		st->ncols = list_length(st->plan.lookup_cols);
 	st->cols = palloc0(sizeof(ClioColMap) * Max(st->ncols, 1));
 	i = 0;
-	foreach(lc, st->plan.attnums)
-		clio_colmap_init(st->rel, lfirst_int(lc), coll, &st->cols[i++]);
+	if (st->plan.lookup == NULL)
+	{
+		foreach(lc, st->plan.attnums)
+			clio_colmap_init(st->rel, lfirst_int(lc), coll, &st->cols[i++]);
+	}
+	else
+	{
+		/* a lookup join: column i of the scan tuple, from A or from A.x */
+		TupleDesc	td = node->ss.ss_ScanTupleSlot->tts_tupleDescriptor;
+
+		foreach(lc, st->plan.lookup_cols)
+		{
+			ClioColMap *col = &st->cols[i];
+
+			if (IsA(lfirst(lc), Integer))
+				clio_colmap_init(st->rel, intVal(lfirst(lc)), coll, col);
+			else
+			{
+				clio_colmap_attr(col, TupleDescAttr(td, i));
+				col->field = st->plan.lookup_field;
+				col->subfield = strVal(lfirst(lc));
+			}
+			col->attnum = ++i;
+		}
+	}
 
 	st->param_cxt = AllocSetContextCreate(estate->es_query_cxt,
 										  "clio_fdw parameters", ALLOCSET_SMALL_SIZES);
@@ -846,6 +968,28 @@ clioBeginForeignScan(ForeignScanState *node, int eflags)
 	st->params_ready = false;
 }
 
+/*
+ * clio_lookup_relation
+ *		The table a lookup join's scan lists (a join's scan has no relation
+ *		of its own): the relation of the joined tables that is relid.
+ */
+static Relation
+clio_lookup_relation(ForeignScanState *node, Oid relid, int eflags)
+{
+	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
+	EState	   *estate = node->ss.ps.state;
+	int			rti = -1;
+
+	while ((rti = bms_next_member(plan->fs_relids, rti)) >= 0)
+	{
+		RangeTblEntry *rte = exec_rt_fetch(rti, estate);
+
+		if (rte->rtekind == RTE_RELATION && rte->relid == relid)
+			return ExecOpenScanRelation(estate, rti, eflags);
+	}
+	elog(ERROR, "clio_fdw: lookup join without its table");
+	return NULL;				/* keep compiler quiet */
+}
 
 /*
  * clio_eval_params
@@ -1105,7 +1249,7 @@ clioIterateForeignScan(ForeignScanState *node)
 {
 	ClioScanState *st = (ClioScanState *) node->fdw_state;
 	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
-	TupleDesc	tupdesc = RelationGetDescr(st->rel);
+	TupleDesc	tupdesc = slot->tts_tupleDescriptor;
 
 	ExecClearTuple(slot);
 	if (!st->params_ready)
@@ -1214,6 +1358,8 @@ clioExplainForeignScan(ForeignScanState *node, ExplainState *es)
 
 	clio_scan_plan_deserialize(plan->fdw_private, &splan);
 	coll = clio_catalog_find(splan.table);
+	if (splan.lookup != NULL)
+		ExplainPropertyText("Clio Lookup Join", splan.lookup, es);
 	if (es->verbose && coll)
 	{
 		ClioRequest r;

@@ -23,6 +23,7 @@ import sys
 LAYERS = {
     "clio_fdw": 8,          # the face: _PG_init, handler, planner hook, IMPORT
     "clio_scan": 7,         # what PostgreSQL asks of a foreign table
+    "clio_join": 7,         # lookup joins: the path (the plan is the scan's)
     "clio_modify": 7,
     "clio_analyze": 7,
     "clio_functions": 7,

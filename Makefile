@@ -14,6 +14,7 @@ OBJS = \
 	src/clio_catalog_data.o \
 	src/clio_client.o \
 	src/clio_column.o \
+	src/clio_count.o \
 	src/clio_deparse.o \
 	src/clio_functions.o \
 	src/clio_http.o \
@@ -34,7 +35,7 @@ PGFILEDESC = "clio_fdw - foreign data wrapper for the Clio Manage API"
 
 # pg_regress suites, run against a running server and sandbox by
 # scripts/test.sh (which sets CLIO_SANDBOX_URL and friends).
-REGRESS = clio_setup clio_options clio_import clio_scan clio_write clio_pushdown clio_faults clio_account clio_requests clio_mirror clio_mirror_cron clio_hostile
+REGRESS = clio_setup clio_options clio_import clio_scan clio_write clio_pushdown clio_faults clio_account clio_requests clio_mirror clio_mirror_cron clio_hostile clio_fewer
 
 PKG_CONFIG ?= pkg-config
 PG_CPPFLAGS = -I$(srcdir)/include $(shell $(PKG_CONFIG) --cflags libcurl libcjson)

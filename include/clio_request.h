@@ -91,6 +91,9 @@ typedef struct ClioScanPlan
 	int			page_size;		/* records per request */
 	int			first_limit;	/* limit of the first page, or 0 */
 	char	   *order;			/* order parameter, or NULL */
+	int			count;			/* a count(*) from meta.records: the
+								 * table's ClioCountMode (verify or on), or
+								 * 0 for a scan of rows */
 } ClioScanPlan;
 
 /* The slots of a serialised ClioScanPlan, in fdw_private */
@@ -105,6 +108,7 @@ typedef enum ClioScanPlanSlot
 	ClioPlanPageSize,			/* Integer */
 	ClioPlanFirstLimit,			/* Integer */
 	ClioPlanOrder,				/* String: order, or "" */
+	ClioPlanCount,				/* Integer */
 	ClioPlanNSlots
 } ClioScanPlanSlot;
 

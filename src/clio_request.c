@@ -470,6 +470,7 @@ clio_scan_plan_serialize(const ClioScanPlan *plan)
 	slots[ClioPlanPageSize] = (Node *) makeInteger(plan->page_size);
 	slots[ClioPlanFirstLimit] = (Node *) makeInteger(plan->first_limit);
 	slots[ClioPlanOrder] = (Node *) makeString(plan->order ? plan->order : "");
+	slots[ClioPlanCount] = (Node *) makeInteger(plan->count);
 	for (i = 0; i < ClioPlanNSlots; i++)
 		result = lappend(result, slots[i]);
 	return result;
@@ -499,6 +500,7 @@ clio_scan_plan_deserialize(List *fdw_private, ClioScanPlan *plan)
 	plan->first_limit = intVal(list_nth(fdw_private, ClioPlanFirstLimit));
 	s = strVal(list_nth(fdw_private, ClioPlanOrder));
 	plan->order = s[0] ? s : NULL;
+	plan->count = intVal(list_nth(fdw_private, ClioPlanCount));
 
 	foreach(lc, (List *) list_nth(fdw_private, ClioPlanParams))
 	{

@@ -14,6 +14,7 @@ OBJS = \
 	src/clio_catalog_data.o \
 	src/clio_client.o \
 	src/clio_column.o \
+	src/clio_count.o \
 	src/clio_deparse.o \
 	src/clio_functions.o \
 	src/clio_http.o \
@@ -40,6 +41,7 @@ REGRESS = clio_setup clio_options clio_import clio_scan clio_write clio_pushdown
 REGRESS += clio_hostile_transport
 REGRESS += clio_hostile_guards
 REGRESS += clio_lookup_join
+REGRESS += clio_fewer
 
 PKG_CONFIG ?= pkg-config
 PG_CPPFLAGS = -I$(srcdir)/include $(shell $(PKG_CONFIG) --cflags libcurl libcjson)

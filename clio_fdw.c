@@ -18,6 +18,7 @@
 
 #include "clio_analyze.h"
 #include "clio_catalog.h"
+#include "clio_count.h"
 #include "clio_fdw.h"
 #include "clio_http.h"
 #include "clio_join.h"
@@ -184,6 +185,21 @@ _PG_init(void)
 }
 
 /*
+ * clio_get_foreign_plan
+ *		The plan of a table's scan, or of a count(*) path (an upper rel).
+ */
+static ForeignScan *
+clio_get_foreign_plan(PlannerInfo *root, RelOptInfo *foreignrel,
+					  Oid foreigntableid, ForeignPath *best_path, List *tlist,
+					  List *scan_clauses, Plan *outer_plan)
+{
+	if (IS_UPPER_REL(foreignrel))
+		return clioGetCountPlan(root, foreignrel, best_path, tlist, outer_plan);
+	return clioGetForeignPlan(root, foreignrel, foreigntableid, best_path, tlist,
+							  scan_clauses, outer_plan);
+}
+
+/*
  * clio_fdw_handler
  *		The FdwRoutine with clio_fdw's callbacks.
  */
@@ -194,8 +210,9 @@ clio_fdw_handler(PG_FUNCTION_ARGS)
 
 	routine->GetForeignRelSize = clioGetForeignRelSize;
 	routine->GetForeignPaths = clioGetForeignPaths;
-	routine->GetForeignPlan = clioGetForeignPlan;
+	routine->GetForeignPlan = clio_get_foreign_plan;
 	routine->GetForeignJoinPaths = clioGetForeignJoinPaths;
+	routine->GetForeignUpperPaths = clioGetForeignUpperPaths;
 	routine->BeginForeignScan = clioBeginForeignScan;
 	routine->IterateForeignScan = clioIterateForeignScan;
 	routine->ReScanForeignScan = clioReScanForeignScan;

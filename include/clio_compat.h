@@ -53,11 +53,11 @@
 #endif							/* CLIO_COMPAT_EXPLAIN */
 
 /*
- * Planner: create_foreignscan_path and create_foreign_join_path gained
- * fdw_restrictinfo in 17 and disabled_nodes in 18; PathKey's btree
- * strategy became a CompareType in 18, and get_op_btree_interpretation
- * became get_op_index_interpretation; estimate_array_length takes the
- * PlannerInfo from 17 on.
+ * Planner: create_foreignscan_path, create_foreign_join_path and
+ * create_foreign_upper_path gained fdw_restrictinfo in 17 and
+ * disabled_nodes in 18; PathKey's btree strategy became a CompareType in
+ * 18, and get_op_btree_interpretation became get_op_index_interpretation;
+ * estimate_array_length takes the PlannerInfo from 17 on.
  */
 #if defined(CLIO_COMPAT_PLANNER) && !defined(CLIO_COMPAT_PLANNER_DONE)
 #define CLIO_COMPAT_PLANNER_DONE
@@ -77,6 +77,20 @@
 #define clio_create_foreignscan_path(root, rel, rows, startup, total, pathkeys, outer, priv) \
 	create_foreignscan_path((root), (rel), NULL, (rows), (startup), (total), \
 							(pathkeys), (outer), NULL, (priv))
+#endif
+
+#if PG_VERSION_NUM >= 180000
+#define clio_create_foreign_upper_path(root, rel, target, rows, startup, total, priv) \
+	create_foreign_upper_path((root), (rel), (target), (rows), 0, (startup), (total), \
+							  NIL, NULL, NIL, (priv))
+#elif PG_VERSION_NUM >= 170000
+#define clio_create_foreign_upper_path(root, rel, target, rows, startup, total, priv) \
+	create_foreign_upper_path((root), (rel), (target), (rows), (startup), (total), \
+							  NIL, NULL, NIL, (priv))
+#else
+#define clio_create_foreign_upper_path(root, rel, target, rows, startup, total, priv) \
+	create_foreign_upper_path((root), (rel), (target), (rows), (startup), (total), \
+							  NIL, NULL, (priv))
 #endif
 
 /* Is a path key ascending (1), descending (-1), or neither (0)? */
@@ -153,6 +167,9 @@ clio_operator_strategy(Oid opno)
 /*
  * The role whose user mapping a scan or a modify uses: 16 moved
  * checkAsUser from the range table entry into the plan (RTEPermissionInfo).
+ * A scan with no relation of its own (an aggregate's or a join's, scanrelid 0) finds
+ * its table among fs_relids, which 16 split into fs_base_relids, and opens
+ * it with ExecGetRangeTableRelation, which 18 gave an isResultRel.
  */
 #if defined(CLIO_COMPAT_EXECUTOR) && !defined(CLIO_COMPAT_EXECUTOR_DONE)
 #define CLIO_COMPAT_EXECUTOR_DONE
@@ -160,16 +177,22 @@ clio_operator_strategy(Oid opno)
 #include "nodes/plannodes.h"
 #include "parser/parsetree.h"
 
+#if PG_VERSION_NUM >= 180000
+#define clio_range_table_relation(estate, rti) \
+	ExecGetRangeTableRelation((estate), (rti), false)
+#else
+#define clio_range_table_relation(estate, rti) \
+	ExecGetRangeTableRelation((estate), (rti))
+#endif
 #if PG_VERSION_NUM >= 160000
-#define clio_scan_check_as_user(plan, estate) ((plan)->checkAsUser)
+#define clio_scan_base_relids(plan) ((plan)->fs_base_relids)
+#define clio_scan_check_as_user(plan, rti, estate) ((plan)->checkAsUser)
 #define clio_result_rel_check_as_user(rinfo, estate) \
 	ExecGetResultRelCheckAsUser((rinfo), (estate))
 #else
-/* a join's scan (scanrelid 0) takes its first relation's: all share one */
-#define clio_scan_check_as_user(plan, estate) \
-	(exec_rt_fetch((plan)->scan.scanrelid > 0 ? (plan)->scan.scanrelid : \
-				   (Index) bms_next_member((plan)->fs_relids, -1), \
-				   (estate))->checkAsUser)
+#define clio_scan_base_relids(plan) ((plan)->fs_relids)
+#define clio_scan_check_as_user(plan, rti, estate) \
+	(exec_rt_fetch((rti), (estate))->checkAsUser)
 #define clio_result_rel_check_as_user(rinfo, estate) \
 	(exec_rt_fetch((rinfo)->ri_RangeTableIndex, (estate))->checkAsUser)
 #endif

@@ -34,6 +34,14 @@ struct ForeignScanState;
 #define CLIO_DEFAULT_PAGE_COST 1000.0
 #define CLIO_DEFAULT_TUPLE_COST 0.01
 
+/* count_pushdown: whether count(*) is Clio's meta.records */
+typedef enum ClioCountMode
+{
+	CLIO_COUNT_OFF,				/* never: count by paging */
+	CLIO_COUNT_VERIFY,			/* once a session has seen it agree */
+	CLIO_COUNT_ON				/* always */
+} ClioCountMode;
+
 /*
  * Options resolved into one typed struct: server, then user mapping, then
  * foreign table.  Planning fills the server and table parts; the user
@@ -56,6 +64,7 @@ typedef struct ClioOptions
 										 * request */
 	size_t		max_response_size;	/* largest response body accepted */
 	bool		use_remote_estimate;	/* ask Clio for meta.records */
+	ClioCountMode count_mode;	/* count_pushdown (server or table) */
 	double		startup_cost;	/* planner cost of the first request */
 	double		page_cost;		/* ... of each further page */
 	double		tuple_cost;		/* ... of each record */

@@ -103,6 +103,9 @@ typedef struct ClioScanPlan
 	Oid			lookup_relid;	/* the table the request lists */
 	char	   *lookup_field;	/* the association */
 	List	   *lookup_cols;
+	int			count;			/* a count(*) from meta.records: the
+								 * table's ClioCountMode (verify or on), or
+								 * 0 for a scan of rows */
 } ClioScanPlan;
 
 /* The slots of a serialised ClioScanPlan, in fdw_private */
@@ -118,6 +121,7 @@ typedef enum ClioScanPlanSlot
 	ClioPlanFirstLimit,			/* Integer */
 	ClioPlanOrder,				/* String: order, or "" */
 	ClioPlanLookup,				/* NIL, or List: text, relid, field, cols */
+	ClioPlanCount,				/* Integer */
 	ClioPlanNSlots
 } ClioScanPlanSlot;
 

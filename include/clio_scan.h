@@ -16,6 +16,9 @@
 
 #define CLIO_COMPAT_EXPLAIN
 #include "clio_compat.h"
+#include "clio_deparse.h"
+#include "clio_option.h"
+#include "clio_request.h"
 #include "foreign/fdwapi.h"
 
 /* in src/clio_scan.c */
@@ -32,5 +35,8 @@ extern TupleTableSlot *clioIterateForeignScan(ForeignScanState *node);
 extern void clioReScanForeignScan(ForeignScanState *node);
 extern void clioEndForeignScan(ForeignScanState *node);
 extern void clioExplainForeignScan(ForeignScanState *node, ExplainState *es);
+extern List *clio_scan_plan_filters(ClioPushdown *pd, ClioScanPlan *plan);
+extern const ClioOptions *clio_scan_rel_options(RelOptInfo *baserel);
+extern ClioPushdown *clio_scan_rel_pushdown(RelOptInfo *baserel);
 
 #endif							/* CLIO_SCAN_H */

@@ -42,9 +42,9 @@ SET ROLE regress_clio_second;
 SELECT count(*), min(id) FROM maton_matters;          -- the second firm
 RESET ROLE;
 CALL sandbox.clear();
-SELECT count(*) FROM maton_matters;
+SELECT count(id) FROM maton_matters;
 SET ROLE regress_clio_second;
-SELECT count(*) FROM maton_matters;
+SELECT count(id) FROM maton_matters;
 RESET ROLE;
 SELECT path, headers->'maton-connection' AS connection FROM sandbox.requests() ORDER BY seq;
 -- writes through the gateway carry the same headers
@@ -62,9 +62,9 @@ SELECT method, regexp_replace(path, '[0-9]+', 'N', 'g') AS path, headers->>'mato
   FROM sandbox.requests() ORDER BY seq;
 -- a connection that is not active: Maton's 400, with a hint
 ALTER SERVER maton OPTIONS (ADD connection_id 'c0ffee00-1234-4abc-8def-0123456789ab');
-SELECT count(*) FROM maton_matters;
+SELECT count(id) FROM maton_matters;
 SET ROLE regress_clio_second;
-SELECT count(*) FROM maton_matters;                    -- the user mapping's wins
+SELECT count(id) FROM maton_matters;                    -- the user mapping's wins
 RESET ROLE;
 ALTER SERVER maton OPTIONS (DROP connection_id);
 -- a wrong Maton key
@@ -89,8 +89,8 @@ CREATE USER MAPPING FOR CURRENT_USER SERVER direct OPTIONS (
   client_id 'sandbox-client-id', client_secret 'sandbox-client-secret');
 CREATE FOREIGN TABLE direct_users (id bigint, name text) SERVER direct OPTIONS (resource 'users');
 CALL sandbox.clear();
-SELECT count(*) FROM direct_users;                     -- 401, refresh, again
-SELECT count(*) FROM direct_users;                     -- the new token is kept
+SELECT count(id) FROM direct_users;                     -- 401, refresh, again
+SELECT count(id) FROM direct_users;                     -- the new token is kept
 SELECT method, path, status,
        headers->>'authorization' = 'Bearer an-expired-token' AS old_token,
        headers ? 'authorization' AS bearer,
@@ -99,17 +99,17 @@ SELECT method, path, status,
 -- the token expires: refreshed again, once
 SELECT sandbox.call('POST', '/_sandbox/expire_tokens') IS NOT NULL AS expired;
 CALL sandbox.clear();
-SELECT count(*) FROM direct_users;
+SELECT count(id) FROM direct_users;
 SELECT method, path, status FROM sandbox.requests() ORDER BY seq;
 -- changing the user mapping forgets the refreshed token
 ALTER USER MAPPING FOR CURRENT_USER SERVER direct OPTIONS (SET refresh_token 'revoked-token');
-SELECT count(*) FROM direct_users;
-SELECT sqlstate_of('SELECT count(*) FROM direct_users');
+SELECT count(id) FROM direct_users;
+SELECT sqlstate_of('SELECT count(id) FROM direct_users');
 -- a refresh token alone is enough
 ALTER USER MAPPING FOR CURRENT_USER SERVER direct
   OPTIONS (DROP access_token, SET refresh_token 'sandbox-refresh-token');
 CALL sandbox.clear();
-SELECT count(*) FROM direct_users;
+SELECT count(id) FROM direct_users;
 SELECT method, path, status FROM sandbox.requests() ORDER BY seq;
 -- no secret in any of it
 SELECT count(*) AS leaks FROM sandbox.requests()

@@ -46,7 +46,7 @@ CALL faults('{"rules": [{"path": "^/api/v4/activities", "nth": 2, "action": "502
 SELECT * FROM scan_ok();
 -- the same page is asked for again: same page_token
 CALL faults('{"rules": [{"path": "^/api/v4/activities", "nth": 3, "action": "503"}]}');
-SELECT count(*) FROM clio.activities;
+SELECT count(id) FROM clio.activities;
 SELECT count(*) AS requests, count(DISTINCT coalesce(params->'page_token'->>0, '')) AS pages
   FROM sandbox.requests();
 -- EXPLAIN ANALYZE shows the retries
@@ -55,13 +55,13 @@ SELECT explain_analyze('SELECT id FROM clio.matters');
 -- more failures than max_retries: an error, and the session goes on
 ALTER SERVER clio OPTIONS (ADD max_retries '1');
 CALL faults('{"rules": [{"path": "^/api/v4/activities", "nth": 2, "count": 2, "action": "503"}]}');
-SELECT count(*) FROM clio.activities;
+SELECT count(id) FROM clio.activities;
 -- (libcurl itself sends a GET again once on a reused connection found closed)
 CALL faults('{"rules": [{"path": "^/api/v4/activities", "nth": 2, "count": 4, "action": "drop"}]}');
-SELECT count(*) FROM clio.activities;
+SELECT count(id) FROM clio.activities;
 ALTER SERVER clio OPTIONS (DROP max_retries);
 CALL faults('{"rules": []}');
-SELECT count(*) FROM clio.activities;
+SELECT count(id) FROM clio.activities;
 
 -- -------------------------------------------------------------------
 -- rate limits: 429 waited out; a spent window waited for before a 429
@@ -77,8 +77,8 @@ SELECT ratelimit_limit, ratelimit_remaining IS NOT NULL AS remaining, ratelimit_
 -- a limit that outlasts max_rate_limit_wait: an error naming the option
 ALTER SERVER clio OPTIONS (ADD max_rate_limit_wait '1s');
 SELECT sandbox.call('POST', '/_sandbox/config', '{"rate_limit": 2, "rate_window": 30}') IS NOT NULL AS limited;
-SELECT count(*) FROM clio.activities;
-SELECT sqlstate_of('SELECT count(*) FROM clio.activities');
+SELECT count(id) FROM clio.activities;
+SELECT sqlstate_of('SELECT count(id) FROM clio.activities');
 ALTER SERVER clio OPTIONS (DROP max_rate_limit_wait);
 SELECT sandbox.call('POST', '/_sandbox/config', '{"rate_limit": 0, "rate_window": 60}') IS NOT NULL AS unlimited;
 
@@ -87,21 +87,21 @@ SELECT sandbox.call('POST', '/_sandbox/config', '{"rate_limit": 0, "rate_window"
 -- -------------------------------------------------------------------
 CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 20000}]}');
 SET statement_timeout = '500ms';
-SELECT * FROM cancel_delay('SELECT count(*) FROM clio.matters');
+SELECT * FROM cancel_delay('SELECT count(id) FROM clio.matters');
 RESET statement_timeout;
 -- during a Retry-After wait
 CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "429", "retry_after": 30}]}');
 SET statement_timeout = '500ms';
-SELECT * FROM cancel_delay('SELECT count(*) FROM clio.matters');
+SELECT * FROM cancel_delay('SELECT count(id) FROM clio.matters');
 RESET statement_timeout;
 -- during a slow body
 CALL faults('{"rules": [{"path": "^/api/v4/activities", "action": "slow", "trickle_ms": 200, "chunk_bytes": 100}]}');
 SET statement_timeout = '500ms';
-SELECT * FROM cancel_delay('SELECT count(*) FROM clio.activities');
+SELECT * FROM cancel_delay('SELECT count(id) FROM clio.activities');
 RESET statement_timeout;
 CALL sandbox.clear_faults();
 -- the connection is fine afterwards
-SELECT count(*) FROM clio.matters;
+SELECT count(id) FROM clio.matters;
 -- the wait shows in pg_stat_activity, by clio_fdw's own name where the
 -- major lets an extension name its waits (PostgreSQL 17 on)
 CREATE EXTENSION dblink;
@@ -114,7 +114,7 @@ BEGIN
             current_setting('unix_socket_directories'), current_setting('port'),
             current_database(), current_user));
   CALL faults(fault);
-  PERFORM dblink_send_query('waiter', 'SELECT count(*) FROM clio.matters /* waiting */');
+  PERFORM dblink_send_query('waiter', 'SELECT count(id) FROM clio.matters /* waiting */');
   PERFORM pg_sleep(0.5);
   RETURN QUERY
     SELECT a.wait_event_type,
@@ -136,7 +136,7 @@ CALL sandbox.clear_faults();
 ALTER SERVER clio OPTIONS (ADD request_timeout '300ms', ADD max_retries '0');
 CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "stall", "delay_ms": 5000}]}');
 \set VERBOSITY terse
-SELECT count(*) FROM clio.matters;
+SELECT count(id) FROM clio.matters;
 \set VERBOSITY default
 ALTER SERVER clio OPTIONS (DROP request_timeout, DROP max_retries);
 CALL sandbox.clear_faults();
@@ -145,21 +145,21 @@ CALL sandbox.clear_faults();
 -- malformed responses: an error naming the request; the session goes on
 -- -------------------------------------------------------------------
 CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed"}]}');
-SELECT count(*) FROM clio.matters;
+SELECT count(id) FROM clio.matters;
 CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": {\"id\": 1}}"}]}');
-SELECT count(*) FROM clio.matters;
+SELECT count(id) FROM clio.matters;
 CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [1, 2]}"}]}');
-SELECT count(*) FROM clio.matters;
+SELECT count(id) FROM clio.matters;
 CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [{\"id\": \"x\"}]}"}]}');
 SELECT count(id) FROM clio.matters;
 CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [], \"meta\": {\"paging\": {\"next\": 5}}}"}]}');
-SELECT count(*) FROM clio.matters;
+SELECT count(id) FROM clio.matters;
 CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "{\"data\": [{\"id\": 1}], \"meta\": {\"paging\": {\"next\": \"https://app.clio.com/api/v4/matters.json?limit=200\"}}}"}]}');
-SELECT count(*) FROM clio.matters;
+SELECT count(id) FROM clio.matters;
 CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "malformed", "body": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"}]}');
-SELECT count(*) FROM clio.matters;
+SELECT count(id) FROM clio.matters;
 CALL sandbox.clear_faults();
-SELECT count(*) FROM clio.matters;
+SELECT count(id) FROM clio.matters;
 -- a response larger than max_response_size
 ALTER SERVER clio OPTIONS (ADD max_response_size '4kB');
 SELECT max(description) FROM clio.matters;
@@ -171,33 +171,33 @@ ALTER SERVER clio OPTIONS (DROP max_response_size);
 CREATE SERVER wrongkey FOREIGN DATA WRAPPER clio_fdw OPTIONS (base_url :'sandbox_url');
 CREATE USER MAPPING FOR CURRENT_USER SERVER wrongkey OPTIONS (api_key 'not-the-key');
 CREATE FOREIGN TABLE wk_matters (id bigint) SERVER wrongkey OPTIONS (resource 'matters');
-SELECT count(*) FROM wk_matters;
+SELECT count(id) FROM wk_matters;
 CREATE SERVER oldversion FOREIGN DATA WRAPPER clio_fdw OPTIONS (base_url :'sandbox_url', api_version '4.0.1');
 CREATE USER MAPPING FOR CURRENT_USER SERVER oldversion OPTIONS (api_key :'sandbox_key');
 CREATE FOREIGN TABLE ov_matters (id bigint) SERVER oldversion OPTIONS (resource 'matters');
-SELECT count(*) FROM ov_matters;
+SELECT count(id) FROM ov_matters;
 CREATE FOREIGN TABLE bad_field (id bigint, x text OPTIONS (field 'client.shoe_size')) SERVER clio OPTIONS (resource 'matters');
 SELECT x FROM bad_field;
 CREATE SERVER nomapping FOREIGN DATA WRAPPER clio_fdw OPTIONS (base_url :'sandbox_url');
 CREATE USER MAPPING FOR CURRENT_USER SERVER nomapping;
 CREATE FOREIGN TABLE nm_matters (id bigint) SERVER nomapping OPTIONS (resource 'matters');
-SELECT count(*) FROM nm_matters;
+SELECT count(id) FROM nm_matters;
 CREATE SERVER nowhere FOREIGN DATA WRAPPER clio_fdw OPTIONS (base_url 'http://127.0.0.1:9', connect_timeout '2s', max_retries '0');
 CREATE USER MAPPING FOR CURRENT_USER SERVER nowhere OPTIONS (api_key 'x');
 CREATE FOREIGN TABLE nw_matters (id bigint) SERVER nowhere OPTIONS (resource 'matters');
 \set VERBOSITY terse
-SELECT count(*) FROM nw_matters;
+SELECT count(id) FROM nw_matters;
 \set VERBOSITY default
-SELECT sqlstate_of('SELECT count(*) FROM wk_matters') AS "401",
-       sqlstate_of('SELECT count(*) FROM ov_matters') AS "410",
+SELECT sqlstate_of('SELECT count(id) FROM wk_matters') AS "401",
+       sqlstate_of('SELECT count(id) FROM ov_matters') AS "410",
        sqlstate_of('SELECT x FROM bad_field') AS "400",
-       sqlstate_of('SELECT count(*) FROM nw_matters') AS unreachable,
-       sqlstate_of('SELECT count(*) FROM nm_matters') AS no_key;
+       sqlstate_of('SELECT count(id) FROM nw_matters') AS unreachable,
+       sqlstate_of('SELECT count(id) FROM nm_matters') AS no_key;
 CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "500"}]}');
 ALTER SERVER clio OPTIONS (ADD max_retries '0');
-SELECT sqlstate_of('SELECT count(*) FROM clio.matters') AS "500";
+SELECT sqlstate_of('SELECT count(id) FROM clio.matters') AS "500";
 CALL faults('{"rules": [{"path": "^/api/v4/matters", "action": "503"}]}');
-SELECT sqlstate_of('SELECT count(*) FROM clio.matters') AS "503";
+SELECT sqlstate_of('SELECT count(id) FROM clio.matters') AS "503";
 ALTER SERVER clio OPTIONS (DROP max_retries);
 
 -- writes are not sent twice: a 503 or a dropped connection after sending

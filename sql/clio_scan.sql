@@ -11,36 +11,36 @@ CALL sandbox.reset();
 -- -------------------------------------------------------------------
 -- full reads across page boundaries, compared with the sandbox's data
 -- -------------------------------------------------------------------
-SELECT count(*) FROM clio.matters;
+SELECT count(id) FROM clio.matters;
 SELECT * FROM sandbox.compare('clio.matters', 'matters');
-SELECT count(*) FROM clio.contacts;
+SELECT count(id) FROM clio.contacts;
 SELECT * FROM sandbox.compare('clio.contacts', 'contacts');
-SELECT count(*) FROM clio.activities;
+SELECT count(id) FROM clio.activities;
 SELECT * FROM sandbox.compare('clio.activities', 'activities');
-SELECT count(*) FROM clio.tasks;
+SELECT count(id) FROM clio.tasks;
 SELECT * FROM sandbox.compare('clio.tasks', 'tasks');
-SELECT count(*) FROM clio.calendar_entries;
+SELECT count(id) FROM clio.calendar_entries;
 SELECT * FROM sandbox.compare('clio.calendar_entries', 'calendar_entries');
-SELECT count(*) FROM clio.documents;
+SELECT count(id) FROM clio.documents;
 -- (trashed documents are listed only with include_deleted)
 SELECT * FROM sandbox.compare('clio.documents', 'documents', $$r->>'deleted_at' IS NULL$$);
-SELECT count(*) FROM clio.users;
+SELECT count(id) FROM clio.users;
 SELECT * FROM sandbox.compare('clio.users', 'users');
-SELECT count(*) FROM clio.bills;
+SELECT count(id) FROM clio.bills;
 SELECT * FROM sandbox.compare('clio.bills', 'bills');
-SELECT count(*) FROM clio.matter_notes;
+SELECT count(id) FROM clio.matter_notes;
 SELECT * FROM sandbox.compare('clio.matter_notes', 'matter_notes');
-SELECT count(*) FROM clio.contact_notes;
+SELECT count(id) FROM clio.contact_notes;
 SELECT * FROM sandbox.compare('clio.contact_notes', 'contact_notes');
-SELECT count(*) FROM clio.practice_areas;
+SELECT count(id) FROM clio.practice_areas;
 SELECT * FROM sandbox.compare('clio.practice_areas', 'practice_areas');
 -- a generic collection too
-SELECT count(*) FROM clio.webhooks;
+SELECT count(id) FROM clio.webhooks;
 
 -- what Clio was sent for one full read: 3 pages of 200, the bearer on each,
 -- only base_url's host, and never the host of meta.paging.next
 CALL sandbox.clear();
-SELECT count(*) FROM clio.matters;
+SELECT count(id) FROM clio.matters;
 SELECT seq - min(seq) OVER () AS n, method, path,
        params->'fields' AS fields, params->'limit' AS lim, params ? 'page_token' AS token
   FROM sandbox.requests();
@@ -58,7 +58,7 @@ SELECT count(*) AS requests,
 -- -------------------------------------------------------------------
 CALL sandbox.clear();
 SELECT display_number FROM clio.matters WHERE description LIKE 'Family%' ORDER BY 1 LIMIT 3;
-SELECT count(*) FROM clio.matters;
+SELECT count(id) FROM clio.matters;
 SELECT client_id, count(*) FROM clio.activities a JOIN clio.matters m ON m.id = a.matter_id GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1;
 SELECT practice_area->>'name' AS area, practice_area_id FROM clio.matters WHERE id = 20000001;
 SELECT DISTINCT path, params->'fields' AS fields FROM sandbox.requests() ORDER BY 1, 2;
@@ -83,7 +83,7 @@ SELECT id FROM clio.matters WHERE id = ANY ('{}'::bigint[]);
 SELECT path, params->'ids[]' AS ids FROM sandbox.requests();
 -- more than a page of ids: one request per 200
 CALL sandbox.clear();
-SELECT count(*) FROM clio.activities
+SELECT count(id) FROM clio.activities
  WHERE id = ANY (ARRAY(SELECT (r->>'id')::bigint FROM jsonb_array_elements(
                    sandbox.call('GET', '/_sandbox/records/activities?fields=id')->'data') r LIMIT 450));
 SELECT count(*) AS requests, sum(jsonb_array_length(params->'ids[]')) AS ids FROM sandbox.requests();
@@ -116,7 +116,7 @@ CREATE FOREIGN TABLE open_work (
 ) SERVER clio OPTIONS (resource 'matters', page_size '50');
 CALL sandbox.clear();
 SELECT * FROM open_work WHERE id = 20000001;
-SELECT count(*) FROM open_work;
+SELECT count(id) FROM open_work;
 SELECT count(*) AS requests, min(params->'fields'->>0) AS fields, min(params->'limit'->>0) AS lim
   FROM sandbox.requests() WHERE params ? 'limit';
 
@@ -181,11 +181,11 @@ ANALYZE budget;
 SELECT b.matter_id, b.hours, m.display_number, m.status
   FROM budget b JOIN clio.matters m ON m.id = b.matter_id ORDER BY 1;
 CALL sandbox.clear();
-SELECT b.matter_id, (SELECT count(*) FROM clio.activities a WHERE a.matter_id = b.matter_id) AS entries
+SELECT b.matter_id, (SELECT count(id) FROM clio.activities a WHERE a.matter_id = b.matter_id) AS entries
   FROM budget b ORDER BY 1;
 -- one filtered request per outer row, each with its own value
 SELECT params->'matter_id' AS matter_id FROM sandbox.requests() ORDER BY 1;
-SELECT (SELECT count(*) FROM clio.activities WHERE matter_id = 20000082) AS direct_count;
+SELECT (SELECT count(id) FROM clio.activities WHERE matter_id = 20000082) AS direct_count;
 -- the same query twice in one statement: the inner side is rescanned
 CALL sandbox.clear();
 SELECT b.matter_id, (SELECT m.display_number FROM clio.matters m WHERE m.id = b.matter_id)
@@ -213,7 +213,7 @@ CALL sandbox.clear();
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id, display_number FROM clio.matters;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id, client FROM clio.matters WHERE id = 20000001;
 EXPLAIN (VERBOSE, COSTS OFF) EXECUTE one(20000003);
-EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM clio.matter_notes WHERE id = 70000001;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT count(id) FROM clio.matter_notes WHERE id = 70000001;
 SELECT count(*) AS requests_for_explain FROM sandbox.requests();
 SELECT explain_analyze('SELECT id, display_number FROM clio.matters', with_output => true);
 SELECT explain_analyze('SELECT id FROM clio.matters WHERE id = 20000002');

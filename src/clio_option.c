@@ -57,7 +57,8 @@ typedef enum ClioOptType
 	CLIO_OPT_RESOURCE,			/* a catalog table name */
 	CLIO_OPT_FIELD,				/* a Clio field name */
 	CLIO_OPT_RESERVE,			/* integer 0..1000 */
-	CLIO_OPT_BATCH				/* integer 200..10000 */
+	CLIO_OPT_BATCH,				/* integer 200..10000 */
+	CLIO_OPT_COUNT				/* off, verify, on */
 } ClioOptType;
 
 typedef struct ClioOpt
@@ -82,6 +83,7 @@ static const ClioOpt clio_opts[] = {
 	{"max_rate_limit_wait", ForeignServerRelationId, CLIO_OPT_DURATION},
 	{"max_response_size", ForeignServerRelationId, CLIO_OPT_SIZE},
 	{"use_remote_estimate", ForeignServerRelationId, CLIO_OPT_BOOL},
+	{"count_pushdown", ForeignServerRelationId, CLIO_OPT_COUNT},
 	{"fdw_startup_cost", ForeignServerRelationId, CLIO_OPT_COST},
 	{"fdw_page_cost", ForeignServerRelationId, CLIO_OPT_COST},
 	{"fdw_tuple_cost", ForeignServerRelationId, CLIO_OPT_COST},
@@ -102,6 +104,7 @@ static const ClioOpt clio_opts[] = {
 	{"page_size", ForeignTableRelationId, CLIO_OPT_PAGE_SIZE},
 	{"etag_check", ForeignTableRelationId, CLIO_OPT_BOOL},
 	{"use_remote_estimate", ForeignTableRelationId, CLIO_OPT_BOOL},
+	{"count_pushdown", ForeignTableRelationId, CLIO_OPT_COUNT},
 
 	/* column */
 	{"field", AttributeRelationId, CLIO_OPT_FIELD},
@@ -120,6 +123,7 @@ static int	parse_int_range(DefElem *def, const char *value, int min, int max);
 static size_t parse_size(DefElem *def, const char *value);
 static double parse_cost(DefElem *def, const char *value);
 static bool is_loopback_host(const char *host, int len);
+static ClioCountMode parse_count_mode(DefElem *def, const char *value);
 
 /*
  * clio_fdw_validator
@@ -316,6 +320,9 @@ check_option(const ClioOpt *opt, DefElem *def)
 			break;
 		case CLIO_OPT_COST:
 			(void) parse_cost(def, value);
+			break;
+		case CLIO_OPT_COUNT:
+			(void) parse_count_mode(def, value);
 			break;
 		case CLIO_OPT_REGION:
 			if (clio_region_url(value) == NULL)
@@ -670,6 +677,7 @@ clio_server_options(ForeignServer *server, ClioOptions *opts)
 	opts->max_rate_limit_wait_ms = CLIO_DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
 	opts->max_response_size = CLIO_DEFAULT_MAX_RESPONSE_SIZE;
 	opts->use_remote_estimate = false;
+	opts->count_mode = CLIO_COUNT_VERIFY;
 	opts->startup_cost = CLIO_DEFAULT_STARTUP_COST;
 	opts->page_cost = CLIO_DEFAULT_PAGE_COST;
 	opts->tuple_cost = CLIO_DEFAULT_TUPLE_COST;
@@ -718,6 +726,8 @@ clio_server_options(ForeignServer *server, ClioOptions *opts)
 			opts->max_response_size = parse_size(def, defGetString(def));
 		else if (strcmp(def->defname, "use_remote_estimate") == 0)
 			opts->use_remote_estimate = defGetBoolean(def);
+		else if (strcmp(def->defname, "count_pushdown") == 0)
+			opts->count_mode = parse_count_mode(def, defGetString(def));
 		else if (strcmp(def->defname, "fdw_startup_cost") == 0)
 			opts->startup_cost = parse_cost(def, defGetString(def));
 		else if (strcmp(def->defname, "fdw_page_cost") == 0)
@@ -725,6 +735,27 @@ clio_server_options(ForeignServer *server, ClioOptions *opts)
 		else if (strcmp(def->defname, "fdw_tuple_cost") == 0)
 			opts->tuple_cost = parse_cost(def, defGetString(def));
 	}
+}
+
+/*
+ * parse_count_mode
+ *		count_pushdown: off, verify (the default) or on.
+ */
+static ClioCountMode
+parse_count_mode(DefElem *def, const char *value)
+{
+	if (pg_strcasecmp(value, "off") == 0)
+		return CLIO_COUNT_OFF;
+	if (pg_strcasecmp(value, "verify") == 0)
+		return CLIO_COUNT_VERIFY;
+	if (pg_strcasecmp(value, "on") == 0)
+		return CLIO_COUNT_ON;
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+			 errmsg("invalid value for option \"%s\": \"%s\"",
+					def->defname, value),
+			 errhint("Valid values are off, verify and on.")));
+	return CLIO_COUNT_OFF;		/* not reached */
 }
 
 /*
@@ -755,6 +786,8 @@ clio_table_options(Oid foreigntableid, ClioOptions *opts)
 			opts->etag_check = defGetBoolean(def);
 		else if (strcmp(def->defname, "use_remote_estimate") == 0)
 			opts->use_remote_estimate = defGetBoolean(def);
+		else if (strcmp(def->defname, "count_pushdown") == 0)
+			opts->count_mode = parse_count_mode(def, defGetString(def));
 	}
 
 	if (resource == NULL)
@@ -882,8 +915,12 @@ Oid
 clio_scan_userid(ForeignScanState *node)
 {
 	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
+	Index		rti = plan->scan.scanrelid;
 	Oid			userid;
 
-	userid = clio_scan_check_as_user(plan, node->ss.ps.state);
+	/* an aggregate's scan has no relation of its own: its one table's */
+	if (rti == 0)
+		rti = bms_next_member(clio_scan_base_relids(plan), -1);
+	userid = clio_scan_check_as_user(plan, rti, node->ss.ps.state);
 	return OidIsValid(userid) ? userid : GetUserId();
 }

@@ -475,6 +475,7 @@ clio_scan_plan_serialize(const ClioScanPlan *plan)
 							makeInteger((int) plan->lookup_relid),
 							makeString(plan->lookup_field),
 							plan->lookup_cols);
+	slots[ClioPlanCount] = (Node *) makeInteger(plan->count);
 	for (i = 0; i < ClioPlanNSlots; i++)
 		result = lappend(result, slots[i]);
 	return result;
@@ -513,6 +514,7 @@ clio_scan_plan_deserialize(List *fdw_private, ClioScanPlan *plan)
 		plan->lookup_field = strVal(lthird(lookup));
 		plan->lookup_cols = (List *) lfourth(lookup);
 	}
+	plan->count = intVal(list_nth(fdw_private, ClioPlanCount));
 
 	foreach(lc, (List *) list_nth(fdw_private, ClioPlanParams))
 	{

@@ -113,6 +113,10 @@ typedef struct ClioScanState
 	MemoryContext page_cxt;		/* the current page; reset per page */
 	MemoryContext row_cxt;		/* one row's values; reset per row */
 
+	/* a count(*) (plan.count): its value, once known */
+	int64		count_value;
+	bool		count_known;
+
 	/* for EXPLAIN ANALYZE */
 	ClioStats	stats;
 	int64		pages;
@@ -144,6 +148,8 @@ static void clio_path_cost(ClioRelInfo *info, double fetched, double rows,
 						   Cost *startup, Cost *total);
 static char *clio_order_for(PlannerInfo *root, RelOptInfo *baserel,
 							Relation rel, ClioRelInfo *info, List *pathkeys);
+static bool clio_all_in_request(ClioPushdown *pd, Index relid);
+static int64 clio_count_records(ClioScanState *st);
 static bool clio_ec_member_matches(PlannerInfo *root, RelOptInfo *rel,
 								   EquivalenceClass *ec, EquivalenceMember *em,
 								   void *arg);
@@ -343,6 +349,29 @@ clio_path_cost(ClioRelInfo *info, double fetched, double rows,
 }
 
 /*
+ * clio_scan_rel_options, clio_scan_rel_pushdown
+ *		What planning learnt of a foreign table (its options, what its
+ *		conditions push), for the aggregate path of src/clio_count.c; NULL
+ *		for a table whose planning found no plain path (a required filter
+ *		is missing).
+ */
+const ClioOptions *
+clio_scan_rel_options(RelOptInfo *baserel)
+{
+	ClioRelInfo *info = (ClioRelInfo *) baserel->fdw_private;
+
+	return info && info->missing == NIL ? &info->opts : NULL;
+}
+
+ClioPushdown *
+clio_scan_rel_pushdown(RelOptInfo *baserel)
+{
+	ClioRelInfo *info = (ClioRelInfo *) baserel->fdw_private;
+
+	return info && info->missing == NIL ? info->pd : NULL;
+}
+
+/*
  * clioGetForeignRelSize
  *		Resolve options, sort the conditions into pushed and local, and
  *		estimate the rows.
@@ -536,10 +565,38 @@ clio_order_for(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 	 */
 	if (!(info->fetched_counted && info->fetched <= CLIO_OFFSET_CAP) &&
 		!(root->limit_tuples > 0 && root->limit_tuples <= CLIO_OFFSET_CAP &&
-		  info->pd->local_clauses == NIL &&
+		  clio_all_in_request(info->pd, baserel->relid) &&
 		  bms_membership(root->all_baserels) == BMS_SINGLETON))
 		return NULL;
 	return order;
+}
+
+/*
+ * clio_all_in_request
+ *		Whether every condition on the table went into the request, but for
+ *		IS NOT NULL tests: Clio has no filter for those, and they only drop
+ *		the rows whose column is null, which an order on that column lists
+ *		together (first or last).  So a LIMIT over such a scan reads the
+ *		limit's rows plus, at worst, the nulls: the order is still worth
+ *		sending, and "date IS NOT NULL ORDER BY date DESC LIMIT 20" is one
+ *		request when the nulls come last.
+ */
+static bool
+clio_all_in_request(ClioPushdown *pd, Index relid)
+{
+	ListCell   *lc;
+
+	foreach(lc, pd->local_clauses)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+		NullTest   *nt = (NullTest *) ri->clause;
+
+		if (!IsA(nt, NullTest) || nt->nulltesttype != IS_NOT_NULL ||
+			nt->argisrow || !IsA(nt->arg, Var) ||
+			((Var *) nt->arg)->varno != relid)
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -713,27 +770,16 @@ clioGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 }
 
 /*
- * clio_plan_request
- *		The request of a scan of baserel with these conditions: everything
- *		of the plan but its fields, order and first limit; gives the
- *		expressions fdw_exprs carries.
+ * clio_scan_plan_filters
+ *		The id, ids and list filters of a plan from what the conditions
+ *		push: constants as text now, anything else an expression to compute
+ *		at execution, returned in fdw_exprs order.
  */
-static List *
-clio_plan_request(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
-				  List *scan_clauses, bool parameterized, ClioScanPlan *plan,
-				  ClioPushdown **pdp)
+List *
+clio_scan_plan_filters(ClioPushdown *pd, ClioScanPlan *plan)
 {
-	ClioRelInfo *info = (ClioRelInfo *) baserel->fdw_private;
-	const ClioCollection *coll = info->opts.coll;
-	ClioPushdown *pd;
 	List	   *fdw_exprs = NIL;
 	ListCell   *lc;
-
-	pd = clio_classify(root, baserel, rel, coll, scan_clauses, parameterized);
-	*pdp = pd;
-	plan->table = (char *) coll->table;
-	plan->mode = pd->mode;
-	plan->page_size = info->opts.page_size;
 
 	/* the id (or ids): a constant's text now, anything else at execution */
 	if (pd->mode == CLIO_SCAN_RECORD && IsA(pd->id_expr, Const))
@@ -781,6 +827,29 @@ clio_plan_request(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 }
 
 /*
+ * clio_plan_request
+ *		The request of a scan of baserel with these conditions: everything
+ *		of the plan but its fields, order and first limit; gives the
+ *		expressions fdw_exprs carries.
+ */
+static List *
+clio_plan_request(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
+				  List *scan_clauses, bool parameterized, ClioScanPlan *plan,
+				  ClioPushdown **pdp)
+{
+	ClioRelInfo *info = (ClioRelInfo *) baserel->fdw_private;
+	const ClioCollection *coll = info->opts.coll;
+	ClioPushdown *pd;
+
+	pd = clio_classify(root, baserel, rel, coll, scan_clauses, parameterized);
+	*pdp = pd;
+	plan->table = (char *) coll->table;
+	plan->mode = pd->mode;
+	plan->page_size = info->opts.page_size;
+	return clio_scan_plan_filters(pd, plan);
+}
+
+/*
  * clioGetForeignPlan
  *		The request plan goes into fdw_private; every condition stays in
  *		the plan's own qual, so results never depend on Clio's filtering.
@@ -821,7 +890,7 @@ clioGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	 * the request, the first page need hold no more than the limit.  Later
 	 * pages, if the executor asks for more rows, are full pages.
 	 */
-	if (root->limit_tuples > 0 && pd->local_clauses == NIL &&
+	if (root->limit_tuples > 0 && clio_all_in_request(pd, baserel->relid) &&
 		pd->mode == CLIO_SCAN_LIST &&
 		bms_membership(root->all_baserels) == BMS_SINGLETON &&
 		(root->query_pathkeys == NIL ||
@@ -907,8 +976,14 @@ clioBeginForeignScan(ForeignScanState *node, int eflags)
 	node->fdw_state = st;
 	clio_scan_plan_deserialize(plan->fdw_private, &st->plan);
 	st->rel = node->ss.ss_currentRelation;
-	if (st->rel == NULL)
+	if (st->rel == NULL && st->plan.lookup != NULL)
 		st->rel = clio_lookup_relation(node, st->plan.lookup_relid, eflags);
+	else if (st->rel == NULL)
+	{
+		/* an aggregate's scan (scanrelid 0) reads its one table's options */
+		st->rel = clio_range_table_relation(estate,
+											bms_next_member(clio_scan_base_relids(plan), -1));
+	}
 	st->relname = RelationGetRelationName(st->rel);
 	coll = clio_catalog_find(st->plan.table);
 	if (coll == NULL)
@@ -1240,6 +1315,126 @@ clio_fetch_page(ClioScanState *st)
 }
 
 /*
+ * What this session has seen of meta.records, per user mapping, for
+ * count_pushdown 'verify': 1 when a one-record answer's count matched the
+ * records a paged count found (more than one), -1 when it did not, 0
+ * while unknown.  A few user mappings; the oldest entry makes room.
+ */
+#define CLIO_COUNT_TRUST_SIZE 16
+static struct
+{
+	Oid			umid;
+	int			trust;
+}			clio_count_trust[CLIO_COUNT_TRUST_SIZE];
+static int	clio_count_ntrust = 0;
+
+static int
+clio_count_trust_get(Oid umid)
+{
+	int			i;
+
+	for (i = 0; i < clio_count_ntrust; i++)
+		if (clio_count_trust[i].umid == umid)
+			return clio_count_trust[i].trust;
+	return 0;
+}
+
+static void
+clio_count_trust_set(Oid umid, int trust)
+{
+	int			i;
+
+	for (i = 0; i < clio_count_ntrust; i++)
+		if (clio_count_trust[i].umid == umid)
+			break;
+	if (i == clio_count_ntrust)
+	{
+		if (clio_count_ntrust < CLIO_COUNT_TRUST_SIZE)
+			clio_count_ntrust++;
+		else
+		{
+			memmove(&clio_count_trust[0], &clio_count_trust[1],
+					sizeof(clio_count_trust[0]) * (CLIO_COUNT_TRUST_SIZE - 1));
+			i = CLIO_COUNT_TRUST_SIZE - 1;
+		}
+	}
+	clio_count_trust[i].umid = umid;
+	clio_count_trust[i].trust = trust;
+}
+
+/*
+ * clio_count_records
+ *		A count(*) scan's value.  Trusted (count_pushdown 'on', or 'verify'
+ *		once this session saw it agree): one request for one record, its
+ *		meta.records.  Otherwise the records are counted page by page, as
+ *		a plain scan would; with 'verify' the one-record count is asked
+ *		first and compared, which settles the question for the session.
+ *		Clio's answer without meta.records is counted by pages too.
+ */
+static int64
+clio_count_records(ClioScanState *st)
+{
+	int			trust;
+	int64		total = -1;
+	int64		counted = 0;
+
+	if (st->count_known)
+		return st->count_value;
+	trust = st->plan.count == CLIO_COUNT_ON ? 1 : clio_count_trust_get(st->opts.umid);
+
+	if (trust >= 0)
+	{
+		int			first_limit = st->plan.first_limit;
+
+		st->plan.first_limit = 1;
+		clio_fetch_page(st);
+		st->plan.first_limit = first_limit;
+		if (st->page == NULL)
+			total = 0;			/* no request: a condition is NULL */
+		else
+		{
+			total = clio_json_page_total(st->page);
+			st->records += clio_json_page_length(st->page);
+		}
+	}
+	if (trust < 1 || total < 0)
+	{
+		/* count by pages, from the start */
+		MemoryContextReset(st->page_cxt);
+		MemoryContextReset(st->cursor_cxt);
+		st->page = NULL;
+		st->started = st->done = false;
+		st->page_token = st->offset = NULL;
+		for (;;)
+		{
+			clio_fetch_page(st);
+			if (st->done)
+				break;
+			counted += clio_json_page_length(st->page);
+			st->records += clio_json_page_length(st->page);
+		}
+		if (trust == 0 && total >= 0)
+		{
+			if (total == counted && counted > 1)
+				clio_count_trust_set(st->opts.umid, 1);
+			else if (total != counted)
+			{
+				clio_count_trust_set(st->opts.umid, -1);
+				ereport(NOTICE,
+						(errmsg("Clio's count of %s did not match its records: %lld counted, %lld said",
+								st->relname, (long long) counted, (long long) total),
+						 errdetail("count(*) is counted page by page for the rest of the session."),
+						 errhint("Set the option count_pushdown to 'off' on the server to skip the check.")));
+			}
+		}
+		total = counted;
+	}
+	st->count_value = total;
+	st->count_known = true;
+	return total;
+}
+
+/*
  * clioIterateForeignScan
  *		The next row; a new page is fetched only when the executor asks for
  *		a row past the current one.
@@ -1254,6 +1449,16 @@ clioIterateForeignScan(ForeignScanState *node)
 	ExecClearTuple(slot);
 	if (!st->params_ready)
 		clio_eval_params(node, st);
+	if (st->plan.count)
+	{
+		/* an aggregate's scan: one row, the count */
+		if (st->done)
+			return slot;
+		slot->tts_values[0] = Int64GetDatum(clio_count_records(st));
+		slot->tts_isnull[0] = false;
+		st->done = true;
+		return ExecStoreVirtualTuple(slot);
+	}
 
 	for (;;)
 	{
@@ -1306,6 +1511,20 @@ clioReScanForeignScan(ForeignScanState *node)
 {
 	ClioScanState *st = (ClioScanState *) node->fdw_state;
 
+	/* a count: the same one again, unless a parameter changed */
+	if (st->plan.count)
+	{
+		if (node->ss.ps.chgParam != NULL)
+		{
+			st->count_known = false;
+			st->params_ready = false;
+		}
+		st->done = false;
+		st->started = false;
+		st->page = NULL;
+		st->page_token = st->offset = NULL;
+		return;
+	}
 	if (node->ss.ps.chgParam == NULL && st->page != NULL &&
 		st->pages_in_scan == 1 && st->page_token == NULL && st->offset == NULL &&
 		(st->plan.mode != CLIO_SCAN_IDS || st->chunk_end >= st->nids))
@@ -1365,8 +1584,17 @@ clioExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		ClioRequest r;
 
 		/* the first request, as clio_fetch_page would build it */
+		if (splan.count)
+			splan.first_limit = 1;
 		clio_scan_request(coll, &splan, NULL, &r);
 		ExplainPropertyText("Clio Request", clio_request_text(&r), es);
+	}
+	if (splan.count)
+	{
+		ExplainPropertyText("Clio Count",
+							splan.count == CLIO_COUNT_ON ? "meta.records" :
+							"meta.records, checked once per session by paging",
+							es);
 	}
 	if (es->analyze && st)
 	{

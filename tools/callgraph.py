@@ -21,7 +21,8 @@ import sys
 
 # Lower number: lower layer.  A file may call only files of a lower layer.
 LAYERS = {
-    "clio_fdw": 8,          # the face: _PG_init, handler, planner hook, IMPORT
+    "clio_fdw": 9,          # the face: _PG_init, handler, planner hook, IMPORT
+    "clio_count": 8,        # count(*) as meta.records: plans on the scan's planning
     "clio_scan": 7,         # what PostgreSQL asks of a foreign table
     "clio_join": 7,         # lookup joins: the path (the plan is the scan's)
     "clio_modify": 7,

@@ -97,7 +97,8 @@ LINK_AFTER_CREATE = {"calendar_entries": "matter"}
 # (collection -> filter): "unbilled" is not billed, not on a bill and
 # billable; "billable" and "non_billable" are the non_billable flag.
 BILLING_STATUS = {"activities": "status"}
-# Columns Clio never leaves null, on every collection that has them.
+# Columns Clio never leaves null, on every collection that has them (and
+# each collection's scalar fields that a create requires).
 NEVER_NULL = {"id", "created_at", "updated_at"}
 
 
@@ -369,7 +370,10 @@ def build(spec):
             p = by_filter.get(plural(c["name"]) + "[]") or by_filter.get(c["name"] + "[]")
             if p and p["array"] and "array_of" not in p:
                 p["array_of"] = c["name"]
-            if c["name"] in NEVER_NULL:
+            # Clio sets its timestamps and refuses a create without a
+            # required field: those columns hold no null.
+            if c["name"] in NEVER_NULL or (
+                    c["kind"] == "scalar" and c["name"] in post_required):
                 c["never_null"] = True
         for p in filters:
             if p["name"].endswith("_id") and p["name"][:-3] + "_type" in by_filter:

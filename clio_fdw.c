@@ -46,6 +46,10 @@ PG_FUNCTION_INFO_V1(clio_fdw_handler);
 
 void		_PG_init(void);
 static void clio_usermapping_changed(Datum arg, int cacheid, uint32 hashvalue);
+static ForeignScan *clio_get_foreign_plan(PlannerInfo *root, RelOptInfo *foreignrel,
+										  Oid foreigntableid, ForeignPath *best_path,
+										  List *tlist, List *scan_clauses,
+										  Plan *outer_plan);
 static PlannedStmt *clio_planner(Query *parse, const char *query_string,
 								 int cursorOptions, ParamListInfo boundParams);
 static List *clioImportForeignSchema(ImportForeignSchemaStmt *stmt,
@@ -82,7 +86,7 @@ clio_request_cost(Plan *plan, double loops)
 		ForeignScan *fs = (ForeignScan *) plan;
 
 		if (OidIsValid(fs->fs_server) &&
-			GetFdwRoutineByServerId(fs->fs_server)->GetForeignPlan == clioGetForeignPlan)
+			GetFdwRoutineByServerId(fs->fs_server)->GetForeignPlan == clio_get_foreign_plan)
 			cost += loops * plan->total_cost;
 	}
 	if (IsA(plan, NestLoop))

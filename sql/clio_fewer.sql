@@ -106,15 +106,15 @@ ALTER SERVER clio OPTIONS (ADD count_pushdown 'sometimes');
 
 -- A Clio whose meta.records is not the count of its records: 'verify'
 -- notices, counts by pages for the rest of the session; 'on' believes it
-CALL hostile.serve('count_lies');
+CALL hostile.serve('count_lies', 'count_pushdown ''verify''');
 SELECT count(*) FROM h_count_lies.matters;
 SELECT count(*) FROM h_count_lies.matters;
 SELECT count(*) AS requests, count(*) FILTER (WHERE query LIKE '%limit=1%') AS one_record
 FROM hostile.log('count_lies');
-ALTER SERVER h_count_lies OPTIONS (ADD count_pushdown 'on');
+ALTER SERVER h_count_lies OPTIONS (SET count_pushdown 'on');
 SELECT count(*) FROM h_count_lies.matters;
 -- no meta.records at all: counted by pages
-CALL hostile.serve('count_none');
+CALL hostile.serve('count_none', 'count_pushdown ''verify''');
 SELECT count(*) FROM h_count_none.matters;
 
 -- Latest N: the order goes to Clio when the column cannot be null --

@@ -24,7 +24,7 @@ CREATE PROCEDURE vtable(scenario text, cols text)
 LANGUAGE plpgsql SET client_min_messages = warning AS $$
 BEGIN
   EXECUTE format('DROP SERVER IF EXISTS %I CASCADE', 'h_' || scenario);
-  EXECUTE format('CREATE SERVER %I FOREIGN DATA WRAPPER clio_fdw OPTIONS (base_url %L)',
+  EXECUTE format('CREATE SERVER %I FOREIGN DATA WRAPPER clio_fdw OPTIONS (base_url %L, count_pushdown ''off'')',
                  'h_' || scenario, current_setting('clio_test.hostile_url') || '/' || scenario);
   EXECUTE format('CREATE USER MAPPING FOR CURRENT_USER SERVER %I OPTIONS (api_key %L)',
                  'h_' || scenario, 'hostile-key');
@@ -129,7 +129,19 @@ CALL vtable('v_ids_long', 'id text, n bigint OPTIONS (field ''quantity'')');
 SELECT id, n FROM v_ids_long;
 CALL vtable('v_ids_ctl', 'id text, n bigint OPTIONS (field ''quantity'')');
 SELECT id, n FROM v_ids_ctl;
--- Clio's own message: at most 1,000 bytes, valid UTF-8
+-- a page_token of bytes that are not UTF-8, in the request an error shows
+CALL vtable('v_token_bad', 'id bigint');
+ALTER SERVER h_v_token_bad OPTIONS (ADD max_retries '0');
+DO $$
+DECLARE
+  ctx text;
+BEGIN
+  PERFORM count(id) FROM v_token_bad;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS ctx = PG_EXCEPTION_CONTEXT;
+  RAISE NOTICE '%', substring(ctx from 'Clio request: [^\n]*');
+END $$;
+-- Clio's own message: at most 1,000 characters, valid UTF-8
 CALL vtable('v_bigerror', 'id bigint');
 SELECT state, message, length(detail) < 1100 AS bounded, right(detail, 8) AS ends,
        convert_to(detail, 'UTF8') IS NOT NULL AS utf8

@@ -1000,8 +1000,11 @@ clio_quiet_parse(const char *body, size_t len, MemoryContext *cxt)
 	return root;
 }
 
-/* Clio's message in an error: at most this many bytes */
-#define CLIO_MESSAGE_MAX	1000
+/*
+ * Clio's message as read: at most this many bytes (src/clio_client.c
+ * shows its first 1,000 characters of it, and says how many it left out)
+ */
+#define CLIO_MESSAGE_MAX	16000
 
 /*
  * clio_json_error_body

@@ -19,6 +19,7 @@
 #include "postgres.h"
 
 #include "clio_request.h"
+#include "clio_text.h"
 #include "clio_url.h"
 #include "lib/stringinfo.h"
 #include "nodes/value.h"
@@ -170,6 +171,9 @@ clio_request_path(const char *collection, const char *id, bool encode)
  *		string from the catalog, which is already safe).  Encoded for the
  *		wire, or left readable for EXPLAIN and error messages.
  */
+/* The longest value a readable request shows (EXPLAIN, error contexts) */
+#define CLIO_SHOWN_VALUE_MAX 1000
+
 static char *
 clio_query_string(const char *fixed, List *params, bool encode)
 {
@@ -193,7 +197,14 @@ clio_query_string(const char *fixed, List *params, bool encode)
 			clio_append_encoded(&buf, value);
 		}
 		else
-			appendStringInfo(&buf, "%s=%s", name, value);
+		{
+			/*
+			 * Readable, and valid UTF-8 whatever a value holds (a page_token
+			 * comes from Clio's link): server text is quoted.
+			 */
+			appendStringInfo(&buf, "%s=%s", name,
+							 clio_text_quote(value, strlen(value), CLIO_SHOWN_VALUE_MAX));
+		}
 	}
 	return buf.data;
 }

@@ -5,6 +5,8 @@
 --   CALL hostile.serve('name')   a server h_name on the scenario "name",
 --                                its user mapping (key 'hostile-key') and
 --                                the imported tables in schema h_name
+--                                (count_pushdown 'off' unless the options
+--                                given name it: count(*) pages)
 --   hostile.log('name')          what the scenario was sent
 --   CALL hostile.clear()         forget the log and the scenarios' state
 -- Each hostile suite starts with the clio_env lines, then
@@ -44,6 +46,10 @@ DECLARE
 BEGIN
   EXECUTE format('DROP SERVER IF EXISTS %I CASCADE', srv);
   EXECUTE format('DROP SCHEMA IF EXISTS %I CASCADE', srv);
+  -- count(*) pages, as a scan does, unless a suite asks for Clio's count
+  IF server_options NOT LIKE '%count_pushdown%' THEN
+    server_options := concat_ws(', ', nullif(server_options, ''), 'count_pushdown ''off''');
+  END IF;
   EXECUTE format('CREATE SERVER %I FOREIGN DATA WRAPPER clio_fdw OPTIONS (base_url %L%s)',
                  srv, current_setting('clio_test.hostile_url') || '/' || scenario,
                  CASE WHEN server_options <> '' THEN ', ' || server_options ELSE '' END);

@@ -140,7 +140,18 @@ def _deep_body():
 DUPS = (b'{"data":[{"id":1,"note":"first","note":"second","matter":{"id":1,"id":2},'
         b'"user":{"id":1},"user":{"id":2}}],"meta":{"records":1}}')
 
+def token_bad(req):
+    """A next link whose page_token is bytes that are not UTF-8; the page
+    it names is an error, whose context shows the request."""
+    if req.param("page_token") is None:
+        req.page([{"id": 1}], total=2, next_url=req.base_url +
+                 "/api/v4/activities.json?page_token=%FF%FEab&limit=200")
+    else:
+        req.send(503, {"error": {"type": "x", "message": "down"}})
+
+
 SCENARIOS = {
+    "v_token_bad": token_bad,
     "v_numbers": fixed(lambda: NUMBERS),
     "v_nul": fixed(lambda: NUL),
     "v_utf8_ff": fixed(_bad_utf8(b"\xff")),

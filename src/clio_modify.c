@@ -72,6 +72,9 @@ enum ClioModifyPrivate
 	ClioModFields,				/* String: fields parameter ("" for none) */
 	ClioModIdConst,				/* String: direct modify's constant id, or "" */
 	ClioModIdIsExpr,			/* Integer: direct modify's id is fdw_exprs[0] */
+	ClioModSetProcessed,		/* Integer: direct modify counts its rows in
+								 * es_processed (the statement's own
+								 * ModifyTable, not a CTE's) */
 	ClioModNSlots
 };
 
@@ -133,7 +136,8 @@ static void clio_fill_returning(ClioModifyState *ms, ClioPage *page,
 								TupleTableSlot *slot);
 static List *clio_modify_private(const ClioCollection *coll, List *targetAttrs,
 								 List *retAttrs, char *fields,
-								 char *id_const, bool id_is_expr);
+								 char *id_const, bool id_is_expr,
+								 bool set_processed);
 static const char *clio_insert_link(const ClioCollection *coll,
 									ClioWriteCol *cols, int ncols);
 static void clio_xact_callback(XactEvent event, void *arg);
@@ -431,7 +435,7 @@ clioPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 
 	table_close(rel, NoLock);
 	return clio_modify_private(opts.coll, targetAttrs, retAttrs, fields, "",
-							   false);
+							   false, false);
 }
 
 /*
@@ -442,7 +446,7 @@ clioPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 static List *
 clio_modify_private(const ClioCollection *coll, List *targetAttrs,
 					List *retAttrs, char *fields, char *id_const,
-					bool id_is_expr)
+					bool id_is_expr, bool set_processed)
 {
 	Node	   *slots[ClioModNSlots];
 	List	   *priv = NIL;
@@ -454,6 +458,7 @@ clio_modify_private(const ClioCollection *coll, List *targetAttrs,
 	slots[ClioModFields] = (Node *) makeString(fields);
 	slots[ClioModIdConst] = (Node *) makeString(id_const);
 	slots[ClioModIdIsExpr] = (Node *) makeInteger(id_is_expr);
+	slots[ClioModSetProcessed] = (Node *) makeInteger(set_processed);
 	for (i = 0; i < ClioModNSlots; i++)
 		priv = lappend(priv, slots[i]);
 	return priv;
@@ -1005,7 +1010,8 @@ clioPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 	fscan->fdw_exprs = exprs;
 	fscan->fdw_private = clio_modify_private(opts.coll, targetAttrs, retAttrs,
 											 clio_returning_fields(rel, opts.coll, retAttrs),
-											 id_const, id_is_expr);
+											 id_const, id_is_expr,
+											 plan->canSetTag);
 	table_close(rel, NoLock);
 	return true;
 }
@@ -1028,7 +1034,12 @@ clioBeginDirectModify(ForeignScanState *node, int eflags)
 						   fscan->operation, estate->es_query_cxt);
 	ms->id_const = strVal(list_nth(fscan->fdw_private, ClioModIdConst));
 	ms->param_exprs = ExecInitExprList(fscan->fdw_exprs, (PlanState *) node);
-	ms->set_processed = node->resultRelInfo->ri_usesFdwDirectModify;
+	/*
+	 * Only the statement's own ModifyTable counts its rows in es_processed
+	 * (which SPI and the command tag read); a data-modifying CTE's rows are
+	 * not the statement's, as for a table.
+	 */
+	ms->set_processed = intVal(list_nth(fscan->fdw_private, ClioModSetProcessed)) != 0;
 	node->fdw_state = ms;
 }
 
@@ -1086,11 +1097,16 @@ clioIterateDirectModify(ForeignScanState *node)
 		if (found)
 		{
 			ms->accepted = 1;
-			if (ms->nrcols > 0 && (page || ms->operation == CMD_UPDATE))
-			{
+			/* RETURNING that reads no column still returns the row */
+			if (ms->nrcols > 0)
 				clio_fill_returning(ms, page, slot);
-				ms->has_row = true;
+			else
+			{
+				ExecClearTuple(slot);
+				memset(slot->tts_isnull, true, sizeof(bool) * tupdesc->natts);
+				ExecStoreVirtualTuple(slot);
 			}
+			ms->has_row = true;
 		}
 	}
 

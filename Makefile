@@ -34,7 +34,7 @@ PGFILEDESC = "clio_fdw - foreign data wrapper for the Clio Manage API"
 
 # pg_regress suites, run against a running server and sandbox by
 # scripts/test.sh (which sets CLIO_SANDBOX_URL and friends).
-REGRESS = clio_setup clio_options clio_import clio_scan clio_write clio_pushdown clio_faults clio_account clio_requests clio_mirror clio_mirror_cron clio_hostile clio_write_spi clio_write_xact
+REGRESS = clio_setup clio_options clio_import clio_scan clio_write clio_pushdown clio_faults clio_account clio_requests clio_mirror clio_mirror_cron clio_hostile clio_write_spi clio_write_xact clio_write_types
 
 PKG_CONFIG ?= pkg-config
 PG_CPPFLAGS = -I$(srcdir)/include $(shell $(PKG_CONFIG) --cflags libcurl libcjson)

@@ -11,7 +11,7 @@
 CALL sandbox.reset();
 
 -- every request since the last sandbox.clear(), ids folded
-CREATE VIEW sent AS
+CREATE VIEW spi_sent AS
   SELECT method, regexp_replace(path, '/[0-9]+\.json$', '/{id}.json') AS path,
          status
     FROM sandbox.requests() ORDER BY seq;
@@ -34,12 +34,12 @@ EXPLAIN (VERBOSE, COSTS OFF)
 UPDATE clio.matters SET location = 'Room 9' WHERE id = 20000001 RETURNING location;
 CALL sandbox.clear();
 SELECT * FROM upd_into(20000001, 'Room 9');
-SELECT * FROM sent;
+SELECT * FROM spi_sent;
 SELECT location FROM clio.matters WHERE id = 20000001;
 -- no such matter: no row, FOUND false
 CALL sandbox.clear();
 SELECT * FROM upd_into(20999999, 'Room 9');
-SELECT * FROM sent;
+SELECT * FROM spi_sent;
 
 -- constants in the statement, as a person writes it
 CREATE FUNCTION upd_const()
@@ -70,7 +70,7 @@ END $$;
 CALL sandbox.clear();
 SELECT * FROM upd_ret_const(20000001);
 SELECT * FROM upd_ret_const(20999999);
-SELECT * FROM sent;
+SELECT * FROM spi_sent;
 UPDATE clio.matters SET location = 'Room 9' WHERE id = 20000001 RETURNING 42 AS answer;
 \echo :ROW_COUNT
 
@@ -104,7 +104,7 @@ BEGIN
 END $$;
 CALL sandbox.clear();
 SELECT * FROM upd_read_into(20000001, 'Room 11');
-SELECT * FROM sent;
+SELECT * FROM spi_sent;
 
 -- -------------------------------------------------------------------
 -- PL/pgSQL: INSERT ... RETURNING ... INTO, then DELETE both ways
@@ -122,7 +122,7 @@ BEGIN
 END $$;
 CALL sandbox.clear();
 SELECT got IS NOT NULL AS has_id, row_count, was_found FROM ins_into('Spi One Ltd');
-SELECT * FROM sent;
+SELECT * FROM spi_sent;
 SELECT id AS spi_one FROM clio.contacts WHERE name = 'Spi One Ltd' \gset
 
 -- DELETE, direct (no RETURNING): one DELETE
@@ -139,7 +139,7 @@ BEGIN
 END $$;
 CALL sandbox.clear();
 SELECT * FROM del_count(:spi_one);
-SELECT * FROM sent;
+SELECT * FROM spi_sent;
 SELECT * FROM del_count(:spi_one);               -- gone: 0 rows
 
 -- DELETE ... RETURNING ... INTO (read first, since Clio's DELETE answers no body)
@@ -157,7 +157,7 @@ BEGIN
 END $$;
 CALL sandbox.clear();
 SELECT * FROM del_into(:spi_two);
-SELECT * FROM sent;
+SELECT * FROM spi_sent;
 SELECT * FROM del_into(:spi_two);                -- gone: no row
 
 -- -------------------------------------------------------------------
@@ -218,12 +218,12 @@ SELECT sql_del(:spi_five);
 SELECT sql_ins('Spi Six Ltd') AS spi_six \gset
 SELECT sql_del_ret(:spi_six);
 SELECT sql_del_ret(:spi_six);
-SELECT * FROM sent;
+SELECT * FROM spi_sent;
 CALL sandbox.clear();
 SELECT sql_upd(20000003, 'Room 14');
 SELECT * FROM sql_upd_set(20000003, 'Room 15');
 SELECT sql_upd(20999999, 'Room 15');
-SELECT * FROM sent;
+SELECT * FROM spi_sent;
 
 -- -------------------------------------------------------------------
 -- CTEs
@@ -237,7 +237,7 @@ WITH d AS (DELETE FROM clio.tasks WHERE id = 30000002 RETURNING id)
 SELECT count(*) FROM d;
 WITH i AS (INSERT INTO clio.contacts (type, name) VALUES ('Company', 'Spi Seven Ltd') RETURNING name)
 SELECT * FROM i;
-SELECT * FROM sent;
+SELECT * FROM spi_sent;
 -- only the outer statement counts: psql's ROW_COUNT is the SELECT's
 WITH u AS (UPDATE clio.matters SET location = 'Room 18' WHERE id = 20000003 RETURNING id)
 SELECT 'one row' AS r FROM u;
@@ -289,7 +289,7 @@ END $$;
 SELECT id AS spi_seven FROM clio.contacts WHERE name = 'Spi Seven Ltd' \gset
 CALL sandbox.clear();
 SELECT * FROM cte_delete(:spi_seven);
-SELECT * FROM sent;
+SELECT * FROM spi_sent;
 
 -- -------------------------------------------------------------------
 -- prepared statements and the top level: psql's ROW_COUNT

@@ -9,11 +9,11 @@
 \i :clio_env
 CALL sandbox.reset();
 
-CREATE VIEW sent AS
+CREATE VIEW xact_sent AS
   SELECT method, regexp_replace(path, '/[0-9]+\.json$', '/{id}.json') AS path,
          status
     FROM sandbox.requests() ORDER BY seq;
-CREATE PROCEDURE faults(rules text) LANGUAGE plpgsql AS $$
+CREATE PROCEDURE xact_faults(rules text) LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM sandbox.call('DELETE', '/_sandbox/faults');
   PERFORM sandbox.call('POST', '/_sandbox/faults', rules::jsonb);
@@ -90,7 +90,7 @@ BEGIN;
 SELECT sqlstate_of($$SELECT retitle('Refused')$$);
 ROLLBACK;
 -- not one request was sent
-SELECT * FROM sent;
+SELECT * FROM xact_sent;
 -- reading in a block is fine, and so is EXPLAIN
 BEGIN;
 SELECT title FROM clio.contacts WHERE name = 'Xact One Ltd';
@@ -118,9 +118,9 @@ CREATE TEMP TABLE part AS
   SELECT id, name FROM clio.contacts WHERE name LIKE 'Part % Ltd' ORDER BY id;
 SELECT count(*) FROM part;
 -- UPDATE: a 500 on the fourth PATCH
-CALL faults('{"rules": [{"path": "^/api/v4/contacts/[0-9]+", "method": "PATCH", "nth": 4, "action": "500"}]}');
+CALL xact_faults('{"rules": [{"path": "^/api/v4/contacts/[0-9]+", "method": "PATCH", "nth": 4, "action": "500"}]}');
 UPDATE clio.contacts SET title = 'Updated' WHERE name LIKE 'Part % Ltd';
-SELECT method, path, status FROM sent WHERE method <> 'GET';
+SELECT method, path, status FROM xact_sent WHERE method <> 'GET';
 SELECT name, title FROM clio.contacts WHERE name LIKE 'Part % Ltd' ORDER BY id;
 -- the hint finishes the job without changing rows 1..3 twice
 CALL sandbox.clear_faults();
@@ -128,7 +128,7 @@ CALL sandbox.clear();
 SELECT format('UPDATE clio.contacts SET title = %L WHERE name LIKE %L AND id NOT IN (%s)',
               'Updated', 'Part % Ltd', string_agg(id::text, ', ' ORDER BY id))
   FROM (SELECT id FROM part ORDER BY id LIMIT 3) f \gexec
-SELECT count(*) AS patches FROM sent WHERE method = 'PATCH';
+SELECT count(*) AS patches FROM xact_sent WHERE method = 'PATCH';
 SELECT count(*) FILTER (WHERE title = 'Updated') AS updated, count(*) AS of
   FROM clio.contacts WHERE name LIKE 'Part % Ltd';
 -- UPDATE: a record changed by someone else between read and write (412)
@@ -136,17 +136,17 @@ SELECT id AS fourth FROM part ORDER BY id OFFSET 3 LIMIT 1 \gset
 SELECT format('{"rules": [{"path": "^/api/v4/contacts/%s", "method": "PATCH", "action": "mutate",
                "mutate": {"collection": "contacts", "id": %s, "fields": {"title": "By a colleague"}}}]}',
               :fourth, :fourth) AS rule \gset
-CALL faults(:'rule');
+CALL xact_faults(:'rule');
 UPDATE clio.contacts SET title = 'Again' WHERE name LIKE 'Part % Ltd';
 CALL sandbox.clear_faults();
 -- DELETE: the hint says running it again is safe
-CALL faults('{"rules": [{"path": "^/api/v4/contacts/[0-9]+", "method": "DELETE", "nth": 3, "action": "503"}]}');
+CALL xact_faults('{"rules": [{"path": "^/api/v4/contacts/[0-9]+", "method": "DELETE", "nth": 3, "action": "503"}]}');
 DELETE FROM clio.contacts WHERE name LIKE 'Part % Ltd';
 CALL sandbox.clear_faults();
 DELETE FROM clio.contacts WHERE name LIKE 'Part % Ltd';
 SELECT count(*) FROM clio.contacts WHERE name LIKE 'Part % Ltd';
 -- INSERT: the third POST fails
-CALL faults('{"rules": [{"path": "^/api/v4/contacts.json", "method": "POST", "nth": 3, "action": "500"}]}');
+CALL xact_faults('{"rules": [{"path": "^/api/v4/contacts.json", "method": "POST", "nth": 3, "action": "500"}]}');
 INSERT INTO clio.contacts (type, name)
 SELECT 'Company', 'Ins ' || i || ' Ltd' FROM generate_series(1, 5) i;
 CALL sandbox.clear_faults();
@@ -155,7 +155,7 @@ SELECT name FROM clio.contacts WHERE name LIKE 'Ins % Ltd' ORDER BY id;
 -- has them all
 INSERT INTO clio.contacts (type, name)
 SELECT 'Company', 'Many ' || i || ' Ltd' FROM generate_series(1, 25) i;
-CALL faults('{"rules": [{"path": "^/api/v4/contacts/[0-9]+", "method": "PATCH", "nth": 24, "action": "500"}]}');
+CALL xact_faults('{"rules": [{"path": "^/api/v4/contacts/[0-9]+", "method": "PATCH", "nth": 24, "action": "500"}]}');
 SET client_min_messages = log;
 UPDATE clio.contacts SET title = 'Many' WHERE name LIKE 'Many % Ltd';
 RESET client_min_messages;

@@ -12,8 +12,11 @@
  * check is a direct modify: one request, no scan.
  *
  * Clio's changes are not transactional: a request that succeeded stays
- * done when the PostgreSQL transaction rolls back.  Errors say how many
- * rows of the statement Clio had already accepted.
+ * done when the PostgreSQL transaction rolls back.  A write inside a
+ * transaction block is warned about once per transaction, or refused
+ * (server option transactional_writes).  An error says how many rows of
+ * the statement Clio had already applied, which ids, and how to finish
+ * without applying them twice.
  *
  * Requests (and the text EXPLAIN shows for them) are built by
  * src/clio_request.c, bodies by src/clio_json.c, and sent by

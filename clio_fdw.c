@@ -5,8 +5,9 @@
  *
  * Library load (_PG_init), the handler that hands PostgreSQL the callbacks
  * of src/clio_scan.c, src/clio_modify.c and src/clio_analyze.c, the planner
- * hook that keeps JIT out of plans whose cost is Clio's round trips, and
- * IMPORT FOREIGN SCHEMA from the catalog.  It plans, runs and sends
+ * hook that keeps JIT out of plans whose cost is Clio's round trips, the
+ * utility hook that tells src/clio_modify.c when a transaction block
+ * begins, and IMPORT FOREIGN SCHEMA from the catalog.  It plans, runs and sends
  * nothing itself.
  *
  * IDENTIFICATION
@@ -31,6 +32,7 @@
 #include "miscadmin.h"
 #include "nodes/plannodes.h"
 #include "optimizer/planner.h"
+#include "tcop/utility.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
@@ -54,8 +56,43 @@ static PlannedStmt *clio_planner(Query *parse, const char *query_string,
 								 int cursorOptions, ParamListInfo boundParams);
 static List *clioImportForeignSchema(ImportForeignSchemaStmt *stmt,
 									 Oid serverOid);
+static void clio_utility(PlannedStmt *pstmt, const char *queryString,
+						 bool readOnlyTree, ProcessUtilityContext context,
+						 ParamListInfo params, QueryEnvironment *queryEnv,
+						 DestReceiver *dest, QueryCompletion *qc);
 
 static planner_hook_type prev_planner_hook = NULL;
+static ProcessUtility_hook_type prev_utility_hook = NULL;
+
+/*
+ * clio_utility
+ *		BEGIN and START TRANSACTION open a transaction block: writes to Clio
+ *		inside it are warned about or refused (src/clio_modify.c).  Nothing
+ *		else is looked at.
+ */
+static void
+clio_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
+			 ProcessUtilityContext context, ParamListInfo params,
+			 QueryEnvironment *queryEnv, DestReceiver *dest,
+			 QueryCompletion *qc)
+{
+	Node	   *stmt = pstmt->utilityStmt;
+	TransactionStmt *xstmt = stmt && IsA(stmt, TransactionStmt) ?
+		(TransactionStmt *) stmt : NULL;
+
+	if (xstmt && (xstmt->kind == TRANS_STMT_BEGIN ||
+				  xstmt->kind == TRANS_STMT_START))
+		clio_modify_block_begins(false);
+	/* COMMIT AND CHAIN, ROLLBACK AND CHAIN: a new block when this one ends */
+	if (xstmt && xstmt->chain)
+		clio_modify_block_begins(true);
+	if (prev_utility_hook)
+		prev_utility_hook(pstmt, queryString, readOnlyTree, context, params,
+						  queryEnv, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
+								params, queryEnv, dest, qc);
+}
 
 /* ----------------------------------------------------------------
  *		The planner hook
@@ -185,6 +222,8 @@ _PG_init(void)
 	CacheRegisterSyscacheCallback(USERMAPPINGOID, clio_usermapping_changed, (Datum) 0);
 	prev_planner_hook = planner_hook;
 	planner_hook = clio_planner;
+	prev_utility_hook = ProcessUtility_hook;
+	ProcessUtility_hook = clio_utility;
 	MarkGUCPrefixReserved("clio_fdw");
 }
 

@@ -48,6 +48,17 @@ typedef enum ClioCountMode
  * mapping's credentials are read only at execution time, so no plan ever
  * holds a secret.
  */
+/*
+ * transactional_writes: what a write inside a transaction block does, since
+ * ROLLBACK cannot undo what Clio applied.
+ */
+typedef enum ClioXactWrites
+{
+	CLIO_XACT_WRITES_WARN,		/* a WARNING once per transaction */
+	CLIO_XACT_WRITES_REFUSE,	/* an ERROR before any request */
+	CLIO_XACT_WRITES_ALLOW		/* nothing */
+} ClioXactWrites;
+
 typedef struct ClioOptions
 {
 	/* foreign server */
@@ -59,6 +70,7 @@ typedef struct ClioOptions
 	int			connect_timeout_ms;
 	int			request_timeout_ms;
 	bool		etag_check;		/* UPDATE sends If-Match (server or table) */
+	ClioXactWrites transactional_writes;	/* writes in a transaction block */
 	int			max_retries;	/* retries of a failed GET */
 	int			max_rate_limit_wait_ms; /* waiting out rate limits, per
 										 * request */

@@ -32,6 +32,11 @@ BODY_PATCHES = {
     # {"id": .., "type": "User"} and Clio accepts it.
     ("calendar_entries", "calendar_owner"): {"type": {"t": "string"}},
 }
+# References Clio refuses without these keys (as Clio does: "must have both
+# an id and a type").
+BODY_REQUIRED = {
+    ("calendar_entries", "calendar_owner"): ["id", "type"],
+}
 # Polymorphic references: the `type` in the body picks the collection.
 POLY_TYPES = {
     "User": "users",
@@ -79,6 +84,10 @@ def check_node(node, value, where, errors):
         if f == "date-time" and parse_ts(value) is None and parse_date(value) is None:
             errors.append("%s must be an ISO-8601 timestamp" % where)
     elif t == "integer":
+        # a reference's id may come as its text (calendar entries' ids are
+        # strings in Clio's answers, integers in its bodies)
+        if where.endswith(".id") and isinstance(value, str) and value.isdigit():
+            return
         if isinstance(value, bool) or not isinstance(value, int):
             errors.append("%s must be an integer" % where)
     elif t == "number":
@@ -125,6 +134,9 @@ class Writer:
         for (path, key), extra in BODY_PATCHES.items():
             if path == res.path and key in node.get("p", {}):
                 node["p"][key].setdefault("p", {}).update(extra)
+        for (path, key), keys in BODY_REQUIRED.items():
+            if path == res.path and key in node.get("p", {}):
+                node["p"][key]["r"] = list(keys)
         return node
 
     def validate(self, res, data, method):
@@ -163,6 +175,10 @@ class Writer:
         """(collection, id) a body reference points at, or None if not a reference."""
         if not isinstance(value, dict) or "id" not in value:
             return None
+        if isinstance(value["id"], str) and value["id"].isdigit():
+            # Clio takes an id as a number or as its text (calendar entries'
+            # ids are strings in its answers)
+            value = dict(value, id=int(value["id"]))
         f = res.fields.get(key)
         if value.get("type") in POLY_TYPES and (
             f is None

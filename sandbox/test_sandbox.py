@@ -685,6 +685,17 @@ class TestWrites(SandboxCase):
         self.assertEqual(d["data"]["due_at"], "2026-12-15")
         self.assertEqual(d["data"]["status"], "pending")
 
+    def test_calendar_owner_needs_type(self):
+        base = {
+            "summary": "Meeting",
+            "start_at": "2026-12-01T10:00:00-05:00",
+            "end_at": "2026-12-01T11:00:00-05:00",
+            "calendar_owner": {"id": 7001},
+        }
+        s, _, d = self.post("calendar_entries", base)
+        self.assertError(s, d, 422)
+        self.assertIn("calendar_owner.type is required", json.dumps(d))
+
     def test_calendar_quirk(self):
         m = self.records("matters")[0]["id"]
         base = {
@@ -816,6 +827,9 @@ class TestWritesEverywhere(SandboxCase):
                     "type": "Matter",
                     "matter": {"id": self.sb.datasets[0].stores["matters"].ids[0]},
                 }
+            if path == "calendar_entries":
+                # the owner's type, which Clio requires though the spec omits it
+                body["calendar_owner"]["type"] = "UserCalendar"
             s, _, d = self.c.request("POST", "/api/v4/%s.json" % path, body={"data": body})
             self.assertEqual(s, 201, (path, body, d))
             id_ = d["data"]["id"]

@@ -74,7 +74,7 @@ CREATE FOREIGN TABLE req_matters (id bigint, etag text, description text,
   location text, client_id bigint) SERVER clio OPTIONS (resource 'matters');
 CREATE FOREIGN TABLE req_entries (id bigint, etag text, summary text,
   start_at timestamptz, end_at timestamptz, calendar_owner_id bigint,
-  matter_id bigint) SERVER clio OPTIONS (resource 'calendar_entries');
+  calendar_owner_type text, matter_id bigint) SERVER clio OPTIONS (resource 'calendar_entries');
 SELECT * FROM explained_and_sent($$
   INSERT INTO req_matters (description, client_id) VALUES ('Requests 1', 10000001)
   RETURNING id, description$$);
@@ -98,15 +98,15 @@ RESET plan_cache_mode;
 -- a calendar entry with a matter: a POST that asks nothing back, then the
 -- PATCH that links the matter and asks for what RETURNING reads
 SELECT * FROM explained_and_sent($$
-  INSERT INTO req_entries (summary, start_at, end_at, calendar_owner_id, matter_id)
-  VALUES ('Requests', '2026-12-01 10:00+00', '2026-12-01 11:00+00', 7001, 20000082)
+  INSERT INTO req_entries (summary, start_at, end_at, calendar_owner_id, calendar_owner_type, matter_id)
+  VALUES ('Requests', '2026-12-01 10:00+00', '2026-12-01 11:00+00', 7001, 'UserCalendar', 20000082)
   RETURNING summary, matter_id$$);
 SELECT * FROM explained_and_sent($$
   DELETE FROM req_entries WHERE summary = 'Requests' RETURNING summary$$);
 -- without the matter: the POST alone, with its fields
 SELECT * FROM explained_and_sent($$
-  INSERT INTO req_entries (summary, start_at, end_at, calendar_owner_id)
-  VALUES ('Requests', '2026-12-01 10:00+00', '2026-12-01 11:00+00', 7001)
+  INSERT INTO req_entries (summary, start_at, end_at, calendar_owner_id, calendar_owner_type)
+  VALUES ('Requests', '2026-12-01 10:00+00', '2026-12-01 11:00+00', 7001, 'UserCalendar')
   RETURNING summary$$);
 SELECT * FROM explained_and_sent($$
   DELETE FROM req_entries WHERE summary = 'Requests'$$);

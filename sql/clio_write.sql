@@ -96,17 +96,17 @@ DELETE FROM clio.tasks WHERE name IN ('Review contract', 'Call client');
 -- calendar entries: the matter is linked by a PATCH after the POST
 -- -------------------------------------------------------------------
 CALL sandbox.clear();
-INSERT INTO clio.calendar_entries (summary, start_at, end_at, calendar_owner_id, matter_id)
-VALUES ('Client meeting', '2026-12-01 10:00+00', '2026-12-01 11:00+00', 7001, 20000082)
-RETURNING summary, matter_id, calendar_owner_id, start_at;
+INSERT INTO clio.calendar_entries (summary, start_at, end_at, calendar_owner_id, calendar_owner_type, matter_id)
+VALUES ('Client meeting', '2026-12-01 10:00+00', '2026-12-01 11:00+00', 7001, 'UserCalendar', 20000082)
+RETURNING summary, matter_id, calendar_owner_id, calendar_owner_type, start_at;
 SELECT method, path, fields, body FROM all_requests;
-INSERT INTO clio.calendar_entries (summary, start_at, end_at, calendar_owner_id)
-VALUES ('Internal', '2026-12-02 10:00+00', '2026-12-02 10:30+00', 7001)
+INSERT INTO clio.calendar_entries (summary, start_at, end_at, calendar_owner_id, calendar_owner_type)
+VALUES ('Internal', '2026-12-02 10:00+00', '2026-12-02 10:30+00', 7001, 'UserCalendar')
 RETURNING summary, matter_id;
 SELECT count(*) AS requests FROM sandbox.requests();
 EXPLAIN (VERBOSE, COSTS OFF)
-INSERT INTO clio.calendar_entries (summary, start_at, end_at, calendar_owner_id, matter_id)
-VALUES ('x', now(), now(), 7001, 20000082);
+INSERT INTO clio.calendar_entries (summary, start_at, end_at, calendar_owner_id, calendar_owner_type, matter_id)
+VALUES ('x', now(), now(), 7001, 'UserCalendar', 20000082);
 DELETE FROM clio.calendar_entries WHERE summary IN ('Client meeting', 'Internal');
 
 -- -------------------------------------------------------------------

@@ -68,6 +68,17 @@ clio_resolve_column(Relation rel, AttrNumber attnum, const ClioCollection *coll,
 		for (i = 0; i < coll->ncolumns && n < lengthof(names); i++)
 			names[n++] = coll->columns[i].name;
 		closest = clio_closest(name, names, n);
+		/* a "field" option (the validator cannot see the table's resource) */
+		if (strcmp(name, NameStr(TupleDescAttr(RelationGetDescr(rel), attnum - 1)->attname)) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+					 errmsg("column option field '%s' of column \"%s\" of foreign table \"%s\" names no field of Clio resource \"%s\"",
+							name,
+							NameStr(TupleDescAttr(RelationGetDescr(rel), attnum - 1)->attname),
+							RelationGetRelationName(rel), coll->table),
+					 closest ?
+					 errhint("Perhaps you meant OPTIONS (field '%s').", closest) :
+					 errhint("The option names a column of the table's resource in the catalog (see IMPORT FOREIGN SCHEMA), or an association's field as 'association.field'.")));
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
 				 errmsg("column \"%s\" of foreign table \"%s\" names no field of Clio resource \"%s\"",

@@ -123,6 +123,25 @@ clio_eq_filter(const ClioCollection *coll, const ClioColumnRef *ref)
 	return f;
 }
 
+/*
+ * clio_const_is_integer
+ *		Whether a constant's text is an integer, as an integer parameter
+ *		takes it.
+ */
+static bool
+clio_const_is_integer(Const *c)
+{
+	Oid			out;
+	bool		isvarlena;
+	char	   *txt;
+	char	   *p;
+
+	getTypeOutputInfo(c->consttype, &out, &isvarlena);
+	txt = OidOutputFunctionCall(out, c->constvalue);
+	p = txt + (txt[0] == '-');
+	return *p != '\0' && strspn(p, "0123456789") == strlen(p);
+}
+
 static bool
 clio_param_taken(ClioPushdown *pd, const char *param)
 {
@@ -348,7 +367,18 @@ clio_push_opexpr(ClioPushdown *pd, OpExpr *op, RelOptInfo *baserel,
 	if (strategy == BTEqualStrategyNumber)
 	{
 		const ClioFilter *f = clio_eq_filter(coll, &ref);
+		Oid			rtype = exprType((Node *) r);
 
+		/*
+		 * An integer parameter takes integers only (the spec describes some
+		 * type filters, such as an allocation's parent_type, as integers):
+		 * a constant that is no integer stays a local condition rather
+		 * than a 400.
+		 */
+		if (f && f->type == CLIO_PARAM_INT && rtype != INT2OID &&
+			rtype != INT4OID && rtype != INT8OID && IsA(r, Const) &&
+			!((Const *) r)->constisnull && !clio_const_is_integer((Const *) r))
+			f = NULL;
 		if (f && !clio_param_taken(pd, f->name))
 		{
 			pd->pushed = lappend(pd->pushed, clio_new_pushed(f, r));

@@ -12,8 +12,11 @@
  * check is a direct modify: one request, no scan.
  *
  * Clio's changes are not transactional: a request that succeeded stays
- * done when the PostgreSQL transaction rolls back.  Errors say how many
- * rows of the statement Clio had already accepted.
+ * done when the PostgreSQL transaction rolls back.  A write inside a
+ * transaction block is warned about once per transaction, or refused
+ * (server option transactional_writes).  An error says how many rows of
+ * the statement Clio had already applied, which ids, and how to finish
+ * without applying them twice.
  *
  * Requests (and the text EXPLAIN shows for them) are built by
  * src/clio_request.c, bodies by src/clio_json.c, and sent by
@@ -44,6 +47,7 @@
 #include "clio_request.h"
 #include "clio_text.h"
 #include "executor/executor.h"
+#include "foreign/foreign.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
@@ -62,6 +66,9 @@
 #define CLIO_ROWID_ETAG "clio_etag"
 #define CLIO_ROWID_ROW "clio_row"
 
+/* Ids of applied records an error lists (the server log gets them all) */
+#define CLIO_APPLIED_SHOWN 20
+
 /*
  * fdw_private of a ModifyTable (and of a direct-modify ForeignScan).
  */
@@ -73,6 +80,9 @@ enum ClioModifyPrivate
 	ClioModFields,				/* String: fields parameter ("" for none) */
 	ClioModIdConst,				/* String: direct modify's constant id, or "" */
 	ClioModIdIsExpr,			/* Integer: direct modify's id is fdw_exprs[0] */
+	ClioModSetProcessed,		/* Integer: direct modify counts its rows in
+								 * es_processed (the statement's own
+								 * ModifyTable, not a CTE's) */
 	ClioModNSlots
 };
 
@@ -107,12 +117,28 @@ typedef struct ClioModifyState
 
 	int64		rows;			/* rows of the statement handled so far */
 	int64		accepted;		/* of those, rows Clio changed */
+	List	   *applied;		/* their ids (char *, in cxt), for an error */
+	MemoryContext cxt;			/* the statement's: where this state lives */
 	MemoryContext row_cxt;
 	ClioStats	stats;
 } ClioModifyState;
 
 /* Whether this transaction has written to Clio (see clio_xact_callback) */
 static bool clio_xact_wrote = false;
+
+/* Whether this transaction was warned that ROLLBACK will not undo writes */
+static bool clio_xact_warned = false;
+
+/*
+ * Whether this transaction is a block the user began (BEGIN or START
+ * TRANSACTION, seen by clio_fdw.c's utility hook).  IsTransactionBlock()
+ * alone is also true inside the subtransaction of a PL/pgSQL exception
+ * block run as a statement of its own, which ROLLBACK is not about.
+ */
+static bool clio_xact_block = false;
+
+/* Whether the block that ends next is followed by another (AND CHAIN) */
+static bool clio_xact_chain = false;
 
 static const char *clio_method_name(CmdType op);
 static void clio_check_method(const ClioCollection *coll, CmdType op,
@@ -126,6 +152,11 @@ static ClioModifyState *clio_modify_state(Relation rel, Oid userid,
 										  List *fdw_private, CmdType op,
 										  MemoryContext parent);
 static char *clio_row_detail(ClioModifyState *ms);
+static void clio_note_applied(ClioModifyState *ms, const char *id);
+static char *clio_applied_list(ClioModifyState *ms, int limit);
+static char *clio_resume_hint(ClioModifyState *ms);
+static void clio_refuse_in_block(ClioModifyState *ms);
+static void clio_warn_in_block(ClioModifyState *ms);
 static bool clio_send_write(ClioModifyState *ms, const char *method,
 							const char *id, const char *body,
 							const char *if_match, bool with_fields,
@@ -134,7 +165,8 @@ static void clio_fill_returning(ClioModifyState *ms, ClioPage *page,
 								TupleTableSlot *slot);
 static List *clio_modify_private(const ClioCollection *coll, List *targetAttrs,
 								 List *retAttrs, char *fields,
-								 char *id_const, bool id_is_expr);
+								 char *id_const, bool id_is_expr,
+								 bool set_processed);
 static const char *clio_insert_link(const ClioCollection *coll,
 									ClioWriteCol *cols, int ncols);
 static void clio_xact_callback(XactEvent event, void *arg);
@@ -432,7 +464,7 @@ clioPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 
 	table_close(rel, NoLock);
 	return clio_modify_private(opts.coll, targetAttrs, retAttrs, fields, "",
-							   false);
+							   false, false);
 }
 
 /*
@@ -443,7 +475,7 @@ clioPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 static List *
 clio_modify_private(const ClioCollection *coll, List *targetAttrs,
 					List *retAttrs, char *fields, char *id_const,
-					bool id_is_expr)
+					bool id_is_expr, bool set_processed)
 {
 	Node	   *slots[ClioModNSlots];
 	List	   *priv = NIL;
@@ -455,6 +487,7 @@ clio_modify_private(const ClioCollection *coll, List *targetAttrs,
 	slots[ClioModFields] = (Node *) makeString(fields);
 	slots[ClioModIdConst] = (Node *) makeString(id_const);
 	slots[ClioModIdIsExpr] = (Node *) makeInteger(id_is_expr);
+	slots[ClioModSetProcessed] = (Node *) makeInteger(set_processed);
 	for (i = 0; i < ClioModNSlots; i++)
 		priv = lappend(priv, slots[i]);
 	return priv;
@@ -514,8 +547,10 @@ clio_modify_state(Relation rel, Oid userid, List *fdw_private, CmdType op,
 	foreach(lc, retAttrs)
 		clio_colmap_init(rel, lfirst_int(lc), ms->coll, &ms->rcols[i++]);
 	ms->fields = fields[0] ? fields : NULL;
+	ms->cxt = CurrentMemoryContext;
 	ms->row_cxt = AllocSetContextCreate(parent, "clio_fdw modify row",
 										ALLOCSET_DEFAULT_SIZES);
+	clio_refuse_in_block(ms);
 	return ms;
 }
 
@@ -558,10 +593,143 @@ clioBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 static char *
 clio_row_detail(ClioModifyState *ms)
 {
+	const char *done;
+
 	if (ms->rows == 0)
 		return psprintf("This was row 1 of the statement.");
-	return psprintf("This was row " INT64_FORMAT " of the statement; Clio had already accepted " INT64_FORMAT " row(s), which stay changed in Clio.",
-					ms->rows + 1, ms->accepted);
+	if (ms->accepted == 0)
+		return psprintf("This was row " INT64_FORMAT " of the statement; Clio had applied none of the rows before it.",
+						ms->rows + 1);
+	done = ms->operation == CMD_INSERT ? "created" :
+		ms->operation == CMD_DELETE ? "deleted" : "changed";
+	return psprintf("This was row " INT64_FORMAT " of the statement; Clio had already %s " INT64_FORMAT " record(s), which stay %s in Clio: %s %s.",
+					ms->rows + 1, done, ms->accepted, done,
+					list_length(ms->applied) > 1 ? "ids" : "id",
+					clio_applied_list(ms, CLIO_APPLIED_SHOWN));
+}
+
+/*
+ * clio_note_applied
+ *		Remember the id of a record Clio applied the statement to, for the
+ *		error of a later row.  The list lives as long as the statement and
+ *		holds one id per row written.
+ */
+static void
+clio_note_applied(ClioModifyState *ms, const char *id)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(ms->cxt);
+
+	ms->accepted++;
+	if (id)
+		ms->applied = lappend(ms->applied, pstrdup(id));
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * clio_applied_list
+ *		"1, 2, 3" for the applied records, at most limit of them (0: all)
+ *		and "and N more"; ids that are not integers are quoted literals, so
+ *		that the list can go into NOT IN (...).
+ */
+static char *
+clio_applied_list(ClioModifyState *ms, int limit)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+	int			n = 0;
+	int64		unknown = ms->accepted - list_length(ms->applied);
+
+	initStringInfo(&buf);
+	foreach(lc, ms->applied)
+	{
+		const char *id = lfirst(lc);
+
+		if (limit > 0 && n == limit)
+			break;
+		if (n++ > 0)
+			appendStringInfoString(&buf, ", ");
+		if (id[0] != '\0' && strspn(id, "0123456789") == strlen(id))
+			appendStringInfoString(&buf, id);
+		else
+			appendStringInfoString(&buf, quote_literal_cstr(id));
+	}
+	if (list_length(ms->applied) > n)
+		appendStringInfo(&buf, " and %d more", list_length(ms->applied) - n);
+	if (unknown > 0)
+		appendStringInfo(&buf, "%s" INT64_FORMAT " whose id Clio did not send back",
+						 n > 0 ? "; " : "", unknown);
+	return buf.data;
+}
+
+/*
+ * clio_resume_hint
+ *		How to finish a statement that failed after Clio applied some of
+ *		its rows, without applying them twice.
+ */
+static char *
+clio_resume_hint(ClioModifyState *ms)
+{
+	AttrNumber	idatt = clio_column_reading(ms->rel, "id");
+	const char *idcol = idatt == InvalidAttrNumber ? "id" :
+		quote_identifier(NameStr(TupleDescAttr(RelationGetDescr(ms->rel), idatt - 1)->attname));
+	bool		all_shown = list_length(ms->applied) <= CLIO_APPLIED_SHOWN &&
+		list_length(ms->applied) == ms->accepted;
+	char	   *ids = all_shown ? clio_applied_list(ms, 0) : NULL;
+
+	switch (ms->operation)
+	{
+		case CMD_DELETE:
+			return pstrdup("The records Clio deleted are gone: running the statement again deletes only the others.");
+		case CMD_INSERT:
+			return psprintf("To finish without creating those records twice, insert only the rows after row " INT64_FORMAT " (for INSERT ... SELECT, the same query with a fixed ORDER BY and OFFSET " INT64_FORMAT ").",
+							ms->rows, ms->rows);
+		default:
+			if (ids)
+				return psprintf("To finish without changing those records twice, run the statement again with AND %s NOT IN (%s) added to its WHERE clause.",
+								idcol, ids);
+			return psprintf("To finish without changing those records twice, run the statement again with AND %s NOT IN (...) listing the " INT64_FORMAT " records changed; the server log lists their ids.",
+							idcol, ms->accepted);
+	}
+}
+
+/*
+ * clio_refuse_in_block
+ *		transactional_writes 'refuse': no write inside a transaction block,
+ *		before any request of the statement.
+ */
+static void
+clio_refuse_in_block(ClioModifyState *ms)
+{
+	if (ms->opts.transactional_writes != CLIO_XACT_WRITES_REFUSE ||
+		!clio_xact_block || !IsTransactionBlock())
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+			 errmsg("cannot %s foreign table \"%s\" inside a transaction block",
+					clio_method_name(ms->operation),
+					RelationGetRelationName(ms->rel)),
+			 errdetail("Server \"%s\" has transactional_writes 'refuse': Clio applies each write at once, and ROLLBACK could not undo it.",
+					   GetForeignServer(ms->opts.serverid)->servername),
+			 errhint("Run the statement outside BEGIN ... COMMIT, or set the server option transactional_writes to 'warn' or 'allow'.")));
+}
+
+/*
+ * clio_warn_in_block
+ *		transactional_writes 'warn': once per transaction, before its first
+ *		write inside a transaction block.
+ */
+static void
+clio_warn_in_block(ClioModifyState *ms)
+{
+	if (ms->opts.transactional_writes != CLIO_XACT_WRITES_WARN ||
+		clio_xact_warned || !clio_xact_block || !IsTransactionBlock())
+		return;
+	clio_xact_warned = true;
+	ereport(WARNING,
+			(errcode(ERRCODE_WARNING),
+			 errmsg("writes to Clio are applied at once and ROLLBACK will not undo them"),
+			 errdetail("Clio has no transactions: each INSERT, UPDATE and DELETE on a Clio table is applied when its statement runs, and stays applied whether this transaction commits or rolls back."),
+			 errhint("Set the server option transactional_writes to 'refuse' to refuse writes inside a transaction block, or to 'allow' to silence this warning.")));
 }
 
 /*
@@ -579,8 +747,10 @@ clio_send_write(ClioModifyState *ms, const char *method, const char *id,
 	ClioHttpRequest req;
 	ClioHttpResponse resp;
 	long		status;
+	MemoryContext oldcxt = CurrentMemoryContext;
 
 	*page = NULL;
+	clio_warn_in_block(ms);
 	clio_write_request(&r, ms->coll, method, id, with_fields ? ms->fields : NULL);
 	memset(&req, 0, sizeof(req));
 	req.method = r.method;
@@ -589,9 +759,37 @@ clio_send_write(ClioModifyState *ms, const char *method, const char *id,
 	req.body = body;
 	req.if_match = if_match;
 
-	status = clio_send(ms->conn, &ms->opts, &req, &resp, &ms->stats,
-					   strcmp(method, "POST") != 0 ? CLIO_ALLOW_404 : 0,
-					   clio_row_detail(ms));
+	PG_TRY();
+	{
+		status = clio_send(ms->conn, &ms->opts, &req, &resp, &ms->stats,
+						   strcmp(method, "POST") != 0 ? CLIO_ALLOW_404 : 0,
+						   clio_row_detail(ms));
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		if (ms->accepted == 0)
+			PG_RE_THROW();
+
+		/*
+		 * Rows of the statement stay applied in Clio: say how to finish
+		 * without applying them twice (what a "run it again" hint would
+		 * do), and put every id in the server log.
+		 */
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		edata->hint = clio_resume_hint(ms);
+		if (list_length(ms->applied) > CLIO_APPLIED_SHOWN)
+			ereport(LOG,
+					(errmsg("the failed statement on \"%s\" had applied " INT64_FORMAT " record(s) in Clio: ids %s",
+							RelationGetRelationName(ms->rel), ms->accepted,
+							clio_applied_list(ms, 0)),
+					 errhidestmt(true)));
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
 	if (status == 404)
 		return false;
 	clio_xact_wrote = true;
@@ -687,7 +885,7 @@ clioExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 							   clio_text_quote(id, strlen(id), 60))));
 	}
 	ms->rows++;
-	ms->accepted++;
+	clio_note_applied(ms, page ? clio_json_record_id(page, 0) : NULL);
 	if (ms->nrcols > 0)
 		clio_fill_returning(ms, page, slot);
 	MemoryContextSwitchTo(oldcxt);
@@ -756,7 +954,7 @@ clioExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 	found = clio_send_write(ms, "PATCH", id, body, etag, true, &page);
 	ms->rows++;
 	if (found)
-		ms->accepted++;
+		clio_note_applied(ms, id);
 	if (found && ms->nrcols > 0)
 		clio_fill_returning(ms, page, slot);
 	MemoryContextSwitchTo(oldcxt);
@@ -783,7 +981,7 @@ clioExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 	found = clio_send_write(ms, "DELETE", id, NULL, NULL, false, &page);
 	ms->rows++;
 	if (found)
-		ms->accepted++;
+		clio_note_applied(ms, id);
 	MemoryContextSwitchTo(oldcxt);
 
 	if (!found)
@@ -1006,7 +1204,8 @@ clioPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 	fscan->fdw_exprs = exprs;
 	fscan->fdw_private = clio_modify_private(opts.coll, targetAttrs, retAttrs,
 											 clio_returning_fields(rel, opts.coll, retAttrs),
-											 id_const, id_is_expr);
+											 id_const, id_is_expr,
+											 plan->canSetTag);
 	table_close(rel, NoLock);
 	return true;
 }
@@ -1029,7 +1228,12 @@ clioBeginDirectModify(ForeignScanState *node, int eflags)
 						   fscan->operation, estate->es_query_cxt);
 	ms->id_const = strVal(list_nth(fscan->fdw_private, ClioModIdConst));
 	ms->param_exprs = ExecInitExprList(fscan->fdw_exprs, (PlanState *) node);
-	ms->set_processed = node->resultRelInfo->ri_usesFdwDirectModify;
+	/*
+	 * Only the statement's own ModifyTable counts its rows in es_processed
+	 * (which SPI and the command tag read); a data-modifying CTE's rows are
+	 * not the statement's, as for a table.
+	 */
+	ms->set_processed = intVal(list_nth(fscan->fdw_private, ClioModSetProcessed)) != 0;
 	node->fdw_state = ms;
 }
 
@@ -1087,11 +1291,16 @@ clioIterateDirectModify(ForeignScanState *node)
 		if (found)
 		{
 			ms->accepted = 1;
-			if (ms->nrcols > 0 && (page || ms->operation == CMD_UPDATE))
-			{
+			/* RETURNING that reads no column still returns the row */
+			if (ms->nrcols > 0)
 				clio_fill_returning(ms, page, slot);
-				ms->has_row = true;
+			else
+			{
+				ExecClearTuple(slot);
+				memset(slot->tts_isnull, true, sizeof(bool) * tupdesc->natts);
+				ExecStoreVirtualTuple(slot);
 			}
+			ms->has_row = true;
 		}
 	}
 
@@ -1175,6 +1384,9 @@ clio_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PREPARE:
 			clio_xact_wrote = false;
+			clio_xact_warned = false;
+			clio_xact_block = clio_xact_chain;
+			clio_xact_chain = false;
 			break;
 		default:
 			break;
@@ -1189,4 +1401,21 @@ void
 clio_modify_init(void)
 {
 	RegisterXactCallback(clio_xact_callback, NULL);
+	/* loaded by the first statement after BEGIN: the block began unseen */
+	clio_xact_block = IsTransactionBlock();
+}
+
+/*
+ * clio_modify_block_begins
+ *		From clio_fdw.c's utility hook: at BEGIN or START TRANSACTION, or
+ *		(chained) at COMMIT or ROLLBACK AND CHAIN, whose new block begins
+ *		when the transaction ends.
+ */
+void
+clio_modify_block_begins(bool chained)
+{
+	if (chained)
+		clio_xact_chain = true;
+	else
+		clio_xact_block = true;
 }

@@ -58,7 +58,8 @@ typedef enum ClioOptType
 	CLIO_OPT_FIELD,				/* a Clio field name */
 	CLIO_OPT_RESERVE,			/* integer 0..1000 */
 	CLIO_OPT_BATCH,				/* integer 200..10000 */
-	CLIO_OPT_COUNT				/* off, verify, on */
+	CLIO_OPT_COUNT,				/* off, verify, on */
+	CLIO_OPT_XACT_WRITES		/* warn, refuse, allow */
 } ClioOptType;
 
 typedef struct ClioOpt
@@ -79,6 +80,7 @@ static const ClioOpt clio_opts[] = {
 	{"connect_timeout", ForeignServerRelationId, CLIO_OPT_DURATION},
 	{"request_timeout", ForeignServerRelationId, CLIO_OPT_DURATION},
 	{"etag_check", ForeignServerRelationId, CLIO_OPT_BOOL},
+	{"transactional_writes", ForeignServerRelationId, CLIO_OPT_XACT_WRITES},
 	{"max_retries", ForeignServerRelationId, CLIO_OPT_RETRIES},
 	{"max_rate_limit_wait", ForeignServerRelationId, CLIO_OPT_DURATION},
 	{"max_response_size", ForeignServerRelationId, CLIO_OPT_SIZE},
@@ -124,6 +126,7 @@ static size_t parse_size(DefElem *def, const char *value);
 static double parse_cost(DefElem *def, const char *value);
 static bool is_loopback_host(const char *host, int len);
 static ClioCountMode parse_count_mode(DefElem *def, const char *value);
+static int	parse_xact_writes(DefElem *def, const char *value);
 
 /*
  * clio_fdw_validator
@@ -323,6 +326,9 @@ check_option(const ClioOpt *opt, DefElem *def)
 			break;
 		case CLIO_OPT_COUNT:
 			(void) parse_count_mode(def, value);
+			break;
+		case CLIO_OPT_XACT_WRITES:
+			(void) parse_xact_writes(def, value);
 			break;
 		case CLIO_OPT_REGION:
 			if (clio_region_url(value) == NULL)
@@ -638,6 +644,27 @@ parse_duration_ms(DefElem *def, const char *value)
 }
 
 /*
+ * parse_xact_writes
+ *		transactional_writes: what a write inside a transaction block does.
+ */
+static int
+parse_xact_writes(DefElem *def, const char *value)
+{
+	if (strcmp(value, "warn") == 0)
+		return CLIO_XACT_WRITES_WARN;
+	if (strcmp(value, "refuse") == 0)
+		return CLIO_XACT_WRITES_REFUSE;
+	if (strcmp(value, "allow") == 0)
+		return CLIO_XACT_WRITES_ALLOW;
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+			 errmsg("invalid value for option \"%s\": \"%s\"",
+					def->defname, value),
+			 errhint("Valid values are warn (the default: a warning once per transaction), refuse (an error) and allow (no warning).")));
+	return CLIO_XACT_WRITES_WARN;	/* not reached */
+}
+
+/*
  * clio_region_url
  *		The base URL of a Clio region, or NULL.
  */
@@ -673,6 +700,7 @@ clio_server_options(ForeignServer *server, ClioOptions *opts)
 	opts->connect_timeout_ms = CLIO_DEFAULT_CONNECT_TIMEOUT_MS;
 	opts->request_timeout_ms = CLIO_DEFAULT_REQUEST_TIMEOUT_MS;
 	opts->etag_check = true;
+	opts->transactional_writes = CLIO_XACT_WRITES_WARN;
 	opts->max_retries = CLIO_DEFAULT_MAX_RETRIES;
 	opts->max_rate_limit_wait_ms = CLIO_DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
 	opts->max_response_size = CLIO_DEFAULT_MAX_RESPONSE_SIZE;
@@ -718,6 +746,8 @@ clio_server_options(ForeignServer *server, ClioOptions *opts)
 			opts->request_timeout_ms = parse_duration_ms(def, defGetString(def));
 		else if (strcmp(def->defname, "etag_check") == 0)
 			opts->etag_check = defGetBoolean(def);
+		else if (strcmp(def->defname, "transactional_writes") == 0)
+			opts->transactional_writes = parse_xact_writes(def, defGetString(def));
 		else if (strcmp(def->defname, "max_retries") == 0)
 			opts->max_retries = parse_retries(def, defGetString(def));
 		else if (strcmp(def->defname, "max_rate_limit_wait") == 0)

@@ -97,6 +97,13 @@ LINK_AFTER_CREATE = {"calendar_entries": "matter"}
 # (collection -> filter): "unbilled" is not billed, not on a bill and
 # billable; "billable" and "non_billable" are the non_billable flag.
 BILLING_STATUS = {"activities": "status"}
+# Typed references: associations whose id means something only with its
+# type (Clio writes and filters them as {"id", "type"}), beyond those whose
+# write body the spec already describes so.  Polymorphic schemas, and the
+# calendar owner, which the spec documents with an id only but Clio refuses
+# without its type.  Each gets an X_type column next to X_id.
+TYPED_REF_SCHEMAS = {"PolymorphicObject_base", "Participant", "LinkedFolder_base"}
+TYPED_REF_FIELDS = {("calendar_entries", "calendar_owner")}
 # Columns Clio never leaves null, on every collection that has them (and
 # each collection's scalar fields that a create requires).
 NEVER_NULL = {"id", "created_at", "updated_at"}
@@ -316,6 +323,7 @@ def build(spec):
         names = {f["name"] for f in fields}
         by_name = {f["name"]: f for f in fields}
         columns = []
+        typed = []
         for f in fields:
             col = {"name": f["name"], "field": f["name"], "type": f["type"],
                    "kind": "scalar" if f["kind"] == "scalar" else "nested",
@@ -344,16 +352,30 @@ def build(spec):
                                 "type": "int8", "kind": "nested_id",
                                 "insertable": f["insertable"],
                                 "updatable": f["updatable"]})
-            # A polymorphic association (written as {"id", "type"}) also
-            # gives X_type, so that X_id and X_type can be set as columns.
+            # A typed association (written as {"id", "type"}) also gives
+            # X_type, so that X_id and X_type can be read, filtered on and
+            # set as columns; it goes right after X_id.
             if (f["kind"] == "object" and f["has_id"]
                     and (f["name"] + "_type") not in names
                     and (polymorphic(post_props, f["name"])
-                         or polymorphic(patch_props, f["name"]))):
-                columns.append({"name": f["name"] + "_type", "field": f["name"],
-                                "type": "text", "kind": "nested_type",
-                                "insertable": f["insertable"],
-                                "updatable": f["updatable"]})
+                         or polymorphic(patch_props, f["name"])
+                         or f["ref"] in TYPED_REF_SCHEMAS
+                         or (coll, f["name"]) in TYPED_REF_FIELDS)):
+                typed.append({"name": f["name"] + "_type", "field": f["name"],
+                              "type": "text", "kind": "nested_type",
+                              "insertable": f["insertable"],
+                              "updatable": f["updatable"]})
+        for t in typed:
+            at = [i for i, c in enumerate(columns) if c["name"] == t["field"] + "_id"]
+            columns.insert(at[0] + 1 if at else len(columns), t)
+        # An id that points at a collection whose ids are strings (calendar
+        # entries) is text, as that collection's own id column, so that the
+        # two join without a cast.
+        for c in columns:
+            base = c["field"] if c["kind"] == "nested_id" else c.get("write_nested")
+            if base and base in by_name and by_name[base].get("ref"):
+                if spec.props(by_name[base]["ref"]).get("id", {}).get("type") == "string":
+                    c["type"] = "text"
 
         # Clio's free-text search, as a column: WHERE search = 'smith'
         # sends query=smith, and the column gives back the text searched.

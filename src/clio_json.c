@@ -1002,9 +1002,10 @@ clio_quiet_parse(const char *body, size_t len, MemoryContext *cxt)
 
 /*
  * Clio's message as read: at most this many bytes (src/clio_client.c
- * shows its first 1,000 characters of it, and says how many it left out)
+ * shows its first 1,000 characters, and says how many of the rest it left
+ * out)
  */
-#define CLIO_MESSAGE_MAX	16000
+#define CLIO_MESSAGE_MAX	(1024 * 1024)
 
 /*
  * clio_json_error_body

@@ -171,9 +171,6 @@ clio_request_path(const char *collection, const char *id, bool encode)
  *		string from the catalog, which is already safe).  Encoded for the
  *		wire, or left readable for EXPLAIN and error messages.
  */
-/* The longest value a readable request shows (EXPLAIN, error contexts) */
-#define CLIO_SHOWN_VALUE_MAX 1000
-
 static char *
 clio_query_string(const char *fixed, List *params, bool encode)
 {
@@ -203,7 +200,7 @@ clio_query_string(const char *fixed, List *params, bool encode)
 			 * comes from Clio's link): server text is quoted.
 			 */
 			appendStringInfo(&buf, "%s=%s", name,
-							 clio_text_quote(value, strlen(value), CLIO_SHOWN_VALUE_MAX));
+							 clio_text_quote(value, strlen(value), 4 * strlen(value) + 4));
 		}
 	}
 	return buf.data;

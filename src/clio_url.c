@@ -225,6 +225,10 @@ clio_paging_step(ClioPaging *pg, int nrecords, int64 total,
 		pg->total = total;
 	if (token == NULL && offset == NULL)
 		return CLIO_PAGING_OK;	/* the last page */
+	/* a first page that links on with fewer records than asked for tells
+	 * the server's own page size (a gateway may page smaller) */
+	if (pg->pages == 1 && nrecords > 0 && nrecords < pg->page_size)
+		pg->page_size = nrecords;
 
 	pg->empty_run = nrecords > 0 ? 0 : pg->empty_run + 1;
 	if (pg->empty_run >= CLIO_PAGING_EMPTY_RUN)

@@ -237,7 +237,7 @@ def _paged(pages, split, latency_ms=0):
         if latency_ms:
             time.sleep(latency_ms / 1000.0)
         req.page([{"id": tok + 1, "display_number": "M-%d" % (tok + 1)}], next_url=nxt,
-                 split=split)
+                 total=pages, split=split)
     return fn
 
 

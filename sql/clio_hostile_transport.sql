@@ -72,6 +72,17 @@ SELECT state, seconds BETWEEN 1.8 AND 4 AS waited_for_the_date
   FROM transport_outcome('SELECT count(*) FROM h_ra_date_soon.matters');
 SELECT count(*) AS requests FROM hostile.log('ra_date_soon');
 
+-- a wait of 5 s or more is told, once: for a Retry-After, and for a spent
+-- window (its seconds and reset are the clock's: shown by its SQLSTATE)
+CALL hostile.serve('ra_five', 'max_rate_limit_wait ''20s''');
+SELECT count(*) FROM h_ra_five.matters;
+CALL hostile.serve('rl_five', 'max_rate_limit_wait ''20s''');
+SELECT count(*) FROM h_rl_five.matters;
+\set VERBOSITY sqlstate
+SELECT count(*) FROM h_rl_five.matters;
+\set VERBOSITY default
+SELECT count(*) AS requests FROM hostile.log('rl_five');
+
 -- -------------------------------------------------------------------
 -- a rate-limit window never outlives the statement that hears of it
 -- -------------------------------------------------------------------

@@ -65,6 +65,9 @@
 /* How long one slice of a transfer may block before interrupts are checked */
 #define CLIO_POLL_MS 100
 
+/* A wait for Clio this long or longer is told in a NOTICE (one a wait) */
+#define CLIO_WAIT_NOTICE_MS 5000
+
 /* The shortest pause before a 429 is answered by sending again */
 #define CLIO_RATE_LIMIT_MIN_PAUSE_MS 1000
 
@@ -164,6 +167,7 @@ static CURLcode clio_transfer(ClioConn *conn, const ClioOptions *opts,
 							  const ClioHttpRequest *req, ClioStats *stats,
 							  long timeout_ms);
 static void clio_sleep_ms(long ms, ClioStats *stats);
+static void clio_wait_notice(long ms, int64 reset, const char *why);
 static long clio_backoff_ms(int attempt);
 static int64 clio_elapsed_ms(instr_time start);
 static int64 clio_header_int(const char *value);
@@ -1028,6 +1032,30 @@ clio_now(void)
 }
 
 /*
+ * clio_wait_notice
+ *		Tell a person who waits for Clio for a while how long, why, and
+ *		when the window resets (reset: unix time, or 0 when Clio did not
+ *		say).  Outside libcurl, as every report.
+ */
+static void
+clio_wait_notice(long ms, int64 reset, const char *why)
+{
+	if (ms < CLIO_WAIT_NOTICE_MS)
+		return;
+	if (reset > 0)
+		ereport(NOTICE,
+				(errcode(ERRCODE_WARNING),
+				 errmsg("waiting %ld seconds for Clio's rate limit", (ms + 999) / 1000),
+				 errdetail("%s The window resets at %s.", why,
+						   timestamptz_to_str(time_t_to_timestamptz((pg_time_t) reset)))));
+	else
+		ereport(NOTICE,
+				(errcode(ERRCODE_WARNING),
+				 errmsg("waiting %ld seconds for Clio's rate limit", (ms + 999) / 1000),
+				 errdetail("%s", why)));
+}
+
+/*
  * clio_sleep_ms
  *		Wait, waking at once for query cancel, statement_timeout or
  *		termination (their handlers set our latch).
@@ -1134,6 +1162,9 @@ clio_wait_for_window(ClioConn *conn, const ClioOptions *opts,
 						   opts->max_rate_limit_wait_ms),
 				 errhint("Raise the server option max_rate_limit_wait, or try again after the reset."),
 				 errcontext("Clio request: %s", req->display)));
+	if (remaining == 0)
+		clio_wait_notice(ms, conn->rl_reset,
+						 "Clio's rate-limit window is spent (X-RateLimit-Remaining: 0).");
 	clio_sleep_ms(ms, stats);
 	*waited_ms += ms;
 }
@@ -1248,6 +1279,8 @@ clio_http_perform(ClioConn *conn, const ClioOptions *opts,
 				/* give up: the caller reports the 429 with Clio's message */
 				break;
 			}
+			clio_wait_notice((long) retry_ms, 0,
+							 "Clio answered 429 Too Many Requests, and its Retry-After asks for the wait.");
 			clio_sleep_ms((long) retry_ms, stats);
 			waited_ms += retry_ms;
 			continue;

@@ -66,7 +66,15 @@ clio_utf8_char(const unsigned char *p, size_t left)
 
 	if (*p < 0x80)
 		return 1;
-	n = pg_utf_mblen(p);
+	/* the length its lead byte says (pg_utf_mblen is not in 18's libpgcommon) */
+	if ((*p & 0xe0) == 0xc0)
+		n = 2;
+	else if ((*p & 0xf0) == 0xe0)
+		n = 3;
+	else if ((*p & 0xf8) == 0xf0)
+		n = 4;
+	else
+		return 0;
 	if ((size_t) n > left || !pg_utf8_islegal(p, n))
 		return 0;
 	return n;

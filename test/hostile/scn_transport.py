@@ -65,6 +65,24 @@ def _ra_date(ahead, form="imf", ok_after=0):
     return fn
 
 
+def ra_five(req):
+    """A 429 with Retry-After: 5, then the page."""
+    if _count(req) == 1:
+        req.send(429, {"error": {"type": "RateLimited", "message": "slow down"}},
+                 headers={"Retry-After": "5"})
+    else:
+        _page(req)
+
+
+def rl_five(req):
+    """The first answer spends the window for 5 seconds; then the page."""
+    if _count(req) == 1:
+        _page(req, headers={"X-RateLimit-Limit": "50", "X-RateLimit-Remaining": "0",
+                            "X-RateLimit-Reset": str(int(time.time()) + 6)})
+    else:
+        _page(req)
+
+
 # --- X-RateLimit windows ---------------------------------------------------
 
 def rl_far(req):
@@ -270,6 +288,8 @@ def big_error(req):
 
 SCENARIOS = {
     "ra_zero": ra_zero,
+    "ra_five": ra_five,
+    "rl_five": rl_five,
     "ra_frac": ra_frac,
     # an HTTP-date 30 s ahead, in each form; 2 s ahead, then the page
     "ra_date": _ra_date(30),

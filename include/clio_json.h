@@ -53,6 +53,10 @@ typedef struct ClioWriteCol
 	const char *subkey;			/* "id" or "type": key becomes an object */
 	Oid			typid;
 	FmgrInfo	output;			/* the type's output function */
+	const char *write_enumvals; /* "a|b|c" as a write takes them, where
+								 * not as a read gives them (the writer
+								 * spells the value so first), or NULL */
+	const char *enumvals;		/* with it: "A|B|C" as a read gives them */
 } ClioWriteCol;
 
 /* in src/clio_json.c */

@@ -155,6 +155,8 @@ static char *clio_row_detail(ClioModifyState *ms);
 static void clio_note_applied(ClioModifyState *ms, const char *id);
 static char *clio_applied_list(ClioModifyState *ms, int limit);
 static char *clio_resume_hint(ClioModifyState *ms);
+static Datum *clio_write_spelling(ClioModifyState *ms, Datum *values,
+								  bool *nulls, int natts);
 static void clio_refuse_in_block(ClioModifyState *ms);
 static void clio_warn_in_block(ClioModifyState *ms);
 static bool clio_send_write(ClioModifyState *ms, const char *method,
@@ -301,6 +303,13 @@ clio_write_cols(Relation rel, const ClioCollection *coll, List *attnums,
 		else if (ref.cat && (ref.cat->kind == CLIO_COL_NESTED_ID ||
 							 ref.cat->kind == CLIO_COL_NESTED_TYPE))
 			col->subkey = ref.subfield;
+		/* a value as the write enum spells it (matters' status: open) */
+		if (ref.cat && ref.cat->write_enumvals && ref.subfield == NULL &&
+			(attr->atttypid == TEXTOID || attr->atttypid == VARCHAROID))
+		{
+			col->write_enumvals = ref.cat->write_enumvals;
+			col->enumvals = ref.cat->enumvals;
+		}
 	}
 	*ncols = n;
 	return cols;
@@ -693,6 +702,60 @@ clio_resume_hint(ClioModifyState *ms)
 }
 
 /*
+ * clio_write_spelling
+ *		A row's values with each column whose write enum is not its read
+ *		one (matters' status reads Open, is written open) as the write
+ *		spells it: a value the write enum has (in any case) takes its
+ *		spelling, one the read gives that the write lacks goes as read, and
+ *		any other value is an ERROR before the row's request.
+ */
+static Datum *
+clio_write_spelling(ClioModifyState *ms, Datum *values, bool *nulls, int natts)
+{
+	Datum	   *out = values;
+	int			i;
+
+	for (i = 0; i < ms->nwcols; i++)
+	{
+		ClioWriteCol *col = &ms->wcols[i];
+		int			att = col->attnum - 1;
+		char	   *txt;
+		const char *spelt;
+
+		if (col->write_enumvals == NULL || nulls[att])
+			continue;
+		txt = TextDatumGetCString(values[att]);
+		spelt = clio_catalog_enum_spelling(txt, col->write_enumvals, false);
+		if (spelt == NULL && col->enumvals)
+			spelt = clio_catalog_enum_spelling(txt, col->enumvals, false);
+		if (spelt == NULL)
+		{
+			char	   *values_hint = psprintf("Clio takes %s, in any case.",
+											   clio_catalog_enum_hint(txt, col->write_enumvals,
+																	  col->enumvals));
+
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("value \"%s\" is not one of the values Clio takes for column \"%s\"",
+							txt, col->colname),
+					 errdetail_internal("%s", clio_row_detail(ms)),
+					 errhint("%s", ms->accepted == 0 ? values_hint :
+							 psprintf("%s %s", values_hint,
+									  clio_resume_hint(ms)))));
+		}
+		if (strcmp(spelt, txt) == 0)
+			continue;
+		if (out == values)
+		{
+			out = palloc(sizeof(Datum) * natts);
+			memcpy(out, values, sizeof(Datum) * natts);
+		}
+		out[att] = CStringGetTextDatum(spelt);
+	}
+	return out;
+}
+
+/*
  * clio_refuse_in_block
  *		transactional_writes 'refuse': no write inside a transaction block,
  *		before any request of the statement.
@@ -861,7 +924,10 @@ clioExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 	MemoryContextReset(ms->row_cxt);
 	oldcxt = MemoryContextSwitchTo(ms->row_cxt);
 	slot_getallattrs(slot);
-	body = clio_json_write_body(ms->wcols, ms->nwcols, slot->tts_values,
+	body = clio_json_write_body(ms->wcols, ms->nwcols,
+								clio_write_spelling(ms, slot->tts_values,
+													slot->tts_isnull,
+													slot->tts_tupleDescriptor->natts),
 								slot->tts_isnull, link, &matter);
 	if (matter && strcmp(matter, "null") == 0)
 		matter = NULL;
@@ -949,7 +1015,10 @@ clioExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 	id = clio_row_id(ms, planSlot);
 	etag = ms->opts.etag_check ? clio_junk_text(planSlot, ms->etagAttno) : NULL;
 	slot_getallattrs(slot);
-	body = clio_json_write_body(ms->wcols, ms->nwcols, slot->tts_values,
+	body = clio_json_write_body(ms->wcols, ms->nwcols,
+								clio_write_spelling(ms, slot->tts_values,
+													slot->tts_isnull,
+													slot->tts_tupleDescriptor->natts),
 								slot->tts_isnull, NULL, NULL);
 	found = clio_send_write(ms, "PATCH", id, body, etag, true, &page);
 	ms->rows++;
@@ -1284,8 +1353,10 @@ clioIterateDirectModify(ForeignScanState *node)
 			i++;
 		}
 		if (ms->operation == CMD_UPDATE)
-			body = clio_json_write_body(ms->wcols, ms->nwcols, values, nulls,
-										NULL, NULL);
+			body = clio_json_write_body(ms->wcols, ms->nwcols,
+										clio_write_spelling(ms, values, nulls,
+															tupdesc->natts),
+										nulls, NULL, NULL);
 		found = clio_send_write(ms, ms->operation == CMD_UPDATE ? "PATCH" : "DELETE",
 								id, body, NULL, ms->operation == CMD_UPDATE, &page);
 		if (found)

@@ -382,6 +382,7 @@ clioGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid
 	ClioRelInfo *info = palloc0(sizeof(ClioRelInfo));
 	Relation	rel;
 	ListCell   *lc;
+	bool		never;
 
 	baserel->fdw_private = info;
 	clio_table_options(foreigntableid, &info->opts);
@@ -399,10 +400,22 @@ clioGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid
 	rel = table_open(foreigntableid, NoLock);
 	info->pd = clio_classify(root, baserel, rel, info->opts.coll,
 							 baserel->baserestrictinfo, false);
+	never = clio_enum_never_true(baserel, rel, info->opts.coll,
+								 baserel->baserestrictinfo);
 	table_close(rel, NoLock);
 	info->missing = clio_missing_filters(info->opts.coll, info->pd);
 	info->fetched = clio_fetched(root, baserel, info->opts.coll, info->pd);
 
+	/*
+	 * A condition no record can meet (a value Clio never gives): the
+	 * relation is empty, as one excluded by its constraints; it is neither
+	 * counted nor scanned.
+	 */
+	if (never)
+	{
+		mark_dummy_rel(baserel);
+		return;
+	}
 	if (info->pd->mode == CLIO_SCAN_RECORD)
 		baserel->rows = 1;
 	else if (info->opts.use_remote_estimate && info->pd->mode == CLIO_SCAN_LIST &&

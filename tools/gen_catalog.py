@@ -236,6 +236,18 @@ def body_props(spec, op):
     return props, data.get("required", [])
 
 
+def write_enum(post_props, patch_props, name):
+    """The values a create or change body takes for `name`, or None: the
+    POST body's enum, then what the PATCH body's adds."""
+    out = []
+    for props in (post_props, patch_props):
+        p = (props or {}).get(name, {})
+        for v in p.get("enum") or p.get("items", {}).get("enum") or []:
+            if v not in out:
+                out.append(v)
+    return out or None
+
+
 def polymorphic(props, name):
     """Whether a write body takes association `name` as {"id", "type"}."""
     p = (props or {}).get(name, {})
@@ -346,6 +358,16 @@ def build(spec):
                 col["subfields"] = list(spec.props(f["ref"]))
             if "enum" in f:
                 col["enum"] = f["enum"]
+            # Clio's write enum, where it is not the read one: matters'
+            # status reads Open and is written open.  A write maps a value
+            # to the write spelling (case aside) and refuses one in
+            # neither enum.
+            wenum = write_enum(post_props, patch_props, f["name"])
+            if (f["kind"] == "scalar" and wenum
+                    and set(wenum) != set(f.get("enum") or [])):
+                if f["type"] != "text":
+                    fail("%s.%s: a write enum on a %s column" % (coll, f["name"], f["type"]))
+                col["write_enum"] = wenum
             columns.append(col)
             if f["kind"] == "object" and f["has_id"] and (f["name"] + "_id") not in names:
                 columns.append({"name": f["name"] + "_id", "field": f["name"],
@@ -527,13 +549,15 @@ def emit_c(cat):
             sub = ",".join(col.get("subfields", [])) or None
             enum = col.get("enum")
             enumstr = "|".join(enum) if enum else None
-            w("\t{%s, %s, %s, %s, %s, %s, %s, %s, %s, %s}," % (
+            wenum = col.get("write_enum")
+            w("\t{%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s}," % (
                 c_str(col["name"]), c_str(col["field"]), PG_TYPES[col["type"]],
                 KINDS[col["kind"]], c_str(sub), c_str(col.get("write_nested")),
                 "true" if col["insertable"] else "false",
                 "true" if col["updatable"] else "false",
                 c_str(enumstr),
-                "true" if col.get("never_null") else "false"))
+                "true" if col.get("never_null") else "false",
+                c_str("|".join(wenum) if wenum else None)))
         w("};")
         w("static const ClioFilter %s_filters[] = {" % t)
         for p in c["filters"]:

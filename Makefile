@@ -15,8 +15,10 @@ OBJS = \
 	src/clio_client.o \
 	src/clio_column.o \
 	src/clio_count.o \
+	src/clio_custom.o \
 	src/clio_deparse.o \
 	src/clio_functions.o \
+	src/clio_import.o \
 	src/clio_http.o \
 	src/clio_join.o \
 	src/clio_json.o \

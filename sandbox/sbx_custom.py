@@ -263,6 +263,23 @@ def value_record(id_, etag, cf, value, created, updated, soft_deleted=None, popt
     }
 
 
+def live_value(ds, value):
+    """A stored value as read: the field's name, flags and order, and
+    soft_deleted, are the definition's as it is now (renamed or deleted
+    since the value was written)."""
+    cf = definition(ds, cf_id_of(value))
+    if cf is None:
+        return value
+    return dict(
+        value,
+        field_name=cf["name"],
+        field_required=bool(cf["required"]),
+        field_displayed=bool(cf["displayed"]),
+        field_display_order=cf["display_order"],
+        soft_deleted=bool(cf["deleted"]),
+    )
+
+
 def picklist_option(cf, option_id):
     for o in cf.get("picklist_options") or ():
         if o["id"] == option_id:

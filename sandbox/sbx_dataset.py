@@ -5,7 +5,7 @@ import threading
 from collections import OrderedDict
 
 from sbx_catalog import compile_fields, full_plan
-from sbx_custom import cf_id_of
+from sbx_custom import cf_id_of, live_value
 from sbx_query import (
     QueryBuilder,
     Tokens,
@@ -110,6 +110,7 @@ class Dataset:
         self.firm = firm
         self.stores = {}
         self.special_views = VIEWS
+        self.dict_views = {"CustomFieldValue": live_value}
         self.who_am_i = None
         self.seed_content = None
         self.storage = None  # set by the server (signed file URLs)

@@ -376,7 +376,8 @@ class Renderer:
             if target is None:
                 return None
         elif isinstance(v, dict):
-            target = v
+            view = self.ds.dict_views.get(ref)
+            target = view(self.ds, v) if view else v
         else:
             return v
         out = {}

@@ -1452,6 +1452,36 @@ class TestCustomFields(SandboxCase):
         s, _, d = self.get("/api/v4/matters/%d.json" % m["id"], {"custom_field_ids[]": "x"})
         self.assertError(s, d, 400)
 
+    def test_definition_changed_later(self):
+        """Values follow their definition as it is now: renamed, then deleted."""
+        m = [r for r in self.records("matters") if self.values(r, 8009)][0]
+        change = {"collection": "custom_fields", "id": 8009, "fields": {"name": "Ref"}}
+        self.assertEqual(self.c.admin("POST", "mutate", change)[0], 200)
+        d = self.ok("/api/v4/matters/%d.json" % m["id"], {"fields": CF_VALUE_FIELDS})
+        (v,) = self.values(d["data"], 8009)
+        self.assertEqual((v["field_name"], v["soft_deleted"]), ("Ref", False))
+        change = {"collection": "custom_fields", "id": 8009, "fields": {"deleted": True}}
+        self.assertEqual(self.c.admin("POST", "mutate", change)[0], 200)
+        d = self.ok("/api/v4/matters/%d.json" % m["id"], {"fields": CF_VALUE_FIELDS})
+        (v,) = self.values(d["data"], 8009)
+        self.assertEqual((v["value"], v["soft_deleted"]), (self.values(m, 8009)[0]["value"], True))
+        s, _, d = self.get("/api/v4/matters.json", {"custom_field_values[8009]": v["value"]})
+        self.assertError(s, d, 400)
+        s, _, d = self.write(
+            "PATCH", "matters", m["id"], {"custom_field_values": [{"id": v["id"], "value": "x"}]}
+        )
+        self.assertError(s, d, 422)
+        self.assertIn("Ref (8009) is deleted", d["error"]["message"])
+        s, _, d = self.write(
+            "PATCH",
+            "matters",
+            m["id"],
+            {"custom_field_values": [{"id": v["id"], "_destroy": True}]},
+            {"fields": "custom_field_values{custom_field}"},
+        )
+        self.assertEqual(s, 200, d)
+        self.assertNotIn(8009, [x["custom_field"]["id"] for x in d["data"]["custom_field_values"]])
+
     # ---------------------------------------------------------- filters
     def seeded(self, coll):
         """The seeded records (filter tests write nothing)."""

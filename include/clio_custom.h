@@ -47,10 +47,10 @@ extern const char *clio_custom_parent(const ClioCollection *coll);
 extern Oid	clio_custom_type(const char *field_type);
 extern char *clio_custom_name(const char *name);
 extern void clio_custom_pushdown(PlannerInfo *root, RelOptInfo *baserel,
-								 Relation rel, ClioPushdown *pd);
+								 Relation rel, ClioPushdown *pd, bool notice);
 extern List *clio_custom_id_params(Relation rel, List *attnums);
 extern char *clio_custom_value_text(const ClioCustomField *cf, Datum value,
-									Oid typid, const char *colname);
+									Oid typid, int elevel);
 extern bool clio_custom_value_ids(ClioConn *conn, const ClioOptions *opts,
 								  const ClioCollection *coll, const char *id,
 								  ClioWriteCol *cols, int ncols);

@@ -571,13 +571,14 @@ clio_custom_single_op(const char *field_type)
  *		A value of a custom field's column as Clio spells it (filters and
  *		writes): true/false, a number's text, YYYY-MM-DD, HH:MM:SS, a
  *		picklist option's id for its name; NULL when the value has no such
- *		spelling (a time with a fraction, an infinite date, NaN), and an
- *		ERROR (when colname is not NULL, for a write) for a picklist name
- *		that is no option.
+ *		spelling (a time with a fraction, an infinite date, NaN) or that
+ *		is a picklist name that is no option (for a write: no option that
+ *		is not deleted) (reported at elevel: ERROR for
+ *		a write, NOTICE for the condition of a plan, 0 for none).
  */
 char *
 clio_custom_value_text(const ClioCustomField *cf, Datum value, Oid typid,
-					   const char *colname)
+					   int elevel)
 {
 	Oid			outfunc;
 	bool		isvarlena;
@@ -627,11 +628,15 @@ clio_custom_value_text(const ClioCustomField *cf, Datum value, Oid typid,
 		StringInfoData names;
 		int			i;
 
+		/* a write takes a live option; a filter also a deleted one */
 		for (i = 0; i < cf->nopts; i++)
 		{
-			if (!cf->opt_deleted[i] && strcmp(cf->opt_names[i], text) == 0)
+			if ((!cf->opt_deleted[i] || elevel != ERROR) &&
+				strcmp(cf->opt_names[i], text) == 0)
 				return pstrdup(cf->opt_ids[i]);
 		}
+		if (elevel == 0)
+			return NULL;
 		initStringInfo(&names);
 		for (i = 0; i < cf->nopts; i++)
 		{
@@ -641,7 +646,7 @@ clio_custom_value_text(const ClioCustomField *cf, Datum value, Oid typid,
 							 clio_text_quote(cf->opt_names[i],
 											 strlen(cf->opt_names[i]), 200));
 		}
-		ereport(colname ? ERROR : NOTICE,
+		ereport(elevel,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("\"%s\" is no option of picklist custom field \"%s\"",
 						clio_text_quote(text, strlen(text), 200),
@@ -749,11 +754,13 @@ clio_custom_const(Expr *clause, Index relid, AttrNumber *attnum,
  *		Conditions on custom fields' columns as custom_field_values[<id>]
  *		filters, added to pd->pushed.  They narrow what Clio sends; the
  *		conditions stay in pd->local_clauses, checked on every row.  Only
- *		constants are sent (a filter's text is made at planning).
+ *		constants are sent (a filter's text is made at planning).  With
+ *		notice (the plan's own call, once a query), a picklist name that is
+ *		no option is a NOTICE.
  */
 void
 clio_custom_pushdown(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
-					 ClioPushdown *pd)
+					 ClioPushdown *pd, bool notice)
 {
 	Oid			userid = OidIsValid(baserel->userid) ? baserel->userid : GetUserId();
 	List	   *ids = NIL;		/* of the custom field ids, in order */
@@ -781,7 +788,8 @@ clio_custom_pushdown(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 		cf = clio_custom_column(rel, attnum, userid, cf_id);
 		if (clio_custom_single_op(cf->field_type) && strcmp(op, "=") != 0)
 			continue;
-		text = clio_custom_value_text(cf, c->constvalue, c->consttype, NULL);
+		text = clio_custom_value_text(cf, c->constvalue, c->consttype,
+									  notice ? NOTICE : 0);
 		if (text == NULL || text[0] == '\0')
 			continue;
 		if (clio_custom_single_op(cf->field_type) &&
@@ -954,7 +962,7 @@ clio_custom_row(Relation rel, Oid userid, ClioWriteCol *cols, int ncols,
 			continue;
 		cf = clio_custom_column(rel, col->attnum, userid, col->cf_id);
 		col->cf_text = clio_custom_value_text(cf, values[att], col->typid,
-											  col->colname);
+											  ERROR);
 		if (col->cf_text == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

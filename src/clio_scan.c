@@ -400,7 +400,7 @@ clioGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid
 	rel = table_open(foreigntableid, NoLock);
 	info->pd = clio_classify(root, baserel, rel, info->opts.coll,
 							 baserel->baserestrictinfo, false);
-	clio_custom_pushdown(root, baserel, rel, info->pd);
+	clio_custom_pushdown(root, baserel, rel, info->pd, false);
 	table_close(rel, NoLock);
 	info->missing = clio_missing_filters(info->opts.coll, info->pd);
 	info->fetched = clio_fetched(root, baserel, info->opts.coll, info->pd);
@@ -707,7 +707,7 @@ clio_add_param_paths(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 						   list_concat(list_copy(baserel->baserestrictinfo),
 									   ppi->ppi_clauses),
 						   true);
-		clio_custom_pushdown(root, baserel, rel, pd);
+		clio_custom_pushdown(root, baserel, rel, pd, false);
 		if (clio_missing_filters(info->opts.coll, pd) != NIL)
 			continue;
 		fetched = clio_fetched(root, baserel, info->opts.coll, pd);
@@ -845,7 +845,7 @@ clio_plan_request(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 	ClioPushdown *pd;
 
 	pd = clio_classify(root, baserel, rel, coll, scan_clauses, parameterized);
-	clio_custom_pushdown(root, baserel, rel, pd);
+	clio_custom_pushdown(root, baserel, rel, pd, !IS_JOIN_REL(baserel));
 	*pdp = pd;
 	plan->table = (char *) coll->table;
 	plan->mode = pd->mode;

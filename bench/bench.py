@@ -236,6 +236,20 @@ def backend_pid(conn):
         return cur.fetchone()[0]
 
 
+def scan_relation(node):
+    """What a Foreign Scan of an EXPLAIN (FORMAT JSON) plan reads: its
+    table, or for a scan of no table of its own the join it stands for (a
+    lookup join) or the collection it counts (count(*) as meta.records)."""
+    if node.get("Relation Name"):
+        return "%s.%s" % (node.get("Schema"), node.get("Relation Name"))
+    if node.get("Clio Lookup Join"):
+        return node["Clio Lookup Join"].split(", read from ")[0]
+    m = re.search(r"/api/v4/([^.?]+)\.json", node.get("Clio Request") or "")
+    if node.get("Clio Count") and m:
+        return "count(*) of %s" % m.group(1)
+    return "?"
+
+
 def log_line(entry):
     """A request of the sandbox log as 'GET /path?query' (decoded)."""
     q = urllib.parse.unquote_plus(entry.get("query") or "")
@@ -469,7 +483,7 @@ class Bench:
                 if node.get("Node Type") == "Foreign Scan":
                     out["scans"].append(
                         dict(
-                            relation="%s.%s" % (node.get("Schema"), node.get("Relation Name")),
+                            relation=scan_relation(node),
                             alias=node.get("Alias"),
                             plan_rows=node.get("Plan Rows"),
                             actual_rows=node.get("Actual Rows"),
@@ -558,7 +572,7 @@ class Bench:
         def walk_est(node):
             if node.get("Node Type") == "Foreign Scan":
                 r["estimates"].append(dict(
-                    relation="%s.%s" % (node.get("Schema"), node.get("Relation Name")),
+                    relation=scan_relation(node),
                     plan_rows=node.get("Plan Rows"), total_cost=node.get("Total Cost")))
             for child in node.get("Plans", []):
                 walk_est(child)

@@ -44,7 +44,7 @@ REGRESS += clio_hostile_transport
 REGRESS += clio_hostile_guards
 REGRESS += clio_lookup_join
 REGRESS += clio_fewer
-REGRESS += clio_write_spi clio_write_xact clio_write_types
+REGRESS += clio_write_spi clio_write_xact clio_write_types clio_custom_fields
 
 PKG_CONFIG ?= pkg-config
 PG_CPPFLAGS = -I$(srcdir)/include $(shell $(PKG_CONFIG) --cflags libcurl libcjson)

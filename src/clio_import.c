@@ -8,7 +8,8 @@
  * column per custom field of the account that is not deleted (read through
  * src/clio_custom.c), unless the import option custom_fields is false.
  * PostgreSQL runs only the CREATE FOREIGN TABLE commands an FDW returns, so
- * the comments (COMMENT ON COLUMN for each custom field) are kept here and
+ * the comments (COMMENT ON the table and every column: the spec's
+ * descriptions, a custom field's name and type) are kept here and
  * made by clio_import_finish, which the utility hook calls once the import
  * has created the tables.
  *
@@ -280,7 +281,12 @@ clio_import_commands(ImportForeignSchemaStmt *stmt, Oid serverOid)
 			appendStringInfo(&buf, "%s  %s %s", c > 0 ? ",\n" : "",
 							 quote_identifier(col->name),
 							 format_type_be(col->typid));
+			if (coll->column_comments && coll->column_comments[c])
+				clio_import_comment(coll->table, col->name,
+									coll->column_comments[c]);
 		}
+		if (coll->comment)
+			clio_import_comment(coll->table, NULL, coll->comment);
 		if (custom && clio_custom_parent(coll) != NULL)
 		{
 			if (!fetched)

@@ -646,8 +646,17 @@ clio_custom_value_text(const ClioCustomField *cf, Datum value, Oid typid,
 							 clio_text_quote(cf->opt_names[i],
 											 strlen(cf->opt_names[i]), 200));
 		}
+		for (i = 0; i < cf->nopts; i++)
+		{
+			if (strcmp(cf->opt_names[i], text) == 0)
+				break;
+		}
 		ereport(elevel,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 i < cf->nopts ?
+				 errmsg("\"%s\" is a deleted option of picklist custom field \"%s\"",
+						clio_text_quote(text, strlen(text), 200),
+						clio_text_quote(cf->name, strlen(cf->name), 200)) :
 				 errmsg("\"%s\" is no option of picklist custom field \"%s\"",
 						clio_text_quote(text, strlen(text), 200),
 						clio_text_quote(cf->name, strlen(cf->name), 200)),

@@ -123,6 +123,15 @@ def short_request(line):
     return line
 
 
+def same_rows(c):
+    """Whether both sides returned the same rows, and how many."""
+    if c is None:
+        return NA
+    if c["equal"]:
+        return "%s (%s rows)" % (OK, num(c["rows"]))
+    return "%s (%s vs %s rows)" % (MISS, num(c["fdw_rows"]), num(c["py_rows"]))
+
+
 def render(out):
     env, res, mem, vals = out["env"], out["results"], out["memory"], out["values"]
     lat_ms = out["args"]["latency_ms"]
@@ -242,13 +251,7 @@ def render(out):
     w("|---|---|--:|--:|--:|--:|--:|--:|---|---|")
     for r in res:
         m = ms[r["key"]]
-        c = r.get("compare")
-        if c is None:
-            same = NA
-        elif c["equal"]:
-            same = "%s (%s rows)" % (OK, num(c["rows"]))
-        else:
-            same = "%s (%s vs %s rows)" % (MISS, num(c["fdw_rows"]), num(c["py_rows"]))
+        same = same_rows(r.get("compare"))
         w("| %s | %s | %s / %s | %s / %s | %s / %s | %s | %s / %s | %s | %s | %s |" % (
             r["key"], r["title"] + (" (PL/Py: %s's)" % r["py_from"] if r.get("py_from") else ""),
             num(m["f_req"]) if m["timed"] else "–", num(m["p_req"]),
@@ -266,6 +269,39 @@ def render(out):
             w("Over the queries both sides completed: clio_fdw %.1f ms of CPU per 1,000 records "
               "(%s records), PL/Python %.1f ms (%s records): %.1f× less with clio_fdw." % (
                   fc / fr * 1000, num(fr), pc / pr * 1000, num(pr), (pc / pr) / (fc / fr)))
+            w("")
+
+    # ---- count(*) by count_pushdown
+    counts_ = [r for r in res if r.get("count_mode")]
+    if counts_:
+        w("## count(*) by `count_pushdown`")
+        w("")
+        w("`off` counts the records page by page; `verify` (the default) asks for one record and "
+          "also counts page by page the first time a session counts for a user mapping, and trusts "
+          "Clio's `meta.records` for the rest of the session when the two agree; `on` always asks "
+          "for one record. The suite's session made its check in its warm-up (a `count(*)` of "
+          "users, not counted); *a new session each run* is a new backend per run, after one id "
+          "look-up.")
+        w("")
+        w("| | query | count_pushdown | session | requests | fewest | | wall | PL/Py requests | PL/Py wall | PL/Py ÷ fdw wall | same rows |")
+        w("|---|---|---|---|--:|--:|---|--:|--:|--:|--:|---|")
+        for r in counts_:
+            m = ms[r["key"]]
+            w("| %s | %s | `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                r["key"], r["title"], r["count_mode"],
+                "a new session each run" if r.get("fresh_session") else "the suite's",
+                num(m["f_req"]), num(r["fewest"]), mark(m["req_ok"]), secs(m["f_wall"]),
+                num(m["p_req"]), secs(m["p_wall"]), fmt(m["wall_x"], "%.2f×"),
+                same_rows(r.get("compare"))))
+        w("")
+        for r in counts_:
+            group = [x for x in counts_ if x is r or x.get("py_from") == r["key"]]
+            if r.get("py_from") or len(group) < 2:
+                continue
+            w("Requests for %s's count: %s; PL/Python %s." % (
+                r["key"], "; ".join("`%s`%s %s" % (
+                    x["count_mode"], " in a new session" if x.get("fresh_session") else "",
+                    num(ms[x["key"]]["f_req"])) for x in group), num(ms[r["key"]]["p_req"])))
             w("")
 
     # ---- memory

@@ -13,6 +13,18 @@ fewest: a list of
                                   (meta.records asked of the sandbox with
                                   limit=1 before the query; not counted)
     ("fixed", n, why)             n requests whatever the data
+
+Optional keys: py_from (the PL/Python run of another query, same rows),
+cause (why clio_fdw sends more than the fewest, when it does), scan,
+projection, memory (bench.py), and for the count(*) rows count_mode (the
+count_pushdown in force: "off", "verify" or "on"; the report puts those rows
+side by side) and fresh_session (clio_fdw's probe and each timed run in a
+new backend, after one id look-up that loads the library and opens the
+connection: what a session that counts once pays).  The tables with
+count_pushdown 'off' and 'on' are clio_count_off.activities and
+clio_count_on.activities (bench.py: setup); clio.* has the server's
+default, 'verify', and bench.py's warm-up count(*) of users is the suite
+session's check, so later counts in that session are trusted.
 """
 
 TODAY = "2026-11-28"
@@ -25,6 +37,26 @@ def lst(collection, **params):
 
 def fixed(n, why):
     return ("fixed", n, why)
+
+
+def nov_count(key, title, schema, mode, py=None, reason="as Q18", **extra):
+    """count(*) of November 2026's time entries from one schema's
+    activities (clio, or those with count_pushdown 'off' or 'on'); the rows
+    after the first take Q18's PL/Python run."""
+    return dict(
+        key=key,
+        title=title,
+        fdw="""
+SELECT count(*) AS time_entries
+FROM %s.activities
+WHERE type = 'TimeEntry' AND date >= '2026-11-01' AND date < '2026-12-01'""" % schema,
+        py=py,
+        py_from=None if py else "Q18",
+        fewest=[fixed(1, "type, start_date, end_date, limit=1: Clio's meta.records")],
+        reason=reason,
+        count_mode=mode,
+        **extra
+    )
 
 
 # PL/Python: clio_get(path, fields, params jsonb, max_pages int) RETURNS SETOF
@@ -345,6 +377,146 @@ GROUP BY 1 ORDER BY 1""",
         "statistics), so it sends `order=date(asc)` to get the rows sorted for the "
         "GroupAggregate.  Any order but id pages by offset, and Clio stops at offset "
         "10,000: past that the scan raises an error instead of returning the rows.",
+    ),
+    dict(
+        key="Q17",
+        title="count(*) of every matter",
+        fdw="""
+SELECT count(*) AS matters
+FROM clio.matters""",
+        py="""
+SELECT count(*) AS matters
+FROM clio_get('matters', 'id') r""",
+        fewest=[fixed(1, "limit=1: Clio's meta.records")],
+        reason="1: GET /api/v4/matters.json?limit=1, whose meta.records is the count",
+        count_mode="verify",
+    ),
+    nov_count(
+        "Q18",
+        "count(*) of November's time entries (conditions sent)",
+        "clio",
+        "verify",
+        py="""
+SELECT count(*) AS time_entries
+FROM clio_get('activities', 'id',
+              '{"type": "TimeEntry", "start_date": "2026-11-01", "end_date": "2026-11-30"}') r""",
+        reason="1: type=TimeEntry, start_date, end_date and limit=1, whose meta.records is the count",
+    ),
+    nov_count(
+        "Q19",
+        "Same as Q18, count_pushdown 'off'",
+        "clio_count_off",
+        "off",
+        cause="The table has `count_pushdown 'off'`: clio_fdw does not take Clio's "
+        "`meta.records` for a count and counts the records page by page, as configured.",
+    ),
+    nov_count("Q20", "Same as Q18, count_pushdown 'on'", "clio_count_on", "on"),
+    nov_count(
+        "Q21",
+        "Same as Q18, count_pushdown 'verify', a new session each run",
+        "clio",
+        "verify",
+        cause="With `count_pushdown 'verify'` (the default) the first count of a session for "
+        "a user mapping asks for one record and also counts page by page, and trusts "
+        "`meta.records` for the rest of the session only when the two agree: a session that "
+        "counts once (a cron job, a script that connects for one report) pays the paged "
+        "count plus one request every time.",
+        fresh_session=True,
+    ),
+    dict(
+        key="Q22",
+        title="Open matters by practice area, LEFT JOIN practice_areas",
+        fdw="""
+SELECT pa.name AS practice_area, count(*) AS open_matters
+FROM clio.matters m
+LEFT JOIN clio.practice_areas pa ON pa.id = m.practice_area_id
+WHERE m.status = 'Open'
+GROUP BY 1 ORDER BY 2 DESC, 1""",
+        py="""
+SELECT r->'practice_area'->>'name' AS practice_area, count(*) AS open_matters
+FROM clio_get('matters', 'id,practice_area{name}', '{"status": "open"}') r
+GROUP BY 1 ORDER BY 2 DESC, 1""",
+        fewest=[lst("matters", status="open")],
+        reason="ceil(open matters / 200): one status=open list, each matter carrying "
+        "practice_area{name}; no request on practice_areas",
+    ),
+    dict(
+        key="Q23",
+        title="One user's October hours per matter, JOIN matters",
+        fdw="""
+SELECT m.display_number, count(*) AS entries, round(sum(a.quantity) / 3600.0, 1) AS hours
+FROM clio.activities a
+JOIN clio.matters m ON m.id = a.matter_id
+WHERE a.user_id = {{user_id}} AND a.type = 'TimeEntry' AND a.date >= '2026-10-01' AND a.date < '2026-11-01'
+GROUP BY 1 ORDER BY 1""",
+        py="""
+SELECT r->'matter'->>'display_number' AS display_number, count(*) AS entries,
+       round(sum((r->>'quantity')::numeric) / 3600.0, 1) AS hours
+FROM clio_get('activities', 'id,quantity,matter{id,display_number}',
+              '{"user_id": {{user_id}}, "type": "TimeEntry", "start_date": "2026-10-01", "end_date": "2026-10-31"}') r
+WHERE r->'matter'->>'id' IS NOT NULL
+GROUP BY 1 ORDER BY 1""",
+        fewest=[
+            lst(
+                "activities",
+                user_id="{{user_id}}",
+                type="TimeEntry",
+                start_date="2026-10-01",
+                end_date="2026-10-31",
+            )
+        ],
+        reason="ceil(the user's October time entries / 200): user_id, type, start_date, "
+        "end_date, each entry carrying matter{display_number}; no request on matters",
+    ),
+    dict(
+        key="Q24",
+        title="Latest 20 time entries (ORDER BY date DESC LIMIT 20)",
+        fdw="""
+SELECT id, date, quantity, note
+FROM clio.activities
+WHERE type = 'TimeEntry'
+ORDER BY date DESC
+LIMIT 20""",
+        py="""
+SELECT (r->>'id')::bigint AS id, (r->>'date')::date AS date, (r->>'quantity')::numeric AS quantity,
+       r->>'note' AS note
+FROM clio_get('activities', 'id,date,quantity,note',
+              '{"type": "TimeEntry", "order": "date(desc)", "limit": 20}', 1) r""",
+        fewest=[fixed(1, "type=TimeEntry&order=date(desc)&limit=20")],
+        reason="1: type=TimeEntry, order=date(desc), limit=20 (Clio fills every activity's date)",
+    ),
+    dict(
+        key="Q25",
+        title="The 10 newest matters (ORDER BY created_at DESC LIMIT 10)",
+        fdw="""
+SELECT id, display_number, status, created_at
+FROM clio.matters
+ORDER BY created_at DESC
+LIMIT 10""",
+        py="""
+SELECT (r->>'id')::bigint AS id, r->>'display_number' AS display_number, r->>'status' AS status,
+       (r->>'created_at')::timestamptz AS created_at
+FROM clio_get('matters', 'id,display_number,status,created_at',
+              '{"order": "created_at(desc)", "limit": 10}', 1) r""",
+        fewest=[fixed(1, "order=created_at(desc)&limit=10")],
+        reason="1: order=created_at(desc), limit=10 (Clio sets created_at on every record)",
+    ),
+    dict(
+        key="Q26",
+        title="The 10 activities changed last (ORDER BY updated_at DESC LIMIT 10)",
+        fdw="""
+SELECT id, type, date, updated_at
+FROM clio.activities
+ORDER BY updated_at DESC
+LIMIT 10""",
+        py="""
+SELECT (r->>'id')::bigint AS id, r->>'type' AS type, (r->>'date')::date AS date,
+       (r->>'updated_at')::timestamptz AS updated_at
+FROM clio_get('activities', 'id,type,date,updated_at',
+              '{"order": "updated_at(desc)", "limit": 10}', 1) r""",
+        fewest=[fixed(1, "order=updated_at(desc)&limit=10")],
+        reason="1: order=updated_at(desc), limit=10 (Clio sets updated_at on every record; "
+        "activities cannot be ordered by created_at)",
     ),
     dict(
         key="S1",

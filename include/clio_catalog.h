@@ -114,6 +114,8 @@ typedef struct ClioCollection
 	int			nranges;
 	const char *const *orders;
 	int			norders;
+	const char *comment;		/* the table's comment (IMPORT) */
+	const char *const *column_comments; /* one per column, in order */
 } ClioCollection;
 
 /*

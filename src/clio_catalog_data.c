@@ -96,6 +96,71 @@ static const ClioColumn activities_columns[] = {
 	{"legal_aid_uk_activity_id", "legal_aid_uk_activity", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const activities_comments[] = {
+	"Unique identifier for the Activity.",
+	"ETag for the Activity.",
+	"The type of the Activity. One of: TimeEntry, ExpenseEntry, HardCostEntry, SoftCostEntry.",
+	"The date the Activity was performed (as a ISO-8601 date).",
+	"The number of hours the TimeEntry took.",
+	"The number of hours rounded accordingly to the billing settings.The rounded value is used to calculate the total.",
+	"The field is applicable to TimeEntry, ExpenseEntry, and SoftCostEntry.Version <= 4.0.3:The number of hours the TimeEntry took.Latest version:The number of seconds the TimeEntry took.",
+	"The field is applicable to time entries only.Version <= 4.0.3:The number of hours rounded accordingly to the billing settings.The rounded value is used to calculate the total.Latest version:The number of seconds rounded accordingly to the billing settings.The rounded value is used to calculate the total.",
+	"Is true if any of the following fields are redacted:quantity, rounded_quantity, rounded_quantity_in_hours, quantity_in_hours, total, non_billable_total.",
+	"The hourly or flat rate of the Activity.",
+	"The details about the Activity.",
+	"Whether the Activity is a flat rate.",
+	"Whether the Activity has been added to an active bill that is in the state of awaiting_payment or paid.",
+	"Whether the Activity has been added to an active bill that is in the state of draft, awaiting_approval, awaiting_payment or paid.",
+	"The total cost of draft, billable and billed items in the Activity.",
+	"Whether or not the Activity is a contingency fee.",
+	"The time the Activity was created (as a ISO-8601 timestamp).",
+	"The time the Activity was last updated (as a ISO-8601 timestamp).",
+	"A check reference for a HardCostEntry.",
+	"Whether the Activity is non-billable.",
+	"The total cost of non-billable items in the Activity.",
+	"Whether the non-billable Activity is shown on the bill.",
+	"The option denoting whether primary tax, secondary tax, or both is applied to an expense entry. One of: no_tax, tax_1_only, tax_2_only, tax_1_and_tax_2.",
+	"The currency (a Currency), as jsonb: id.",
+	"The id of currency (a Currency).",
+	"The activity_description (a ActivityDescription), as jsonb: id, name, type.",
+	"The id of activity_description (a ActivityDescription).",
+	"The expense_category (a ExpenseCategory), as jsonb: id, name.",
+	"The id of expense_category (a ExpenseCategory).",
+	"The bill (a Bill), as jsonb: id, subject, number, type.",
+	"The id of bill (a Bill).",
+	"The communication (a Communication), as jsonb: id, subject, type.",
+	"The id of communication (a Communication).",
+	"The client_portal (a ClientPortal), as jsonb: id.",
+	"The id of client_portal (a ClientPortal).",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The matter_note (a Note), as jsonb: id, subject, type.",
+	"The id of matter_note (a Note).",
+	"The contact_note (a Note), as jsonb: id, subject, type.",
+	"The id of contact_note (a Note).",
+	"The subject (a PolymorphicObject), as jsonb: id, identifier, type.",
+	"The id of subject (a PolymorphicObject).",
+	"The type of subject: what subject_id refers to.",
+	"The timer (a Timer), as jsonb: id.",
+	"The id of timer (a Timer).",
+	"The user (a User), as jsonb: id, name.",
+	"The id of user (a User).",
+	"The utbms_expense (a UtbmsCode), as jsonb: id, name, description, type.",
+	"The id of utbms_expense (a UtbmsCode).",
+	"The vendor (a Contact), as jsonb: id, name, type.",
+	"The id of vendor (a Contact).",
+	"The calendar_entry (a Activity_CalendarEntry), as jsonb: id.",
+	"The id of calendar_entry (a Activity_CalendarEntry).",
+	"The task (a Activity_Task), as jsonb: id.",
+	"The id of task (a Activity_Task).",
+	"The text_message_conversation (a Activity_TextMessageConversation), as jsonb: id.",
+	"The id of text_message_conversation (a Activity_TextMessageConversation).",
+	"The document_version (a DocumentVersion), as jsonb: id, filename.",
+	"The id of document_version (a DocumentVersion).",
+	"The legal_aid_uk_activity (a LegalAidUkActivity), as jsonb: id.",
+	"The id of legal_aid_uk_activity (a LegalAidUkActivity).",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
+};
 static const ClioFilter activities_filters[] = {
 	{"activity_description_id", CLIO_PARAM_INT, false, false, true, false, NULL, NULL, NULL},
 	{"calendar_entry_id", CLIO_PARAM_INT, false, false, true, false, NULL, NULL, NULL},
@@ -176,6 +241,27 @@ static const ClioColumn activity_descriptions_columns[] = {
 	{"utbms_task", "utbms_task", JSONBOID, CLIO_COL_NESTED, "id,name,description,type", NULL, false, false, NULL, false, NULL},
 	{"utbms_activity", "utbms_activity", JSONBOID, CLIO_COL_NESTED, "id,name,description,type", NULL, false, false, NULL, false, NULL},
 };
+static const char *const activity_descriptions_comments[] = {
+	"Unique identifier for the ActivityDescription.",
+	"ETag for the ActivityDescription.",
+	"The name of the ActivityDescription.",
+	"A toggle that determines if a co-counsel user of the firm can have access to this activity description.",
+	"The time the ActivityDescription was created (as a ISO-8601 timestamp).",
+	"The time the ActivityDescription was last updated (as a ISO-8601 timestamp).",
+	"Whether it is the user's default activity description.",
+	"The type of the ActivityDescription.",
+	"The UTBMS activity id if the ActivityDescription is a UTBMS activity description.",
+	"The UTBMS activity task name if attached to a UTBMS activity description.",
+	"The UTBMS activity task id if attached to a UTBMS activity description.",
+	"Custom Xero service code for this activity description.",
+	"Determines if activity description is accessible to user.",
+	"Activity category rate type. Either hourly or flat fee.",
+	"The currency of the activity description.",
+	"The groups (a list of Group), as a jsonb array.",
+	"The rate (a ActivityDescriptionRate), as jsonb: amount, non_billable_amount, type, hierarchy.",
+	"The utbms_task (a UtbmsCode), as jsonb: id, name, description, type.",
+	"The utbms_activity (a UtbmsCode), as jsonb: id, name, description, type.",
+};
 static const ClioFilter activity_descriptions_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"flat_rate", CLIO_PARAM_BOOL, false, false, false, false, NULL, NULL, NULL},
@@ -208,6 +294,20 @@ static const ClioColumn activity_rates_columns[] = {
 	{"user_id", "user", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 	{"group", "group", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL, false, NULL},
 	{"group_id", "group", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const activity_rates_comments[] = {
+	"Unique identifier for the ActivityRate.",
+	"ETag for the ActivityRate.",
+	"Monetary value of this rate. Either hourly value or flat rate value.",
+	"Whether this is a flat rate.",
+	"The time the ActivityRate was created (as a ISO-8601 timestamp).",
+	"The time the ActivityRate was last updated (as a ISO-8601 timestamp).",
+	"Filter ActivityRate records for the contact.",
+	"Filter ActivityRate records for the co-counsel.",
+	"The user (a User), as jsonb: id, name.",
+	"The id of user (a User).",
+	"The group (a Group), as jsonb: id, name, type.",
+	"The id of group (a Group).",
 };
 static const ClioFilter activity_rates_filters[] = {
 	{"co_counsel_contact_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
@@ -251,6 +351,33 @@ static const ClioColumn allocations_columns[] = {
 	{"parent", "parent", JSONBOID, CLIO_COL_NESTED, "id,identifier,type", NULL, false, false, NULL, false, NULL},
 	{"parent_id", "parent", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 	{"parent_type", "parent", TEXTOID, CLIO_COL_NESTED_TYPE, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const allocations_comments[] = {
+	"Unique identifier for the Allocation.",
+	"ETag for the Allocation.",
+	"The date the allocation was applied (as a ISO-8601 date).",
+	"The total amount of money that the user has allocated.",
+	"Whether the allocation is applied to interest amount.",
+	"Time the Allocation was voided (as a ISO-8601 timestamp).",
+	"The time the Allocation was created (as a ISO-8601 timestamp).",
+	"The time the Allocation was last updated (as a ISO-8601 timestamp).",
+	"The description from the associated Credit Memo (if applicable).",
+	"Whether this allocation is associated with an online payment or not.",
+	"Whether the record can be deleted or not.",
+	"A string indicating whether the payment is a card or an eCheck payment.",
+	"The bill (a Bill), as jsonb: id, subject, number, type.",
+	"The id of bill (a Bill).",
+	"The source_bank_account (a BankAccount), as jsonb: id, name, type.",
+	"The id of source_bank_account (a BankAccount).",
+	"The destination_bank_account (a BankAccount), as jsonb: id, name, type.",
+	"The id of destination_bank_account (a BankAccount).",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The contact (a Contact), as jsonb: id, name, type.",
+	"The id of contact (a Contact).",
+	"The parent (a PolymorphicObject), as jsonb: id, identifier, type.",
+	"The id of parent (a PolymorphicObject).",
+	"The type of parent: what parent_id refers to.",
 };
 static const ClioFilter allocations_filters[] = {
 	{"bill_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
@@ -302,6 +429,33 @@ static const ClioColumn bank_accounts_columns[] = {
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
 	{"user", "user", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL, false, NULL},
 	{"user_id", "user", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const bank_accounts_comments[] = {
+	"The account number for BankAccount.",
+	"The current balance of the BankAccount.",
+	"The number of bank transactions associated with the account.",
+	"Link to Single Payment Page which allows to transfer funds without logging in.",
+	"A QR code that links to a Single Payment Page which allows to transfer funds without logging in.",
+	"Whether the bank account is connected to Clio Payments.",
+	"Whether is a controlled account.",
+	"The time the BankAccount was created (as a ISO-8601 timestamp).",
+	"The currency type of the BankAccount.",
+	"The currency symbol of the BankAccount.",
+	"The currency ID of the BankAccount.",
+	"Whether it is the default account.",
+	"The name of the branch where the account was opened.",
+	"ETag for the BankAccount.",
+	"General ledger number.",
+	"The name of the person or business that owns the BankAccount.",
+	"Unique identifier for the BankAccount.",
+	"The financial institution where the BankAccount is registered.",
+	"The name of the BankAccount.",
+	"A unique identification code for the financial institution.",
+	"Transit number for the bank account branch.",
+	"The type of the BankAccount. One of: Operating, Trust.",
+	"The time the BankAccount was last updated (as a ISO-8601 timestamp).",
+	"The user (a User), as jsonb: id, name.",
+	"The id of user (a User).",
 };
 static const ClioFilter bank_accounts_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -367,6 +521,37 @@ static const ClioColumn bank_transactions_columns[] = {
 	{"allocation", "allocation", JSONBOID, CLIO_COL_NESTED, "id,description", NULL, false, false, NULL, false, NULL},
 	{"allocation_id", "allocation", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const bank_transactions_comments[] = {
+	"Unique identifier for the BankTransaction.",
+	"The type of the BankTransaction.",
+	"ETag for the BankTransaction.",
+	"The time the BankTransaction was created (as a ISO-8601 timestamp).",
+	"The time the BankTransaction was last updated (as a ISO-8601 timestamp).",
+	"The associated bank account.",
+	"Where the transaction came from.",
+	"The reference code for the transaction.",
+	"The date of the transaction.",
+	"The amount of the transaction.",
+	"The currency of the transaction.",
+	"The id of the currency of the transaction.",
+	"The description of the transaction.",
+	"The exchange rate of the transaction.",
+	"What kind of transaction.",
+	"The amount of funds received in this transaction.",
+	"The amount of funds withdrawn in this transaction.",
+	"Whether the transaction was created through online payments.",
+	"The current account balance.",
+	"Whether the transaction's reference code is read-only.",
+	"The client (a Contact), as jsonb: id, name, type.",
+	"The id of client (a Contact).",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The bank_account (a BankAccount), as jsonb: id, name, type.",
+	"The bill (a Bill), as jsonb: id, subject, number, type.",
+	"The id of bill (a Bill).",
+	"The allocation (a Allocation), as jsonb: id, description.",
+	"The id of allocation (a Allocation).",
+};
 static const ClioFilter bank_transactions_filters[] = {
 	{"bank_account_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
 	{"client_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
@@ -395,6 +580,16 @@ static const ClioColumn bill_themes_columns[] = {
 	{"name", "name", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, true, NULL, false, NULL},
 	{"config", "config", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, true, NULL, false, NULL},
 };
+static const char *const bill_themes_comments[] = {
+	"Unique identifier for the BillTheme.",
+	"ETag for the BillTheme.",
+	"The time the BillTheme was created (as a ISO-8601 timestamp).",
+	"The time the BillTheme was last updated (as a ISO-8601 timestamp).",
+	"The account number the BillTheme belongs to.",
+	"Whether the BillTheme is the default for its account.",
+	"The name of the BillTheme.",
+	"The configuration of the BillTheme.",
+};
 static const ClioFilter bill_themes_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"ids[]", CLIO_PARAM_INT, true, false, false, false, NULL, "id", NULL},
@@ -418,6 +613,16 @@ static const ClioColumn billable_clients_columns[] = {
 	{"billable_matters_count", "billable_matters_count", INT4OID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, false, NULL},
 	{"billable_matters", "billable_matters", JSONBOID, CLIO_COL_NESTED_ARRAY, "currency_code,currency_id,id,unbilled_hours,unbilled_amount,amount_in_trust,display_number", NULL, false, false, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const billable_clients_comments[] = {
+	"Unique identifier for the BillableClient.",
+	"The unbilled hours of the client.",
+	"The unbilled amount of the client.",
+	"The trust amount available for the client.",
+	"The name of the Client.",
+	"The total number of billable matters the client has.",
+	"The billable_matters (a list of BillableMatter), as a jsonb array.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
 };
 static const ClioFilter billable_clients_filters[] = {
 	{"client_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
@@ -448,6 +653,18 @@ static const ClioColumn billable_matters_columns[] = {
 	{"client", "client", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL, false, NULL},
 	{"client_id", "client", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const billable_matters_comments[] = {
+	"The currency code.",
+	"The currency ID.",
+	"Unique identifier for the BillableMatter.",
+	"The unbilled number of hours for the matter.",
+	"The unbilled amount for the matter.",
+	"The trust amount available for the matter.",
+	"The reference to the matter.",
+	"The client (a Contact), as jsonb: id, name, type.",
+	"The id of client (a Contact).",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
 };
 static const ClioFilter billable_matters_filters[] = {
 	{"client_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
@@ -535,6 +752,75 @@ static const ClioColumn bills_columns[] = {
 	{"split_invoice", "split_invoice", JSONBOID, CLIO_COL_NESTED, "id", NULL, false, false, NULL, false, NULL},
 	{"split_invoice_id", "split_invoice", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const bills_comments[] = {
+	"Unique identifier for the Bill.",
+	"ETag for the Bill.",
+	"The Bill identifier (not necessarily numeric)'.",
+	"The time the Bill was issued (as a ISO-8601 date).",
+	"The time the Bill was created (as a ISO-8601 timestamp).",
+	"The date the Bill is due (as a ISO-8601 date).",
+	"The tax rate to the Bill.",
+	"A secondary tax rate applied to the Bill.",
+	"The time the Bill was last updated (as a ISO-8601 timestamp).",
+	"The subject of the Bill.",
+	"The purchase order of the Bill.",
+	"The type of the Bill. One of: MatterBill, ClientBill.",
+	"A memo for the Bill.",
+	"The time the billing period starts (as a ISO-8601 date).",
+	"The time the billing period ends (as a ISO-8601 date).",
+	"The outstanding balance of the Bill.",
+	"The billing state the Bill is in. One of: draft, awaiting_approval, awaiting_payment, paid, void, deleted.",
+	"The kind of the Bill. One of: revenue_kind, summary_kind, trust_kind, aggregate_all, aggregate_split, aggregate_services, aggregate_expenses.",
+	"The total with interest of the Bill.",
+	"The total amount paid for the Bill.",
+	"The date of the last payment on the Bill.",
+	"The amount of pending credit card payments on the Bill.",
+	"The total amount of the Bill with interest and less discounts.",
+	"The selected discount is applied to services only.",
+	"This value indicates if your Bill's line items and information can be updated.",
+	"The total credits issued for the Bill.",
+	"Whether the Bill is a shared.",
+	"The last time the Bill was sent (as a ISO-8601 date).",
+	"The total secondary tax of the bill's line items of a service kind.",
+	"The sub total of all the bill's line items of a service kind.",
+	"The total tax of the bill's line items of a service kind.",
+	"The services portion of the bill's primary tax.",
+	"The services portion of the bill's secondary tax.",
+	"The total taxable bill amount.",
+	"The subtotal of the bill's secondary tax.",
+	"Sub total for the Bill.",
+	"Sum of primary tax for the model.",
+	"Sum of secondary tax for the model.",
+	"The total amount of tax for the bill.",
+	"The available Bill state transitions. One of: awaiting_approval, awaiting_payment, paid, void, deleted.",
+	"The user (a User), as jsonb: id, name.",
+	"The id of user (a User).",
+	"The client (a Contact), as jsonb: id, name, type.",
+	"The id of client (a Contact).",
+	"The discount (a Discount), as jsonb: rate, type, note, early_payment_rate, early_payment_period.",
+	"The interest (a Interest), as jsonb: balance, period, rate, total, type.",
+	"The matters (a list of Matter), as a jsonb array.",
+	"The group (a Group), as jsonb: id, name, type.",
+	"The id of group (a Group).",
+	"The bill_theme (a BillTheme), as jsonb: id, name.",
+	"The id of bill_theme (a BillTheme).",
+	"The original_bill (a Bill), as jsonb: id, subject, number, type.",
+	"The id of original_bill (a Bill).",
+	"The destination_account (a BankAccount), as jsonb: id, name, type.",
+	"The id of destination_account (a BankAccount).",
+	"The balances (a list of Balance), as a jsonb array.",
+	"The matter_totals (a list of MatterBalance), as a jsonb array.",
+	"The currency (a Currency), as jsonb: id.",
+	"The id of currency (a Currency).",
+	"The billing_setting (a BillingSetting), as jsonb: id.",
+	"The id of billing_setting (a BillingSetting).",
+	"The client_addresses (a list of Address), as a jsonb array.",
+	"The legal_aid_uk_bill (a LegalAidUkBill), as jsonb: id.",
+	"The id of legal_aid_uk_bill (a LegalAidUkBill).",
+	"The split_invoice (a SplitInvoice), as jsonb: id.",
+	"The id of split_invoice (a SplitInvoice).",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
 };
 static const ClioFilter bills_filters[] = {
 	{"client_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
@@ -626,6 +912,42 @@ static const ClioColumn calendar_entries_columns[] = {
 	{"external_properties", "external_properties", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,name,value,created_at,updated_at", NULL, true, true, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const calendar_entries_comments[] = {
+	"Unique identifier for the CalendarEntry.",
+	"ETag for the CalendarEntry.",
+	"A short summary of the CalendarEntry.",
+	"A detailed description of the CalendarEntry.",
+	"The geographic location of the CalendarEntry.",
+	"The time the CalendarEntry starts (as an ISO-8601 timestamp).",
+	"The time the CalendarEntry ends (as an ISO-8601 timestamp).",
+	"Whether the event is all day.",
+	"Recurrence rule for expanding.",
+	"Identifier for the parent CalendarEntry.",
+	"Whether this event is associated with a Court Rule.",
+	"The time the CalendarEntry was created (as a ISO-8601 timestamp).",
+	"The time the CalendarEntry was last updated (as a ISO-8601 timestamp).",
+	"The view permission for the current user, will return 'viewer' when permission is 'limited_viewer' and the user is an attendee.",
+	"The id of the calendar owner.",
+	"The type of calendar_owner: what calendar_owner_id refers to.",
+	"Original start at time zone of the event.",
+	"The number of TimeEntry activities associated with the CalendarEntry.",
+	"The time_entries (a list of Activity), as a jsonb array.",
+	"The conference_meeting (a ConferenceMeeting), as jsonb: id, type.",
+	"The id of conference_meeting (a ConferenceMeeting).",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The matter_docket (a MatterDocket), as jsonb: id, name.",
+	"The id of matter_docket (a MatterDocket).",
+	"The calendar_owner (a Calendar), as jsonb: id, name, type.",
+	"The parent_calendar_entry (a CalendarEntry), as jsonb: id, description, summary.",
+	"The calendar_entry_event_type (a CalendarEntryEventType), as jsonb: id, name.",
+	"The id of calendar_entry_event_type (a CalendarEntryEventType).",
+	"The attendees (a list of Attendee), as a jsonb array.",
+	"The calendars (a list of Calendar), as a jsonb array.",
+	"The reminders (a list of Reminder), as a jsonb array.",
+	"The external_properties (a list of ExternalProperty), as a jsonb array.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
+};
 static const ClioFilter calendar_entries_filters[] = {
 	{"calendar_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -671,6 +993,22 @@ static const ClioColumn calendars_columns[] = {
 	{"creator", "creator", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL, false, NULL},
 	{"creator_id", "creator", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const calendars_comments[] = {
+	"Unique identifier for the Calendar.",
+	"ETag for the Calendar.",
+	"Color. One of: #367B9C, #FFA5A4, #83D17F, #FFAC7B, #8E3F64, #C75300, #009CEC, #62D6B1, #9EEDCB, #F9A2C4, #616161, #BBDA81, #DFD3F8, #D6C4A5, #FFD478, #6AC9DE, #EABBB0, #BFC2E1, #DADADA, #CDE2F5.",
+	"Accent color to complement the main calendar color. One of: #5DA5C7, #F95957, #209412, #FF7715, #DE649D, #FF6B02, #56C4FC, #00B177, #50D19B, #F14A8C, #A3A2A2, #84AB3B, #B091EE, #BD9E69, #F2A000, #00A5CA, #CB5A3D, #959CD0, #B0B0B0, #7BA6CD.",
+	"Whether the calendar is default court rules calendar for current user.",
+	"The name of the Calendar.",
+	"The user's permission to the Calendar. One of: owner, editor, viewer, limited_viewer, none.",
+	"The type of the Calendar. One of: AccountCalendar, AdhocCalendar, UserCalendar.",
+	"Whether the Calendar will be shown by default in the Clio Web UI (assuming no source is provided).",
+	"The time the Calendar was created (as a ISO-8601 timestamp).",
+	"The time the Calendar was last updated (as a ISO-8601 timestamp).",
+	"The source that visible applies to, by default the Clio Web UI (Expects 'mobile' or 'web'). One of: web, mobile.",
+	"The creator (a User), as jsonb: id, name.",
+	"The id of creator (a User).",
+};
 static const ClioFilter calendars_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"filter_inactive_users", CLIO_PARAM_BOOL, false, false, false, false, NULL, NULL, NULL},
@@ -705,6 +1043,17 @@ static const ClioColumn comments_columns[] = {
 	{"creator_id", "creator", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 	{"document_version", "document_version", JSONBOID, CLIO_COL_NESTED, "id,filename", NULL, false, false, NULL, false, NULL},
 	{"document_version_id", "document_version", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const comments_comments[] = {
+	"Unique identifier for the Comment.",
+	"ETag for the Comment.",
+	"The content of the Comment.",
+	"The time the Comment was created (as a ISO-8601 timestamp).",
+	"The time the Comment was last updated (as a ISO-8601 timestamp).",
+	"The creator (a User), as jsonb: id, name.",
+	"The id of creator (a User).",
+	"The document_version (a DocumentVersion), as jsonb: id, filename.",
+	"The id of document_version (a DocumentVersion).",
 };
 static const ClioFilter comments_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -744,6 +1093,31 @@ static const ClioColumn communications_columns[] = {
 	{"documents", "documents", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at,deleted_at,type,locked,name,received_at,filename,size,content_type", NULL, false, false, NULL, false, NULL},
 	{"notification_event_subscribers", "notification_event_subscribers", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,user_id,name,created_at,updated_at", NULL, true, true, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const communications_comments[] = {
+	"Unique identifier for the Communication.",
+	"ETag for the Communication.",
+	"The subject line of the Communication.",
+	"The main content of the Communication.",
+	"The type of the Communication. One of: EmailCommunication, PhoneCommunication.",
+	"The date of the Communication (as a ISO-8601 datestamp).",
+	"The number of time_entries associated with the Communication.",
+	"The time the Communication was created (as a ISO-8601 timestamp).",
+	"The time the Communication was last updated (as a ISO-8601 timestamp).",
+	"The date-time of the Communication (in ISO-8601 format).",
+	"The user (a User), as jsonb: id, name.",
+	"The id of user (a User).",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The communication_eml_file (a CommunicationEmlFile), as jsonb: id.",
+	"The id of communication_eml_file (a CommunicationEmlFile).",
+	"The senders (a list of Participant), as a jsonb array.",
+	"The receivers (a list of Participant), as a jsonb array.",
+	"The external_properties (a list of ExternalProperty), as a jsonb array.",
+	"The time_entries (a list of Activity), as a jsonb array.",
+	"The documents (a list of Document), as a jsonb array.",
+	"The notification_event_subscribers (a list of NotificationEventSubscriber), as a jsonb array.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
 };
 static const ClioFilter communications_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
@@ -843,6 +1217,68 @@ static const ClioColumn contacts_columns[] = {
 	{"legal_aid_uk_contact_id", "legal_aid_uk_contact", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const contacts_comments[] = {
+	"Unique identifier for the Contact.",
+	"ETag for the Contact.",
+	"The full name of the Contact.",
+	"First name of the Person.",
+	"Middle name of the Person.",
+	"Last name of the Person.",
+	"Date of birth.",
+	"The type of the Contact. One of: Company, Person.",
+	"The time the Contact was created (as a ISO-8601 timestamp).",
+	"The time the Contact was last updated (as a ISO-8601 timestamp).",
+	"The prefix of the Contact (Mr, Mrs, etc).",
+	"The designated title of the Contact.",
+	"The initials of the Contact.",
+	"Clio Connect email if the Contact is a ClioConnect User.",
+	"A boolean indicating if the ability to modify this Contacts Clio connect email is locked.",
+	"The ID for the Clio Connect user associated with this Contact.",
+	"The primary email address associated with this Contact.",
+	"The secondary email address associated with this Contact.",
+	"The primary phone number associated with this Contact.",
+	"The secondary phone number of the Contact.",
+	"LEDES client id of the Contact.",
+	"True if at least one resource has been shared with the contact using Clio for Clients.",
+	"Whether or not the Contact is a client.",
+	"Whether or not this contact has client_login and client_user (can be created due to addition to client portal or client_share_permissions).",
+	"Whether or not the Contact has matters shared as co-counsel.",
+	"Whether the Contact is a bill recipient on at least one matter.",
+	"The sales tax number of the Contact.",
+	"Currency of the Contact.",
+	"The activity_rates (a list of ActivityRate), as a jsonb array.",
+	"The addresses (a list of Address), as a jsonb array.",
+	"The custom_field_values (a list of CustomFieldValue), as a jsonb array.",
+	"The custom_field_set_associations (a list of CustomFieldSetAssociation), as a jsonb array.",
+	"The email_addresses (a list of EmailAddress), as a jsonb array.",
+	"The instant_messengers (a list of InstantMessenger), as a jsonb array.",
+	"The phone_numbers (a list of PhoneNumber), as a jsonb array.",
+	"The web_sites (a list of WebSite), as a jsonb array.",
+	"The notification_methods (a list of NotificationMethod), as a jsonb array.",
+	"The account_balances (a list of AccountBalance), as a jsonb array.",
+	"The related_contacts (a list of Contact), as a jsonb array.",
+	"The primary_work_address (a Address), as jsonb: id, name.",
+	"The id of primary_work_address (a Address).",
+	"The primary_address (a Address), as jsonb: id, name.",
+	"The id of primary_address (a Address).",
+	"The secondary_address (a Address), as jsonb: id, name.",
+	"The id of secondary_address (a Address).",
+	"The company (a Contact), as jsonb: id, name, type.",
+	"The id of company (a Contact).",
+	"The avatar (a Avatar), as jsonb: id.",
+	"The id of avatar (a Avatar).",
+	"The payment_profile (a PaymentProfile), as jsonb: id, name.",
+	"The id of payment_profile (a PaymentProfile).",
+	"The folder (a Folder), as jsonb: id, name, type.",
+	"The id of folder (a Folder).",
+	"The co_counsel_rate (a ActivityRate), as jsonb: id.",
+	"The id of co_counsel_rate (a ActivityRate).",
+	"The primary_web_site (a WebSite), as jsonb: id, name.",
+	"The id of primary_web_site (a WebSite).",
+	"The legal_aid_uk_contact (a LegalAidUkContact), as jsonb: id.",
+	"The id of legal_aid_uk_contact (a LegalAidUkContact).",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
+};
 static const ClioFilter contacts_filters[] = {
 	{"client_only", CLIO_PARAM_BOOL, false, false, false, false, NULL, NULL, NULL},
 	{"clio_connect_only", CLIO_PARAM_BOOL, false, false, false, false, NULL, NULL, NULL},
@@ -888,6 +1324,21 @@ static const ClioColumn conversation_messages_columns[] = {
 	{"receivers", "receivers", JSONBOID, CLIO_COL_NESTED_ARRAY, NULL, NULL, true, false, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const conversation_messages_comments[] = {
+	"Unique identifier for the ConversationMessage.",
+	"ETag for the ConversationMessage.",
+	"The creation date of the message in the current user's time zone.",
+	"The main content of the ConversationMessage.",
+	"The time the ConversationMessage was created (as a ISO-8601 timestamp).",
+	"The time the ConversationMessage was last updated (as a ISO-8601 timestamp).",
+	"The sender (a UnredactedParticipant), as jsonb: id.",
+	"The document (a Document), as jsonb: id, name, filename, type.",
+	"The id of document (a Document).",
+	"The conversation (a Conversation), as jsonb: id, subject.",
+	"The id of conversation (a Conversation).",
+	"The receivers (a list of UnredactedParticipant), as a jsonb array.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
+};
 static const ClioFilter conversation_messages_filters[] = {
 	{"conversation_id", CLIO_PARAM_INT, false, false, true, true, NULL, NULL, NULL},
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -927,6 +1378,28 @@ static const ClioColumn conversations_columns[] = {
 	{"messages", "messages", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,date,body,created_at,updated_at", NULL, false, false, NULL, false, NULL},
 	{"documents", "documents", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at,deleted_at,type,locked,name,received_at,filename,size,content_type", NULL, false, false, NULL, false, NULL},
 	{"memberships", "memberships", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,read,archived,created_at,updated_at,member", NULL, false, false, NULL, false, NULL},
+};
+static const char *const conversations_comments[] = {
+	"Unique identifier for the Conversation.",
+	"ETag for the Conversation.",
+	"Whether the conversation has been archived.",
+	"Whether the conversation is read only.",
+	"Whether the current user is a member of this conversation.",
+	"The subject of the Conversation.",
+	"The number of messages in this conversation.",
+	"The number of time entries applied to this conversation.",
+	"Whether any messages in this conversation have been viewed.",
+	"The time the Conversation was created (as a ISO-8601 timestamp).",
+	"The time the Conversation was last updated (as a ISO-8601 timestamp).",
+	"The last_message (a ConversationMessage), as jsonb: id.",
+	"The id of last_message (a ConversationMessage).",
+	"The first_message (a ConversationMessage), as jsonb: id.",
+	"The id of first_message (a ConversationMessage).",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The messages (a list of ConversationMessage), as a jsonb array.",
+	"The documents (a list of Document), as a jsonb array.",
+	"The memberships (a list of ConversationMembership), as a jsonb array.",
 };
 static const ClioFilter conversations_filters[] = {
 	{"archived", CLIO_PARAM_BOOL, false, false, false, false, NULL, NULL, NULL},
@@ -971,6 +1444,22 @@ static const ClioColumn credit_memos_columns[] = {
 	{"contact_id", "contact", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 	{"allocations", "allocations", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,date,amount,interest,voided_at,created_at,updated_at,description,has_online_payment,destroyable,payment_type", NULL, false, false, NULL, false, NULL},
 };
+static const char *const credit_memos_comments[] = {
+	"Unique identifier for the CreditMemo.",
+	"ETag for the CreditMemo.",
+	"Date the CreditMemo was recorded (as a ISO-8601 date).",
+	"Total amount credited.",
+	"A detailed description for the CreditMemo.",
+	"Whether the CreditMemo is applied as discount.",
+	"Time the CreditMemo was voided (as a ISO-8601 timestamp).",
+	"The time the CreditMemo was created (as a ISO-8601 timestamp).",
+	"The time the CreditMemo was last updated (as a ISO-8601 timestamp).",
+	"The user (a User), as jsonb: id, name.",
+	"The id of user (a User).",
+	"The contact (a Contact), as jsonb: id, name, type.",
+	"The id of contact (a Contact).",
+	"The allocations (a list of Allocation), as a jsonb array.",
+};
 static const ClioFilter credit_memos_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -998,6 +1487,14 @@ static const ClioColumn currencies_columns[] = {
 	{"created_at", "created_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
 };
+static const char *const currencies_comments[] = {
+	"Unique identifier for the Currency.",
+	"ETag for the Currency.",
+	"ISO 4217 code for the Currency.",
+	"Symbol used to denote monetary values using this Currency.",
+	"The time the Currency was created (as a ISO-8601 timestamp).",
+	"The time the Currency was last updated (as a ISO-8601 timestamp).",
+};
 static const ClioFilter currencies_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"ids[]", CLIO_PARAM_INT, true, false, false, false, NULL, "id", NULL},
@@ -1020,6 +1517,15 @@ static const ClioColumn custom_actions_columns[] = {
 	{"label", "label", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL, true, NULL},
 	{"target_url", "target_url", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL, true, NULL},
 	{"ui_reference", "ui_reference", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, true, true, "activities/show|documents/show|contacts/show|matters/show|folders/show", true, NULL},
+};
+static const char *const custom_actions_comments[] = {
+	"Unique identifier for the CustomAction.",
+	"ETag for the CustomAction.",
+	"The time the CustomAction was created (as a ISO-8601 timestamp).",
+	"The time the CustomAction was last updated (as a ISO-8601 timestamp).",
+	"Text label to be displayed on the custom link.",
+	"Target URL which will be opened in a new tab when the user clicks the custom link.",
+	"UI reference location within Clio where the link will be displayed. One of: activities/show, documents/show, contacts/show, matters/show, folders/show.",
 };
 static const ClioFilter custom_actions_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -1045,6 +1551,17 @@ static const ClioColumn custom_field_sets_columns[] = {
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
 	{"custom_fields", "custom_fields", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at,name,parent_type,field_type,displayed,deleted,required,display_order", NULL, false, false, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const custom_field_sets_comments[] = {
+	"Unique identifier for the CustomFieldSet.",
+	"ETag for the CustomFieldSet.",
+	"The name of the custom field set.",
+	"Type of object the CustomFieldSet is for. One of: Contact, Matter.",
+	"Whether or not the CustomFieldSet should be displayed by default.",
+	"The time the CustomFieldSet was created (as a ISO-8601 timestamp).",
+	"The time the CustomFieldSet was last updated (as a ISO-8601 timestamp).",
+	"The custom_fields (a list of CustomField), as a jsonb array.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
 };
 static const ClioFilter custom_field_sets_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -1084,6 +1601,21 @@ static const ClioColumn custom_fields_columns[] = {
 	{"picklist_options", "picklist_options", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at,option,deleted_at", NULL, true, true, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const custom_fields_comments[] = {
+	"Unique identifier for the CustomField.",
+	"ETag for the CustomField.",
+	"The time the CustomField was created (as a ISO-8601 timestamp).",
+	"The time the CustomField was last updated (as a ISO-8601 timestamp).",
+	"The name of the CustomField.",
+	"Type of object the CustomField is for. One of: Contact, Matter.",
+	"Field type of the CustomField. One of: checkbox, contact, currency, date, time, email, matter, numeric, picklist, text_area, text_line, url.",
+	"Whether the CustomField is displayed by default.",
+	"Whether the CustomField is deleted for future use.",
+	"Whether the CustomField requires a value.",
+	"The display position of the CustomField.",
+	"The picklist_options (a list of PicklistOption), as a jsonb array.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
+};
 static const ClioFilter custom_fields_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"deleted", CLIO_PARAM_BOOL, false, false, false, false, NULL, NULL, NULL},
@@ -1120,6 +1652,17 @@ static const ClioColumn damages_columns[] = {
 	{"matter", "matter", JSONBOID, CLIO_COL_NESTED, "id,display_number,description", NULL, false, false, NULL, false, NULL},
 	{"matter_id", "matter", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const damages_comments[] = {
+	"Unique identifier for the Damage.",
+	"Amount for Damage.",
+	"Damage type of the record. One of: special, general, other.",
+	"Description for Damage.",
+	"ETag for the Damage.",
+	"The time the Damage was created (as a ISO-8601 timestamp).",
+	"The time the Damage was last updated (as a ISO-8601 timestamp).",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+};
 static const ClioFilter damages_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"ids[]", CLIO_PARAM_INT, true, false, false, false, NULL, "id", NULL},
@@ -1148,6 +1691,20 @@ static const ClioColumn document_automations_columns[] = {
 	{"document_template_id", "document_template", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, false, NULL, false, NULL},
 	{"documents", "documents", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at,deleted_at,type,locked,name,received_at,filename,size,content_type", NULL, false, false, NULL, false, NULL},
 };
+static const char *const document_automations_comments[] = {
+	"Unique identifier for the DocumentAutomation.",
+	"ETag for the DocumentAutomation.",
+	"A text description of what the automation is currently doing. One of: not_started, queued, in_progress, empty, failed, completed.",
+	"An array of what formats were requested. One of: pdf, original.",
+	"The name of the file being generated.",
+	"The time the DocumentAutomation was created (as a ISO-8601 timestamp).",
+	"The time the DocumentAutomation was last updated (as a ISO-8601 timestamp).",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The document_template (a DocumentTemplate), as jsonb: id, filename.",
+	"The id of document_template (a DocumentTemplate).",
+	"The documents (a list of Document), as a jsonb array.",
+};
 static const ClioFilter document_automations_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"ids[]", CLIO_PARAM_INT, true, false, false, false, NULL, "id", NULL},
@@ -1171,6 +1728,14 @@ static const ClioColumn document_categories_columns[] = {
 	{"created_at", "created_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const document_categories_comments[] = {
+	"Unique identifier for the DocumentCategory.",
+	"ETag for the DocumentCategory.",
+	"The name of the DocumentCategory.",
+	"The time the DocumentCategory was created (as a ISO-8601 timestamp).",
+	"The time the DocumentCategory was last updated (as a ISO-8601 timestamp).",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
 };
 static const ClioFilter document_categories_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -1203,6 +1768,19 @@ static const ClioColumn document_templates_columns[] = {
 	{"document_category_id", "document_category", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL, false, NULL},
 	{"last_modified_by", "last_modified_by", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL, false, NULL},
 	{"last_modified_by_id", "last_modified_by", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const document_templates_comments[] = {
+	"Unique identifier for the DocumentTemplate.",
+	"ETag for the DocumentTemplate.",
+	"The size in bytes of the template.",
+	"A standard MIME type describing the format of the object data.",
+	"The name of the original file that was uploaded.",
+	"The time the DocumentTemplate was created (as a ISO-8601 timestamp).",
+	"The time the DocumentTemplate was last updated (as a ISO-8601 timestamp).",
+	"The document_category (a DocumentCategory), as jsonb: id, name.",
+	"The id of document_category (a DocumentCategory).",
+	"The last_modified_by (a User), as jsonb: id, name.",
+	"The id of last_modified_by (a User).",
 };
 static const ClioFilter document_templates_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -1259,6 +1837,37 @@ static const ClioColumn documents_columns[] = {
 	{"external_properties", "external_properties", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,name,value,created_at,updated_at", NULL, true, true, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const documents_comments[] = {
+	"Unique identifier for the Document.",
+	"ETag for the Document.",
+	"The time the Document was created (as a ISO-8601 timestamp).",
+	"The time the Document was last updated (as a ISO-8601 timestamp).",
+	"The time the Document was deleted (as a ISO-8601 timestamp).",
+	"The type of the Document. One of: Document.",
+	"Whether or not the Document is locked. Locked Document cannot be modified.",
+	"The name of the Document.",
+	"The time the last document version was received (as an ISO-8601 timestamp).",
+	"The uploaded file name of the latest document version.",
+	"The file size.",
+	"The uploaded file content type.",
+	"The parent (a LinkedFolder), as jsonb: id, name, type.",
+	"The id of parent (a LinkedFolder).",
+	"The type of parent: what parent_id refers to.",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The contact (a Contact), as jsonb: id, name, type.",
+	"The id of contact (a Contact).",
+	"The document_category (a DocumentCategory), as jsonb: id, name.",
+	"The id of document_category (a DocumentCategory).",
+	"The creator (a ClioCreator), as jsonb: id, name, type.",
+	"The id of creator (a ClioCreator).",
+	"The latest_document_version (a DocumentVersion), as jsonb: id, filename.",
+	"The id of latest_document_version (a DocumentVersion).",
+	"The group (a Group), as jsonb: id, name, type.",
+	"The id of group (a Group).",
+	"The external_properties (a list of ExternalProperty), as a jsonb array.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
+};
 static const ClioFilter documents_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, true, false, NULL, NULL, NULL},
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -1312,6 +1921,23 @@ static const ClioColumn expense_categories_columns[] = {
 	{"utbms_code_id", "utbms_code", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const expense_categories_comments[] = {
+	"Unique identifier for the ExpenseCategory.",
+	"ETag for the ExpenseCategory.",
+	"The name of the expense category.",
+	"The price charged per unit cost.",
+	"The type of expense entry the category is associated to. Can be either \"hard_cost\", \"soft_cost\" or \"unassociated\".",
+	"The time the ExpenseCategory was created (as a ISO-8601 timestamp).",
+	"The time the ExpenseCategory was last updated (as a ISO-8601 timestamp).",
+	"Custom Xero expense code for an expense category.",
+	"Determines if expense category is accessible to user.",
+	"The type of tax rate applied to the expense category.",
+	"The currency details for the expense category.",
+	"The groups (a list of Group), as a jsonb array.",
+	"The utbms_code (a UtbmsCode), as jsonb: id, name, description, type.",
+	"The id of utbms_code (a UtbmsCode).",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
+};
 static const ClioFilter expense_categories_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"entry_type", CLIO_PARAM_STRING, false, false, false, false, "hard_cost|soft_cost|unassociated", NULL, NULL},
@@ -1363,6 +1989,34 @@ static const ClioColumn folders_columns[] = {
 	{"external_properties", "external_properties", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,name,value,created_at,updated_at", NULL, true, true, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const folders_comments[] = {
+	"Unique identifier for the Folder.",
+	"ETag for the Folder.",
+	"The time the Folder was created (as a ISO-8601 timestamp).",
+	"The time the Folder was last updated (as a ISO-8601 timestamp).",
+	"The time the Folder was deleted (as a ISO-8601 timestamp).",
+	"The type of the Folder. One of: Folder.",
+	"Whether or not the Folder is locked. Locked Folder cannot be modified.",
+	"The name of the Folder.",
+	"Whether or not the Folder is the root folder. There is only one root folder per account.",
+	"The parent (a LinkedFolder), as jsonb: id, name, type.",
+	"The id of parent (a LinkedFolder).",
+	"The type of parent: what parent_id refers to.",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The contact (a Contact), as jsonb: id, name, type.",
+	"The id of contact (a Contact).",
+	"The document_category (a DocumentCategory), as jsonb: id, name.",
+	"The id of document_category (a DocumentCategory).",
+	"The creator (a ClioCreator), as jsonb: id, name, type.",
+	"The id of creator (a ClioCreator).",
+	"The latest_document_version (a DocumentVersion), as jsonb: id, filename.",
+	"The id of latest_document_version (a DocumentVersion).",
+	"The group (a Group), as jsonb: id, name, type.",
+	"The id of group (a Group).",
+	"The external_properties (a list of ExternalProperty), as a jsonb array.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
+};
 static const ClioFilter folders_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, true, false, NULL, NULL, NULL},
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -1398,6 +2052,14 @@ static const ClioColumn grant_funding_sources_columns[] = {
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
 	{"grants", "grants", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,name,funding_code,funding_code_and_name,funding_source_name,created_at,updated_at,balance,start_date,end_date", NULL, false, false, NULL, false, NULL},
 };
+static const char *const grant_funding_sources_comments[] = {
+	"Unique identifier for the GrantFundingSource.",
+	"ETag for the GrantFundingSource.",
+	"The name of the GrantFundingSource.",
+	"The time the GrantFundingSource was created (as a ISO-8601 timestamp).",
+	"The time the GrantFundingSource was last updated (as a ISO-8601 timestamp).",
+	"The grants (a list of Grant), as a jsonb array.",
+};
 static const ClioFilter grant_funding_sources_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"ids[]", CLIO_PARAM_INT, true, false, false, false, NULL, "id", NULL},
@@ -1428,6 +2090,21 @@ static const ClioColumn grants_columns[] = {
 	{"grant_funding_source", "grant_funding_source", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL, false, NULL},
 	{"grant_funding_source_id", "grant_funding_source", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const grants_comments[] = {
+	"Unique identifier for the Grant.",
+	"ETag for the Grant.",
+	"The name of the Grant.",
+	"Funding code of the grant.",
+	"Funding code and name of the grant.",
+	"Name of the funding source of the grant.",
+	"The time the Grant was created (as a ISO-8601 timestamp).",
+	"The time the Grant was last updated (as a ISO-8601 timestamp).",
+	"Balance of the grant.",
+	"Start date of the grant.",
+	"End date of the grant.",
+	"The grant_funding_source (a GrantFundingSource), as jsonb: id, name.",
+	"The id of grant_funding_source (a GrantFundingSource).",
+};
 static const ClioFilter grants_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"ids[]", CLIO_PARAM_INT, true, false, false, false, NULL, "id", NULL},
@@ -1452,6 +2129,16 @@ static const ClioColumn groups_columns[] = {
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
 	{"users", "users", JSONBOID, CLIO_COL_NESTED_ARRAY, "account_owner,clio_connect,court_rules_default_attendee,created_at,default_calendar_id,email,enabled,etag,first_name,id,initials,last_name,name,phone_number,rate,roles,subscription_type,time_zone,updated_at", NULL, false, false, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const groups_comments[] = {
+	"Whether or not the Group is a UserGroup for a Clio Connect User.",
+	"ETag for the Group.",
+	"Unique identifier for the Group.",
+	"The name of the Group.",
+	"The type of the Group. One of: UserGroup, AdhocGroup, AccountGroup, TeamGroup.",
+	"The time the Group was last updated (as a ISO-8601 timestamp).",
+	"The users (a list of User), as a jsonb array.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
 };
 static const ClioFilter groups_filters[] = {
 	{"archived", CLIO_PARAM_BOOL, false, false, false, false, NULL, NULL, NULL},
@@ -1487,6 +2174,19 @@ static const ClioColumn interest_charges_columns[] = {
 	{"bill_id", "bill", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 	{"balances", "balances", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,amount,type,interest_amount,due", NULL, false, false, NULL, false, NULL},
 	{"matters", "matters", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,number,display_number,custom_number,currency,description,status,location,client_reference,client_id,billable,maildrop_address,billing_method,open_date,close_date,pending_date,created_at,updated_at,shared,has_tasks,last_activity_date,matter_stage_updated_at", NULL, false, false, NULL, false, NULL},
+};
+static const char *const interest_charges_comments[] = {
+	"Unique identifier for the InterestCharge.",
+	"ETag for the InterestCharge.",
+	"The InterestCharge date (as a ISO-8601 date).",
+	"The description for the InterestCharge.",
+	"The total amount for the InterestCharge.",
+	"The time the InterestCharge was created (as a ISO-8601 timestamp).",
+	"The time the InterestCharge was last updated (as a ISO-8601 timestamp).",
+	"The bill (a Bill), as jsonb: id, subject, number, type.",
+	"The id of bill (a Bill).",
+	"The balances (a list of Balance), as a jsonb array.",
+	"The matters (a list of Matter), as a jsonb array.",
 };
 static const ClioFilter interest_charges_filters[] = {
 	{"bill_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
@@ -1531,6 +2231,33 @@ static const ClioColumn lauk_civil_certificated_rates_columns[] = {
 	{"user_type", "user_type", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, false, NULL},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
 };
+static const char *const lauk_civil_certificated_rates_comments[] = {
+	"Unique identifier for the LaukCivilCertificatedRate.",
+	"Activity of the LaukCivilCertificatedRate.",
+	"Activity sub-category.",
+	"Activity type.",
+	"Multiple hearings for multiple clients indicator.",
+	"Category of law.",
+	"The time the LaukCivilCertificatedRate was created (as a ISO-8601 timestamp).",
+	"Change of solicitor indicator.",
+	"Court associated.",
+	"SQM eligibility (Legal Aid England and Wales).",
+	"Fee applied for high activity count.",
+	"Warning for exceptional status.",
+	"ETag for the LaukCivilCertificatedRate.",
+	"Fee amount.",
+	"Fee scheme.",
+	"First conducting solicitor indicator.",
+	"Unique key.",
+	"Number of clients.",
+	"Associated party.",
+	"Post-transfer clients represented.",
+	"Rate type.",
+	"Region.",
+	"Session type.",
+	"User type.",
+	"The time the LaukCivilCertificatedRate was last updated (as a ISO-8601 timestamp).",
+};
 static const ClioFilter lauk_civil_certificated_rates_filters[] = {
 	{"activity", CLIO_PARAM_STRING, false, false, false, false, NULL, NULL, NULL},
 	{"activity_sub_category", CLIO_PARAM_STRING, false, false, false, false, NULL, NULL, NULL},
@@ -1573,6 +2300,21 @@ static const ClioColumn lauk_civil_controlled_rates_columns[] = {
 	{"region", "region", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, false, NULL},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
 };
+static const char *const lauk_civil_controlled_rates_comments[] = {
+	"Unique identifier for the LaukCivilControlledRate.",
+	"Activity of the LaukCivilControlledRate.",
+	"Activity type.",
+	"Category of law.",
+	"The time the LaukCivilControlledRate was created (as a ISO-8601 timestamp).",
+	"ETag for the LaukCivilControlledRate.",
+	"Fee applied for high activity count.",
+	"Fee amount.",
+	"Fee scheme.",
+	"Unique key.",
+	"Rate type.",
+	"Region.",
+	"The time the LaukCivilControlledRate was last updated (as a ISO-8601 timestamp).",
+};
 static const ClioFilter lauk_civil_controlled_rates_filters[] = {
 	{"activity", CLIO_PARAM_STRING, false, false, false, false, NULL, NULL, NULL},
 	{"category_of_law", CLIO_PARAM_STRING, false, false, false, false, NULL, NULL, NULL},
@@ -1611,6 +2353,28 @@ static const ClioColumn lauk_criminal_controlled_rates_columns[] = {
 	{"region", "region", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, false, NULL},
 	{"solicitor_type", "solicitor_type", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, false, NULL},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
+};
+static const char *const lauk_criminal_controlled_rates_comments[] = {
+	"Unique identifier for the LaukCriminalControlledRate.",
+	"Activity of the LaukCriminalControlledRate.",
+	"Activity type.",
+	"Category of law.",
+	"Associated counsel.",
+	"Court associated.",
+	"The time the LaukCriminalControlledRate was created (as a ISO-8601 timestamp).",
+	"ETag for the LaukCriminalControlledRate.",
+	"Fee applied for high activity count.",
+	"Fee amount.",
+	"Fee scheme.",
+	"Post-Nov 24 exceptional fee.",
+	"Post-Nov 24 fee amount.",
+	"Post-Sept 22 exceptional fee.",
+	"Post-Sept 22 fee amount.",
+	"Unique key.",
+	"Rate type.",
+	"Region.",
+	"Solicitor type.",
+	"The time the LaukCriminalControlledRate was last updated (as a ISO-8601 timestamp).",
 };
 static const ClioFilter lauk_criminal_controlled_rates_filters[] = {
 	{"activity", CLIO_PARAM_STRING, false, false, false, false, NULL, NULL, NULL},
@@ -1662,6 +2426,37 @@ static const ClioColumn line_items_columns[] = {
 	{"included_line_item_totals", "included_line_item_totals", JSONBOID, CLIO_COL_NESTED, "quantity,price,discount_percent,total,sub_total", NULL, false, false, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const line_items_comments[] = {
+	"Unique identifier for the LineItem.",
+	"ETag for the LineItem.",
+	"The type of the LineItem. One of: ActivityLineItem, LineItem, NoChargeLineItem, SummaryLineItem.",
+	"The description for the LineItem.",
+	"The LineItem date (as a ISO-8601 date).",
+	"The price of the LineItem.",
+	"Whether the LineItem is taxable.",
+	"The kind of LineItem. One of: Service, Expense.",
+	"The note attached to the LineItem.",
+	"Whether the LineItem is secondary taxable.",
+	"The total amount for the LineItem.",
+	"The tax amount for the LineItem.",
+	"The secondary tax amount for the LineItem.",
+	"The subtotal amount for the LineItem.",
+	"The amount of hours for the LineItem.",
+	"The value to specify the ordering of the LineItem on a bill.",
+	"The time the LineItem was created (as a ISO-8601 timestamp).",
+	"The time the LineItem was last updated (as a ISO-8601 timestamp).",
+	"The bill (a Bill), as jsonb: id, subject, number, type.",
+	"The id of bill (a Bill).",
+	"The activity (a Activity), as jsonb: id, type.",
+	"The id of activity (a Activity).",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The user (a User), as jsonb: id, name.",
+	"The id of user (a User).",
+	"The discount (a Discount), as jsonb: rate, type, note, early_payment_rate, early_payment_period.",
+	"The included_line_item_totals (a LineItemTotals), as jsonb: quantity, price, discount_percent, total, sub_total.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
+};
 static const ClioFilter line_items_filters[] = {
 	{"activity_id", CLIO_PARAM_INT, false, false, true, false, NULL, NULL, NULL},
 	{"bill_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
@@ -1697,6 +2492,19 @@ static const ClioColumn log_entries_columns[] = {
 	{"user", "user", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL, false, NULL},
 	{"user_id", "user", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const log_entries_comments[] = {
+	"Unique identifier for the LogEntry.",
+	"ETag for the LogEntry.",
+	"The type of the LogEntry. One of: MatterLogEntry, ContactLogEntry.",
+	"The time the item was last accessed (as a ISO-8601 timestamp).",
+	"The time the LogEntry was created (as a ISO-8601 timestamp).",
+	"The time the LogEntry was last updated (as a ISO-8601 timestamp).",
+	"The item (a PolymorphicObject), as jsonb: id, identifier, type.",
+	"The id of item (a PolymorphicObject).",
+	"The type of item: what item_id refers to.",
+	"The user (a User), as jsonb: id, name.",
+	"The id of user (a User).",
+};
 static const ClioFilter log_entries_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"ids[]", CLIO_PARAM_INT, true, false, false, false, NULL, "id", NULL},
@@ -1723,6 +2531,15 @@ static const ClioColumn matter_stages_columns[] = {
 	{"order", "order", INT4OID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, false, NULL},
 	{"created_at", "created_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
+};
+static const char *const matter_stages_comments[] = {
+	"Unique identifier for the MatterStage.",
+	"ETag for the MatterStage.",
+	"Practice Area ID.",
+	"The name of the MatterStage.",
+	"The order of the matter stage within a practice area.",
+	"The time the MatterStage was created (as a ISO-8601 timestamp).",
+	"The time the MatterStage was last updated (as a ISO-8601 timestamp).",
 };
 static const ClioFilter matter_stages_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -1797,6 +2614,65 @@ static const ClioColumn matters_columns[] = {
 	{"task_template_list_instances", "task_template_list_instances", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,created_at,updated_at", NULL, true, true, NULL, false, NULL},
 	{"split_invoice_payers", "split_invoice_payers", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,contact_id,matter_id,send_to_bill_recipients,split_portion,etag,created_at,updated_at", NULL, true, true, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const matters_comments[] = {
+	"Unique identifier for the Matter.",
+	"ETag for the Matter.",
+	"The number given to the Matter within an account.",
+	"The reference and label of the Matter. Depending on the account's manual_matter_numbering setting, this is either read only (generated) or customizable.",
+	"User defined custom number of the Matter.",
+	"Currency of the matter.",
+	"The detailed description of the Matter.",
+	"The current status of the Matter. One of: Pending, Open, Closed.",
+	"The location of the Matter.",
+	"Client Reference string for external uses.",
+	"Client ID.",
+	"Whether this matter is billable.",
+	"A unique Maildrop email address for the matter.",
+	"Billing method of this matter. One of: flat, contingency, hourly.",
+	"The date the matter was set to open (as a ISO-8601 date).",
+	"The date the matter was set to closed (as a ISO-8601 date).",
+	"The date the matter was set to pending (as a ISO-8601 date).",
+	"The time the Matter was created (as a ISO-8601 timestamp).",
+	"The time the Matter was last updated (as a ISO-8601 timestamp).",
+	"Whether the matter is currently shared with Clio Connect.",
+	"Whether or not the matter has any tasks.",
+	"The greatest date out of all of the activities on the matter (as a ISO-8601 date).",
+	"The date the matter stage was last updated (as a ISO-8601 date).",
+	"The client (a Contact), as jsonb: id, name, type.",
+	"The contingency_fee (a ContingencyFee), as jsonb: id.",
+	"The id of contingency_fee (a ContingencyFee).",
+	"The custom_rate (a MatterCustomRate), as jsonb: type, on_invoice, rates.",
+	"The evergreen_retainer (a EvergreenRetainer), as jsonb: id.",
+	"The id of evergreen_retainer (a EvergreenRetainer).",
+	"The folder (a Folder), as jsonb: id, name, type.",
+	"The id of folder (a Folder).",
+	"The group (a Group), as jsonb: id, name, type.",
+	"The id of group (a Group).",
+	"The matter_budget (a MatterBudget), as jsonb: id.",
+	"The id of matter_budget (a MatterBudget).",
+	"The matter_stage (a MatterStage), as jsonb: id, name.",
+	"The id of matter_stage (a MatterStage).",
+	"The originating_attorney (a User), as jsonb: id, name.",
+	"The id of originating_attorney (a User).",
+	"The practice_area (a PracticeArea), as jsonb: id, name.",
+	"The id of practice_area (a PracticeArea).",
+	"The responsible_attorney (a User), as jsonb: id, name.",
+	"The id of responsible_attorney (a User).",
+	"The statute_of_limitations (a Task), as jsonb: id, name, description.",
+	"The id of statute_of_limitations (a Task).",
+	"The user (a User), as jsonb: id, name.",
+	"The id of user (a User).",
+	"The legal_aid_uk_matter (a LegalAidUkMatter), as jsonb: id.",
+	"The id of legal_aid_uk_matter (a LegalAidUkMatter).",
+	"The account_balances (a list of AccountBalance), as a jsonb array.",
+	"The custom_field_values (a list of CustomFieldValue), as a jsonb array.",
+	"The custom_field_set_associations (a list of CustomFieldSetAssociation), as a jsonb array.",
+	"The matter_bill_recipients (a list of MatterBillRecipient), as a jsonb array.",
+	"The relationships (a list of Relationship), as a jsonb array.",
+	"The task_template_list_instances (a list of TaskTemplateListInstace), as a jsonb array.",
+	"The split_invoice_payers (a list of SplitInvoicePayer), as a jsonb array.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
 };
 static const ClioFilter matters_filters[] = {
 	{"billable", CLIO_PARAM_BOOL, false, false, false, false, NULL, NULL, NULL},
@@ -1886,6 +2762,28 @@ static const ClioColumn medical_records_details_columns[] = {
 	{"medical_bills", "medical_bills", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,adjustment,amount,bill_date,bill_received_date,damage_type,document_id,etag,name,created_at,updated_at", NULL, true, true, NULL, false, NULL},
 	{"medical_records", "medical_records", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,document_id,etag,end_date,start_date,created_at,updated_at", NULL, true, true, NULL, false, NULL},
 };
+static const char *const medical_records_details_comments[] = {
+	"Unique identifier for the MedicalRecordsRequest.",
+	"ETag for the MedicalRecordsRequest.",
+	"Follow up date for Medical Bills (as a ISO-8601 date).",
+	"Date for when the Medical Bills were requested (as a ISO-8601 date).",
+	"Medical Bills status. One of: not_yet_requested, requested, received, incomplete, certified.",
+	"Description of the Medical Records Detail.",
+	"Treatment status for Medical Records Detail.",
+	"Follow up date for Medical Records (as a ISO-8601 date).",
+	"Date for when the Medical Records were requested (as a ISO-8601 date).",
+	"Medical Records status. One of: not_yet_requested, requested, received, incomplete, certified.",
+	"Treatment end date for Medical Records Detail (as a ISO-8601 date).",
+	"Treatment start date for Medical Records Detail (as a ISO-8601 date).",
+	"The time the MedicalRecordsRequest was created (as a ISO-8601 timestamp).",
+	"The time the MedicalRecordsRequest was last updated (as a ISO-8601 timestamp).",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The medical_provider (a Contact), as jsonb: id, name, type.",
+	"The id of medical_provider (a Contact).",
+	"The medical_bills (a list of MedicalBill), as a jsonb array.",
+	"The medical_records (a list of MedicalRecord), as a jsonb array.",
+};
 static const ClioFilter medical_records_details_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"ids[]", CLIO_PARAM_INT, true, false, false, false, NULL, "id", NULL},
@@ -1922,6 +2820,27 @@ static const ClioColumn matter_notes_columns[] = {
 	{"time_entries", "time_entries", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,type,date,quantity_in_hours,rounded_quantity_in_hours,quantity,rounded_quantity,quantity_redacted,price,note,flat_rate,billed,on_bill,total,contingency_fee,created_at,updated_at,reference,non_billable,non_billable_total,no_charge,tax_setting,currency", NULL, false, false, NULL, false, NULL},
 	{"notification_event_subscribers", "notification_event_subscribers", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,user_id,name,created_at,updated_at", NULL, true, true, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const matter_notes_comments[] = {
+	"Unique identifier for the Note.",
+	"ETag for the Note.",
+	"The type of the Note. One of: Matter, Contact.",
+	"The subject of the Note.",
+	"The text body of the Note. This Note supports rich text when setting the field detail_text_type to rich_text. With supported tags such as <a>, <b>, <br>, <div>, <em>, <i> <li>, <ol>, <p>, <s>, <strong>, <u> and <ul>. This Note also supports attributes such as href, rel, type, target and style.",
+	"The text type of the Note. One of: plain_text, rich_text.",
+	"The date the Note is for (as a ISO-8601 date).",
+	"The time the Note was created (as a ISO-8601 timestamp).",
+	"The time the Note was last updated (as a ISO-8601 timestamp).",
+	"The number of time_entries associated with the Note.",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The contact (a Contact), as jsonb: id, name, type.",
+	"The id of contact (a Contact).",
+	"The author (a User), as jsonb: id, name.",
+	"The id of author (a User).",
+	"The time_entries (a list of Activity), as a jsonb array.",
+	"The notification_event_subscribers (a list of NotificationEventSubscriber), as a jsonb array.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
 };
 static const ClioFilter matter_notes_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
@@ -1970,6 +2889,27 @@ static const ClioColumn contact_notes_columns[] = {
 	{"notification_event_subscribers", "notification_event_subscribers", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,user_id,name,created_at,updated_at", NULL, true, true, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const contact_notes_comments[] = {
+	"Unique identifier for the Note.",
+	"ETag for the Note.",
+	"The type of the Note. One of: Matter, Contact.",
+	"The subject of the Note.",
+	"The text body of the Note. This Note supports rich text when setting the field detail_text_type to rich_text. With supported tags such as <a>, <b>, <br>, <div>, <em>, <i> <li>, <ol>, <p>, <s>, <strong>, <u> and <ul>. This Note also supports attributes such as href, rel, type, target and style.",
+	"The text type of the Note. One of: plain_text, rich_text.",
+	"The date the Note is for (as a ISO-8601 date).",
+	"The time the Note was created (as a ISO-8601 timestamp).",
+	"The time the Note was last updated (as a ISO-8601 timestamp).",
+	"The number of time_entries associated with the Note.",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The contact (a Contact), as jsonb: id, name, type.",
+	"The id of contact (a Contact).",
+	"The author (a User), as jsonb: id, name.",
+	"The id of author (a User).",
+	"The time_entries (a list of Activity), as a jsonb array.",
+	"The notification_event_subscribers (a list of NotificationEventSubscriber), as a jsonb array.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
+};
 static const ClioFilter contact_notes_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -2015,6 +2955,25 @@ static const ClioColumn outstanding_client_balances_columns[] = {
 	{"currency", "currency", JSONBOID, CLIO_COL_NESTED, "id", NULL, false, false, NULL, false, NULL},
 	{"currency_id", "currency", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const outstanding_client_balances_comments[] = {
+	"An array of Matter IDs associated with bills in the unpaid state.",
+	"ETag for the OutstandingClientBalance.",
+	"Unique identifier for the OutstandingClientBalance.",
+	"The date the most recent payment from the contact was received.",
+	"The date of the most recently shared bills through the outstanding balance table.",
+	"The due date of the contact's newest bill.",
+	"The sum of all online payments in a pending state on the outstanding bills.",
+	"The status of automated reminders for this client.",
+	"The sum of all bills in the unpaid state.",
+	"Outstanding Balances by Currency.",
+	"The time the OutstandingClientBalance was created (as a ISO-8601 timestamp).",
+	"The time the OutstandingClientBalance was last updated (as a ISO-8601 timestamp).",
+	"The outstanding_bills (a list of Bill), as a jsonb array.",
+	"The contact (a Contact), as jsonb: id, name, type.",
+	"The id of contact (a Contact).",
+	"The currency (a Currency), as jsonb: id.",
+	"The id of currency (a Currency).",
+};
 static const ClioFilter outstanding_client_balances_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, true, false, NULL, NULL, NULL},
 	{"last_paid_end_date", CLIO_PARAM_DATE, false, false, false, false, NULL, NULL, NULL},
@@ -2040,6 +2999,15 @@ static const ClioColumn practice_areas_columns[] = {
 	{"name", "name", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL, true, NULL},
 	{"category", "category", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, true, true, "administrative|admiralty_and_maritime|anti_trust_and_competition|appellate|banking_and_finance|bankruptcy|business_formation_and_compliance|civil_litigation|civil_rights_and_constitutional|collections_and_debt|commercial_and_sale_of_goods|commercial_litigation|construction|consumer_protection|contracts|corporate_litigation|criminal|disability_and_social_security|education|elder|employment_and_labor|energy_and_environmental|ethics|family|food_and_drug|general_practice|government|healthcare|immigration|in_house_counsel|insurance|intellectual_property|international|juvenile|legal_aid|mediation_and_arbitration|medical_malpractice|military|multi_practice|non_profit_and_pro_bono|other|personal_injury|privacy_and_information_security|private_client|product_liability|real_estate|science_and_technology|securities_and_mergers_and_acquisitions|small_claims|sports_and_entertainment_and_gaming|tax|telecommunications|traffic_offenses|transportation|tribal|trusts|wills_and_estates|workers_compensation", false, NULL},
 	{"code", "code", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL, false, NULL},
+};
+static const char *const practice_areas_comments[] = {
+	"Unique identifier for the PracticeArea.",
+	"ETag for the PracticeArea.",
+	"The time the PracticeArea was created (as a ISO-8601 timestamp).",
+	"The time the PracticeArea was last updated (as a ISO-8601 timestamp).",
+	"The name of the PracticeArea.",
+	"The practice area category associated with the PracticeArea. One of: administrative, admiralty_and_maritime, anti_trust_and_competition, appellate, banking_and_finance, bankruptcy, business_formation_and_compliance, civil_litigation, civil_rights_and_constitutional, collections_and_debt, commercial_and_sale_of_goods, commercial_litigation, construction, consumer_protection, contracts, corporate_litigation, criminal, disability_and_social_security, education, elder, employment_and_labor, energy_and_environmental, ethics, family, food_and_drug, general_practice, government, healthcare, immigration, in_house_counsel, insurance, intellectual_property, international, juvenile, legal_aid, mediation_and_arbitration, medical_malpractice, military, multi_practice, non_profit_and_pro_bono, other, personal_injury, privacy_and_information_security, private_client, product_liability, real_estate, science_and_technology, securities_and_mergers_and_acquisitions, small_claims, sports_and_entertainment_and_gaming, tax, telecommunications, traffic_offenses, transportation, tribal, trusts, wills_and_estates, workers_compensation.",
+	"The code of the PracticeArea.",
 };
 static const ClioFilter practice_areas_filters[] = {
 	{"code", CLIO_PARAM_STRING, false, false, false, false, NULL, NULL, NULL},
@@ -2077,6 +3045,17 @@ static const ClioColumn relationships_columns[] = {
 	{"contact", "contact", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, true, true, NULL, false, NULL},
 	{"contact_id", "contact", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, true, NULL, false, NULL},
 };
+static const char *const relationships_comments[] = {
+	"Unique identifier for the Relationship.",
+	"ETag for the Relationship.",
+	"A detailed description of the Relationship.",
+	"The time the Relationship was created (as a ISO-8601 timestamp).",
+	"The time the Relationship was last updated (as a ISO-8601 timestamp).",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The contact (a Contact), as jsonb: id, name, type.",
+	"The id of contact (a Contact).",
+};
 static const ClioFilter relationships_filters[] = {
 	{"contact_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -2106,6 +3085,20 @@ static const ClioColumn reminders_columns[] = {
 	{"subject", "subject", JSONBOID, CLIO_COL_NESTED, "id,identifier,type", NULL, true, false, NULL, false, NULL},
 	{"subject_id", "subject", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, true, false, NULL, false, NULL},
 	{"subject_type", "subject", TEXTOID, CLIO_COL_NESTED_TYPE, NULL, NULL, true, false, NULL, false, NULL},
+};
+static const char *const reminders_comments[] = {
+	"Unique identifier for the Reminder.",
+	"ETag for the Reminder.",
+	"Time in minutes to remind user before the subject.",
+	"The time the Reminder will be delivered (as a ISO-8601 timestamp).",
+	"The current state of the Reminder. One of: initializing, scheduling, rescheduling, scheduled, attempting_delivery, delivery_failed, delivered, delivery_skipped, invalid_user.",
+	"The time the Reminder was created (as a ISO-8601 timestamp).",
+	"The time the Reminder was last updated (as a ISO-8601 timestamp).",
+	"The notification_method (a NotificationMethod), as jsonb: id, type.",
+	"The id of notification_method (a NotificationMethod).",
+	"The subject (a PolymorphicObject), as jsonb: id, identifier, type.",
+	"The id of subject (a PolymorphicObject).",
+	"The type of subject: what subject_id refers to.",
 };
 static const ClioFilter reminders_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -2144,6 +3137,21 @@ static const ClioColumn report_presets_columns[] = {
 	{"report_schedule", "report_schedule", JSONBOID, CLIO_COL_NESTED, "id", NULL, false, false, NULL, false, NULL},
 	{"report_schedule_id", "report_schedule", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const report_presets_comments[] = {
+	"Unique identifier for the ReportPreset.",
+	"ETag for the ReportPreset.",
+	"A specified name for the report preset.",
+	"The kind of report the preset generates. One of: accounts_receivable, accounts_receivable_aging, bank_account_activity, billing_history, billing_rate, client_activity, client_ledger, clio_payments_deposit, clio_payments_ledger, clio_payments_monthly_statement, clio_payments_sales_tax, clio_payments_transaction, contact_information, disbursement_payment, fee_allocation, general_ledger, grant_matters, invoice_payments_v2, law_society_of_alberta, law_society_of_alberta_al, law_society_of_alberta_bar, law_society_of_alberta_tl, law_society_of_alberta_tt, matter, matter_balance_summary, matter_productivity_by_user, matters_by_responsible_attorney, originating_attorney_revenue, other_revenue, productivity_by_client, productivity_by_user, revenue, task_productivity_by_user, task_progress_by_user, trust_ledger, trust_ledger_nsw, trust_listing, trust_management, work_in_progress.",
+	"The format of the report the preset generates. One of: csv, html, json, pdf, xlsx, zip.",
+	"The time of the last generated report from this preset (as a ISO-8601 timestamp).",
+	"The time the ReportPreset was created (as a ISO-8601 timestamp).",
+	"The time the ReportPreset was last updated (as a ISO-8601 timestamp).",
+	"The category of the report the preset generates. One of: billing, client, compliance, financial, matter, online_payments, productivity, revenue, task.",
+	"The report options parameters.",
+	"The report_schedule (a ReportSchedule), as jsonb: id.",
+	"The id of report_schedule (a ReportSchedule).",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
 };
 static const ClioFilter report_presets_filters[] = {
 	{"category", CLIO_PARAM_STRING, false, false, false, false, "billing|client|compliance|financial|matter|online_payments|productivity|revenue|task", NULL, NULL},
@@ -2191,6 +3199,23 @@ static const ClioColumn report_schedules_columns[] = {
 	{"every_no_of_months", "every_no_of_months", INT4OID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL, false, NULL},
 	{"effective_from", "effective_from", DATEOID, CLIO_COL_SCALAR, NULL, NULL, true, true, NULL, false, NULL},
 };
+static const char *const report_schedules_comments[] = {
+	"Unique identifier for the ReportSchedule.",
+	"ETag for the ReportSchedule.",
+	"What time the Report Schedule is run.",
+	"How often the Report Schedule is run. One of: daily, weekly, monthly.",
+	"If the frequency is weekly, which days of the week the Report Schedule is run. Values are 0 to 6, representing Sunday to Saturday.",
+	"If the frequency is monthly, which day of the month the Report Schedule is run. 32 is used to represent the last day of the month.",
+	"The status of the Report Schedule. One of: initial, queued, processing, failed, completed.",
+	"When the status of the Report Schedule was last updated.",
+	"The next time the Report Schedule should run.",
+	"Used in conjunction with time_of_day to determine when the Report Schedule should run.",
+	"The unique identifier of the Report Preset to use when generating the scheduled report.",
+	"The time the ReportSchedule was created (as a ISO-8601 timestamp).",
+	"The time the ReportSchedule was last updated (as a ISO-8601 timestamp).",
+	"If the frequency is monthly, how many months between each run of the Report Schedule.",
+	"The date the Report Schedule will become enabled (a ISO-8601 date).",
+};
 static const ClioFilter report_schedules_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"ids[]", CLIO_PARAM_INT, true, false, false, false, NULL, "id", NULL},
@@ -2218,6 +3243,20 @@ static const ClioColumn reports_columns[] = {
 	{"category", "category", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, "billing|client|compliance|financial|matter|online_payments|productivity|revenue|task", false, NULL},
 	{"source", "source", TEXTOID, CLIO_COL_SCALAR, NULL, NULL, false, false, "reports|presets|scheduled", false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const reports_comments[] = {
+	"Unique identifier for the Report.",
+	"ETag for the Report.",
+	"A specified name for the report.",
+	"The current state of the report. One of: not_started, queued, in_progress, failed, completed, empty.",
+	"The kind of report to generate. One of: accounts_receivable, accounts_receivable_aging, bank_account_activity, billing_history, billing_rate, client_activity, client_ledger, clio_payments_deposit, clio_payments_ledger, clio_payments_monthly_statement, clio_payments_sales_tax, clio_payments_transaction, contact_information, disbursement_payment, fee_allocation, general_ledger, grant_matters, invoice_payments_v2, law_society_of_alberta, law_society_of_alberta_al, law_society_of_alberta_bar, law_society_of_alberta_tl, law_society_of_alberta_tt, matter, matter_balance_summary, matter_productivity_by_user, matters_by_responsible_attorney, originating_attorney_revenue, other_revenue, productivity_by_client, productivity_by_user, revenue, task_productivity_by_user, task_progress_by_user, trust_ledger, trust_ledger_nsw, trust_listing, trust_management, work_in_progress.",
+	"The requested format of the report. One of: csv, html, json, pdf, xlsx, zip.",
+	"The integer percentage of how complete the report is.",
+	"The time the Report was created (as a ISO-8601 timestamp).",
+	"The time the Report was last updated (as a ISO-8601 timestamp).",
+	"The category of the report. One of: billing, client, compliance, financial, matter, online_payments, productivity, revenue, task.",
+	"The source of the report. One of: reports, presets, scheduled.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
 };
 static const ClioFilter reports_filters[] = {
 	{"category", CLIO_PARAM_STRING, false, false, false, false, NULL, NULL, NULL},
@@ -2250,6 +3289,16 @@ static const ClioColumn task_calendars_columns[] = {
 	{"created_at", "created_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
 };
+static const char *const task_calendars_comments[] = {
+	"Unique identifier for the CalendarVisibility.",
+	"ETag for the CalendarVisibility.",
+	"Calendar color. One of: #658CDA, #DA6666, #49B050, #E7804C, #8C66DA, #C4A882, #64AD88, #84AAA5, #56BFB3, #E77399, #BFBF4B, #8BBF3C, #B473B4, #A7A77D, #F2A53D, #658CB3, #BE9494, #A992A9, #8897A5, #93A2BE.",
+	"Accent color to complement the main calendar color. One of: #5DA5C7, #F95957, #209412, #FF7715, #DE649D, #FF6B02, #56C4FC, #00B177, #50D19B, #F14A8C, #A3A2A2, #84AB3B, #B091EE, #BD9E69, #F2A000, #00A5CA, #CB5A3D, #959CD0, #B0B0B0, #7BA6CD.",
+	"Whether the CalendarVisibility will be shown by default in the Clio Web UI.",
+	"Calendar name.",
+	"The time the CalendarVisibility was created (as a ISO-8601 timestamp).",
+	"The time the CalendarVisibility was last updated (as a ISO-8601 timestamp).",
+};
 static const ClioFilter task_calendars_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"ids[]", CLIO_PARAM_INT, true, false, false, false, NULL, "id", NULL},
@@ -2277,6 +3326,20 @@ static const ClioColumn task_template_lists_columns[] = {
 	{"creator", "creator", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL, false, NULL},
 	{"creator_id", "creator", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const task_template_lists_comments[] = {
+	"The time the TaskTemplateList was created (as a ISO-8601 timestamp).",
+	"A detailed description of the TaskTemplateList.",
+	"Unique identifier for the TaskTemplateList.",
+	"ETag for the TaskTemplateList.",
+	"The name of the TaskTemplateList.",
+	"How many task templates exist as an association to the TaskTemplateList.",
+	"The time the TaskTemplateList was last updated (as a ISO-8601 timestamp).",
+	"The practice_area (a PracticeArea), as jsonb: id, name.",
+	"The id of practice_area (a PracticeArea).",
+	"The creator (a User), as jsonb: id, name.",
+	"The id of creator (a User).",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
 };
 static const ClioFilter task_template_lists_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -2323,6 +3386,28 @@ static const ClioColumn task_templates_columns[] = {
 	{"reminder_templates", "reminder_templates", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,duration,notification_type,created_at,updated_at", NULL, true, true, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const task_templates_comments[] = {
+	"Unique identifier for the TaskTemplate.",
+	"ETag for the TaskTemplate.",
+	"The name of the TaskTemplate.",
+	"A detailed description of the TaskTemplate.",
+	"TaskTemplate priority. One of: High, Normal, Low.",
+	"Whether the TaskTemplate is private.",
+	"The time the TaskTemplate was created (as a ISO-8601 timestamp).",
+	"The time the TaskTemplate was last updated (as a ISO-8601 timestamp).",
+	"The cascading_source (a CascadingTaskTemplate), as jsonb: id, name.",
+	"The id of cascading_source (a CascadingTaskTemplate).",
+	"The assignee (a User), as jsonb: id, name.",
+	"The id of assignee (a User).",
+	"The task_template_list (a TaskTemplateList), as jsonb: id, name, description.",
+	"The id of task_template_list (a TaskTemplateList).",
+	"The task_type (a TaskType), as jsonb: id, name.",
+	"The id of task_type (a TaskType).",
+	"The template_creator (a User), as jsonb: id, name.",
+	"The id of template_creator (a User).",
+	"The reminder_templates (a list of ReminderTemplate), as a jsonb array.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
+};
 static const ClioFilter task_templates_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"ids[]", CLIO_PARAM_INT, true, false, false, false, NULL, "id", NULL},
@@ -2360,6 +3445,15 @@ static const ClioColumn task_types_columns[] = {
 	{"created_at", "created_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
 	{"updated_at", "updated_at", TIMESTAMPTZOID, CLIO_COL_SCALAR, NULL, NULL, false, false, NULL, true, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const task_types_comments[] = {
+	"Unique identifier for the TaskType.",
+	"ETag for the TaskType.",
+	"The name of the TaskType.",
+	"The time the TaskType was deleted (as a ISO-8601 timestamp).",
+	"The time the TaskType was created (as a ISO-8601 timestamp).",
+	"The time the TaskType was last updated (as a ISO-8601 timestamp).",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
 };
 static const ClioFilter task_types_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -2411,6 +3505,36 @@ static const ClioColumn tasks_columns[] = {
 	{"assignee_type", "assignee", TEXTOID, CLIO_COL_NESTED_TYPE, NULL, NULL, true, true, NULL, false, NULL},
 	{"reminders", "reminders", JSONBOID, CLIO_COL_NESTED_ARRAY, "id,etag,duration,next_delivery_at,state,created_at,updated_at", NULL, false, false, NULL, false, NULL},
 	{"search", "query", TEXTOID, CLIO_COL_SEARCH, NULL, NULL, false, false, NULL, false, NULL},
+};
+static const char *const tasks_comments[] = {
+	"Unique identifier for the Task.",
+	"ETag for the Task.",
+	"The name of the Task.",
+	"Status of the Task. (Note that users without advanced tasks can only have either complete or pending). One of: pending, in_progress, in_review, complete.",
+	"A detailed description of the Task. This Task supports rich text when setting the field description_text_type to rich_text. With supported tags such as <a>, <b>, <br>, <div>, <em>, <i> <li>, <ol>, <p>, <s>, <strong>, <u> and <ul>. This Task also supports attributes such as href, rel, type, target and style.",
+	"The text type of the Task. One of: plain_text, rich_text.",
+	"The priority of the Task. One of: High, Normal, Low.",
+	"The date the Task is due (as a ISO-8601 date).",
+	"The permission of the Task.",
+	"The time the Task was completed (as a ISO-8601 timestamp).",
+	"Whether to notify the assigner of the task's completion.",
+	"Whether the task is a statute of limitations.",
+	"Time the Task should take to complete.",
+	"The time the Task was created (as a ISO-8601 timestamp).",
+	"The time the Task was last updated (as a ISO-8601 timestamp).",
+	"The number of time entries associated with this task.",
+	"The time_entries (a list of Activity), as a jsonb array.",
+	"The task_type (a TaskType), as jsonb: id, name.",
+	"The id of task_type (a TaskType).",
+	"The assigner (a User), as jsonb: id, name.",
+	"The id of assigner (a User).",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The assignee (a Participant), as jsonb: id, name, identifier, type.",
+	"The id of assignee (a Participant).",
+	"The type of assignee: what assignee_id refers to.",
+	"The reminders (a list of Reminder), as a jsonb array.",
+	"Not a field: WHERE search = 'text' sends Clio's free-text search (query=text); the column gives the text back.",
 };
 static const ClioFilter tasks_filters[] = {
 	{"assignee_id", CLIO_PARAM_INT, false, false, true, false, NULL, NULL, "assignee_type"},
@@ -2478,6 +3602,21 @@ static const ClioColumn trust_line_items_columns[] = {
 	{"client", "client", JSONBOID, CLIO_COL_NESTED, "id,name,type", NULL, false, false, NULL, false, NULL},
 	{"client_id", "client", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const trust_line_items_comments[] = {
+	"Unique identifier for the TrustLineItem.",
+	"ETag for the TrustLineItem.",
+	"The date of the TrustLineItem (as a ISO-8601 date).",
+	"The total amount for the TrustLineItem.",
+	"Note for the TrustLineItem.",
+	"The time the TrustLineItem was created (as a ISO-8601 timestamp).",
+	"The time the TrustLineItem was last updated (as a ISO-8601 timestamp).",
+	"The bill (a Bill), as jsonb: id, subject, number, type.",
+	"The id of bill (a Bill).",
+	"The matter (a Matter), as jsonb: id, display_number, description.",
+	"The id of matter (a Matter).",
+	"The client (a Contact), as jsonb: id, name, type.",
+	"The id of client (a Contact).",
+};
 static const ClioFilter trust_line_items_filters[] = {
 	{"bill_id", CLIO_PARAM_INT, false, false, false, false, NULL, NULL, NULL},
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -2528,6 +3667,39 @@ static const ClioColumn users_columns[] = {
 	{"job_title", "job_title", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL, false, NULL},
 	{"job_title_id", "job_title", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 	{"groups", "groups", JSONBOID, CLIO_COL_NESTED_ARRAY, "client_connect_user,etag,id,name,type,updated_at", NULL, false, false, NULL, false, NULL},
+};
+static const char *const users_comments[] = {
+	"Whether the User is the owner of the account.",
+	"Whether the User is a Clio Connect user.",
+	"Whether the User is a default attendee for court rules events.",
+	"The time the User was created (as a ISO-8601 timestamp).",
+	"Default calendar id for User.",
+	"The email of the User.",
+	"Whether the User is allowed to log in.",
+	"ETag for the User.",
+	"The first name of the User.",
+	"Unique identifier for the User.",
+	"The initials of the User.",
+	"The last name of the User.",
+	"The full name of the User.",
+	"The primary phone number for the User.",
+	"Default user activity rate for User.",
+	"An array of roles assigned to this User.",
+	"The subscription type of the User. One of: Attorney, NonAttorney.",
+	"The selected time zone of the User.",
+	"The time the User was last updated (as a ISO-8601 timestamp).",
+	"The default_activity_description (a ActivityDescription), as jsonb: id, name, type.",
+	"The id of default_activity_description (a ActivityDescription).",
+	"The notification_methods (a list of NotificationMethod), as a jsonb array.",
+	"The account (a Account), as jsonb: id, name.",
+	"The id of account (a Account).",
+	"The avatar (a Avatar), as jsonb: id.",
+	"The id of avatar (a Avatar).",
+	"The contact (a Contact), as jsonb: id, name, type.",
+	"The id of contact (a Contact).",
+	"The job_title (a JobTitle), as jsonb: id, name.",
+	"The id of job_title (a JobTitle).",
+	"The groups (a list of Group), as a jsonb array.",
 };
 static const ClioFilter users_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
@@ -2580,6 +3752,21 @@ static const ClioColumn webhooks_columns[] = {
 	{"user", "user", JSONBOID, CLIO_COL_NESTED, "id,name", NULL, false, false, NULL, false, NULL},
 	{"user_id", "user", INT8OID, CLIO_COL_NESTED_ID, NULL, NULL, false, false, NULL, false, NULL},
 };
+static const char *const webhooks_comments[] = {
+	"Unique identifier for the Webhook.",
+	"ETag for the Webhook.",
+	"The https URL to send the data to when the events are triggered.",
+	"Fields to be included in the webhook request.",
+	"A shared secret used to create a signature for the payload.",
+	"What kind of records the webhook is for. One of: activity, bill, calendar_entry, clio_payments_payment, communication, contact, document, folder, matter, task.",
+	"The current status of the webhook. One of: pending, enabled, suspended.",
+	"The events your webhook is subscribed to. One of: created, updated, deleted, matter_opened, matter_pended, matter_closed.",
+	"The time webhook will expire (as a ISO-8601 timestamp).",
+	"The time the Webhook was created (as a ISO-8601 timestamp).",
+	"The time the Webhook was last updated (as a ISO-8601 timestamp).",
+	"The user (a User), as jsonb: id, name.",
+	"The id of user (a User).",
+};
 static const ClioFilter webhooks_filters[] = {
 	{"created_since", CLIO_PARAM_TIMESTAMP, false, false, false, false, NULL, NULL, NULL},
 	{"ids[]", CLIO_PARAM_INT, true, false, false, false, NULL, "id", NULL},
@@ -2604,7 +3791,9 @@ const ClioCollection clio_collections[] = {
 		activities_columns, lengthof(activities_columns),
 		activities_filters, 20,
 		activities_ranges, 4,
-		activities_orders, 26
+		activities_orders, 26,
+		"Clio's Activity records (GET /api/v4/activities.json).",
+		activities_comments
 	},
 	{
 		"activity_descriptions", "activity_descriptions", "ActivityDescription", NULL,
@@ -2614,7 +3803,9 @@ const ClioCollection clio_collections[] = {
 		activity_descriptions_columns, lengthof(activity_descriptions_columns),
 		activity_descriptions_filters, 8,
 		activity_descriptions_ranges, 2,
-		activity_descriptions_orders, 0
+		activity_descriptions_orders, 0,
+		"Clio's ActivityDescription records (GET /api/v4/activity_descriptions.json).",
+		activity_descriptions_comments
 	},
 	{
 		"activity_rates", "activity_rates", "ActivityRate", NULL,
@@ -2624,7 +3815,9 @@ const ClioCollection clio_collections[] = {
 		activity_rates_columns, lengthof(activity_rates_columns),
 		activity_rates_filters, 5,
 		activity_rates_ranges, 2,
-		activity_rates_orders, 0
+		activity_rates_orders, 0,
+		"Clio's ActivityRate records (GET /api/v4/activity_rates.json).",
+		activity_rates_comments
 	},
 	{
 		"allocations", "allocations", "Allocation", NULL,
@@ -2634,7 +3827,9 @@ const ClioCollection clio_collections[] = {
 		allocations_columns, lengthof(allocations_columns),
 		allocations_filters, 9,
 		allocations_ranges, 2,
-		allocations_orders, 4
+		allocations_orders, 4,
+		"Clio's Allocation records (GET /api/v4/allocations.json).",
+		allocations_comments
 	},
 	{
 		"bank_accounts", "bank_accounts", "BankAccount", NULL,
@@ -2644,7 +3839,9 @@ const ClioCollection clio_collections[] = {
 		bank_accounts_columns, lengthof(bank_accounts_columns),
 		bank_accounts_filters, 6,
 		bank_accounts_ranges, 2,
-		bank_accounts_orders, 16
+		bank_accounts_orders, 16,
+		"Clio's BankAccount records (GET /api/v4/bank_accounts.json).",
+		bank_accounts_comments
 	},
 	{
 		"bank_transactions", "bank_transactions", "BankTransaction", NULL,
@@ -2654,7 +3851,9 @@ const ClioCollection clio_collections[] = {
 		bank_transactions_columns, lengthof(bank_transactions_columns),
 		bank_transactions_filters, 7,
 		bank_transactions_ranges, 2,
-		bank_transactions_orders, 0
+		bank_transactions_orders, 0,
+		"Clio's BankTransaction records (GET /api/v4/bank_transactions.json).",
+		bank_transactions_comments
 	},
 	{
 		"bill_themes", "bill_themes", "BillTheme", NULL,
@@ -2664,7 +3863,9 @@ const ClioCollection clio_collections[] = {
 		bill_themes_columns, lengthof(bill_themes_columns),
 		bill_themes_filters, 3,
 		bill_themes_ranges, 2,
-		bill_themes_orders, 0
+		bill_themes_orders, 0,
+		"Clio's BillTheme records (GET /api/v4/bill_themes.json).",
+		bill_themes_comments
 	},
 	{
 		"billable_clients", "billable_clients", "BillableClient", NULL,
@@ -2674,7 +3875,9 @@ const ClioCollection clio_collections[] = {
 		billable_clients_columns, lengthof(billable_clients_columns),
 		billable_clients_filters, 8,
 		billable_clients_ranges, 0,
-		billable_clients_orders, 0
+		billable_clients_orders, 0,
+		"Clio's BillableClient records (GET /api/v4/billable_clients.json).",
+		billable_clients_comments
 	},
 	{
 		"billable_matters", "billable_matters", "BillableMatter", NULL,
@@ -2684,7 +3887,9 @@ const ClioCollection clio_collections[] = {
 		billable_matters_columns, lengthof(billable_matters_columns),
 		billable_matters_filters, 8,
 		billable_matters_ranges, 0,
-		billable_matters_orders, 0
+		billable_matters_orders, 0,
+		"Clio's BillableMatter records (GET /api/v4/billable_matters.json).",
+		billable_matters_comments
 	},
 	{
 		"bills", "bills", "Bill", NULL,
@@ -2694,7 +3899,9 @@ const ClioCollection clio_collections[] = {
 		bills_columns, lengthof(bills_columns),
 		bills_filters, 21,
 		bills_ranges, 6,
-		bills_orders, 18
+		bills_orders, 18,
+		"Clio's Bill records (GET /api/v4/bills.json).",
+		bills_comments
 	},
 	{
 		"calendar_entries", "calendar_entries", "CalendarEntry", NULL,
@@ -2704,7 +3911,9 @@ const ClioCollection clio_collections[] = {
 		calendar_entries_columns, lengthof(calendar_entries_columns),
 		calendar_entries_filters, 16,
 		calendar_entries_ranges, 4,
-		calendar_entries_orders, 0
+		calendar_entries_orders, 0,
+		"Clio's CalendarEntry records (GET /api/v4/calendar_entries.json).",
+		calendar_entries_comments
 	},
 	{
 		"calendars", "calendars", "Calendar", NULL,
@@ -2714,7 +3923,9 @@ const ClioCollection clio_collections[] = {
 		calendars_columns, lengthof(calendars_columns),
 		calendars_filters, 9,
 		calendars_ranges, 2,
-		calendars_orders, 4
+		calendars_orders, 4,
+		"Clio's Calendar records (GET /api/v4/calendars.json).",
+		calendars_comments
 	},
 	{
 		"comments", "comments", "Comment", NULL,
@@ -2724,7 +3935,9 @@ const ClioCollection clio_collections[] = {
 		comments_columns, lengthof(comments_columns),
 		comments_filters, 3,
 		comments_ranges, 2,
-		comments_orders, 0
+		comments_orders, 0,
+		"Clio's Comment records (GET /api/v4/comments.json).",
+		comments_comments
 	},
 	{
 		"communications", "communications", "Communication", NULL,
@@ -2734,7 +3947,9 @@ const ClioCollection clio_collections[] = {
 		communications_columns, lengthof(communications_columns),
 		communications_filters, 15,
 		communications_ranges, 4,
-		communications_orders, 8
+		communications_orders, 8,
+		"Clio's Communication records (GET /api/v4/communications.json).",
+		communications_comments
 	},
 	{
 		"contacts", "contacts", "Contact", NULL,
@@ -2744,7 +3959,9 @@ const ClioCollection clio_collections[] = {
 		contacts_columns, lengthof(contacts_columns),
 		contacts_filters, 13,
 		contacts_ranges, 2,
-		contacts_orders, 6
+		contacts_orders, 6,
+		"Clio's Contact records (GET /api/v4/contacts.json).",
+		contacts_comments
 	},
 	{
 		"conversation_messages", "conversation_messages", "ConversationMessage", NULL,
@@ -2754,7 +3971,9 @@ const ClioCollection clio_collections[] = {
 		conversation_messages_columns, lengthof(conversation_messages_columns),
 		conversation_messages_filters, 5,
 		conversation_messages_ranges, 2,
-		conversation_messages_orders, 2
+		conversation_messages_orders, 2,
+		"Clio's ConversationMessage records (GET /api/v4/conversation_messages.json).",
+		conversation_messages_comments
 	},
 	{
 		"conversations", "conversations", "Conversation", NULL,
@@ -2764,7 +3983,9 @@ const ClioCollection clio_collections[] = {
 		conversations_columns, lengthof(conversations_columns),
 		conversations_filters, 10,
 		conversations_ranges, 2,
-		conversations_orders, 6
+		conversations_orders, 6,
+		"Clio's Conversation records (GET /api/v4/conversations.json).",
+		conversations_comments
 	},
 	{
 		"credit_memos", "credit_memos", "CreditMemo", NULL,
@@ -2774,7 +3995,9 @@ const ClioCollection clio_collections[] = {
 		credit_memos_columns, lengthof(credit_memos_columns),
 		credit_memos_filters, 4,
 		credit_memos_ranges, 2,
-		credit_memos_orders, 4
+		credit_memos_orders, 4,
+		"Clio's CreditMemo records (GET /api/v4/credit_memos.json).",
+		credit_memos_comments
 	},
 	{
 		"currencies", "currencies", "Currency", NULL,
@@ -2784,7 +4007,9 @@ const ClioCollection clio_collections[] = {
 		currencies_columns, lengthof(currencies_columns),
 		currencies_filters, 3,
 		currencies_ranges, 2,
-		currencies_orders, 0
+		currencies_orders, 0,
+		"Clio's Currency records (GET /api/v4/currencies.json).",
+		currencies_comments
 	},
 	{
 		"custom_actions", "custom_actions", "CustomAction", NULL,
@@ -2794,7 +4019,9 @@ const ClioCollection clio_collections[] = {
 		custom_actions_columns, lengthof(custom_actions_columns),
 		custom_actions_filters, 3,
 		custom_actions_ranges, 2,
-		custom_actions_orders, 0
+		custom_actions_orders, 0,
+		"Clio's CustomAction records (GET /api/v4/custom_actions.json).",
+		custom_actions_comments
 	},
 	{
 		"custom_field_sets", "custom_field_sets", "CustomFieldSet", NULL,
@@ -2804,7 +4031,9 @@ const ClioCollection clio_collections[] = {
 		custom_field_sets_columns, lengthof(custom_field_sets_columns),
 		custom_field_sets_filters, 6,
 		custom_field_sets_ranges, 2,
-		custom_field_sets_orders, 6
+		custom_field_sets_orders, 6,
+		"Clio's CustomFieldSet records (GET /api/v4/custom_field_sets.json).",
+		custom_field_sets_comments
 	},
 	{
 		"custom_fields", "custom_fields", "CustomField", NULL,
@@ -2814,7 +4043,9 @@ const ClioCollection clio_collections[] = {
 		custom_fields_columns, lengthof(custom_fields_columns),
 		custom_fields_filters, 8,
 		custom_fields_ranges, 2,
-		custom_fields_orders, 6
+		custom_fields_orders, 6,
+		"Clio's CustomField records (GET /api/v4/custom_fields.json).",
+		custom_fields_comments
 	},
 	{
 		"damages", "damages", "Damage", NULL,
@@ -2824,7 +4055,9 @@ const ClioCollection clio_collections[] = {
 		damages_columns, lengthof(damages_columns),
 		damages_filters, 3,
 		damages_ranges, 2,
-		damages_orders, 0
+		damages_orders, 0,
+		"Clio's Damage records (GET /api/v4/damages.json).",
+		damages_comments
 	},
 	{
 		"document_automations", "document_automations", "DocumentAutomation", NULL,
@@ -2834,7 +4067,9 @@ const ClioCollection clio_collections[] = {
 		document_automations_columns, lengthof(document_automations_columns),
 		document_automations_filters, 3,
 		document_automations_ranges, 2,
-		document_automations_orders, 2
+		document_automations_orders, 2,
+		"Clio's DocumentAutomation records (GET /api/v4/document_automations.json).",
+		document_automations_comments
 	},
 	{
 		"document_categories", "document_categories", "DocumentCategory", NULL,
@@ -2844,7 +4079,9 @@ const ClioCollection clio_collections[] = {
 		document_categories_columns, lengthof(document_categories_columns),
 		document_categories_filters, 4,
 		document_categories_ranges, 2,
-		document_categories_orders, 4
+		document_categories_orders, 4,
+		"Clio's DocumentCategory records (GET /api/v4/document_categories.json).",
+		document_categories_comments
 	},
 	{
 		"document_templates", "document_templates", "DocumentTemplate", NULL,
@@ -2854,7 +4091,9 @@ const ClioCollection clio_collections[] = {
 		document_templates_columns, lengthof(document_templates_columns),
 		document_templates_filters, 3,
 		document_templates_ranges, 2,
-		document_templates_orders, 10
+		document_templates_orders, 10,
+		"Clio's DocumentTemplate records (GET /api/v4/document_templates.json).",
+		document_templates_comments
 	},
 	{
 		"documents", "documents", "Document", NULL,
@@ -2864,7 +4103,9 @@ const ClioCollection clio_collections[] = {
 		documents_columns, lengthof(documents_columns),
 		documents_filters, 13,
 		documents_ranges, 2,
-		documents_orders, 12
+		documents_orders, 12,
+		"Clio's Document records (GET /api/v4/documents.json).",
+		documents_comments
 	},
 	{
 		"expense_categories", "expense_categories", "ExpenseCategory", NULL,
@@ -2874,7 +4115,9 @@ const ClioCollection clio_collections[] = {
 		expense_categories_columns, lengthof(expense_categories_columns),
 		expense_categories_filters, 4,
 		expense_categories_ranges, 2,
-		expense_categories_orders, 8
+		expense_categories_orders, 8,
+		"Clio's ExpenseCategory records (GET /api/v4/expense_categories.json).",
+		expense_categories_comments
 	},
 	{
 		"folders", "folders", "Folder", NULL,
@@ -2884,7 +4127,9 @@ const ClioCollection clio_collections[] = {
 		folders_columns, lengthof(folders_columns),
 		folders_filters, 12,
 		folders_ranges, 2,
-		folders_orders, 4
+		folders_orders, 4,
+		"Clio's Folder records (GET /api/v4/folders.json).",
+		folders_comments
 	},
 	{
 		"grant_funding_sources", "grant_funding_sources", "GrantFundingSource", NULL,
@@ -2894,7 +4139,9 @@ const ClioCollection clio_collections[] = {
 		grant_funding_sources_columns, lengthof(grant_funding_sources_columns),
 		grant_funding_sources_filters, 4,
 		grant_funding_sources_ranges, 2,
-		grant_funding_sources_orders, 0
+		grant_funding_sources_orders, 0,
+		"Clio's GrantFundingSource records (GET /api/v4/grant_funding_sources.json).",
+		grant_funding_sources_comments
 	},
 	{
 		"grants", "grants", "Grant", NULL,
@@ -2904,7 +4151,9 @@ const ClioCollection clio_collections[] = {
 		grants_columns, lengthof(grants_columns),
 		grants_filters, 4,
 		grants_ranges, 2,
-		grants_orders, 0
+		grants_orders, 0,
+		"Clio's Grant records (GET /api/v4/grants.json).",
+		grants_comments
 	},
 	{
 		"groups", "groups", "Group", NULL,
@@ -2914,7 +4163,9 @@ const ClioCollection clio_collections[] = {
 		groups_columns, lengthof(groups_columns),
 		groups_filters, 8,
 		groups_ranges, 1,
-		groups_orders, 4
+		groups_orders, 4,
+		"Clio's Group records (GET /api/v4/groups.json).",
+		groups_comments
 	},
 	{
 		"interest_charges", "interest_charges", "InterestCharge", NULL,
@@ -2924,7 +4175,9 @@ const ClioCollection clio_collections[] = {
 		interest_charges_columns, lengthof(interest_charges_columns),
 		interest_charges_filters, 5,
 		interest_charges_ranges, 2,
-		interest_charges_orders, 0
+		interest_charges_orders, 0,
+		"Clio's InterestCharge records (GET /api/v4/interest_charges.json).",
+		interest_charges_comments
 	},
 	{
 		"lauk_civil_certificated_rates", "lauk_civil_certificated_rates", "LaukCivilCertificatedRate", NULL,
@@ -2934,7 +4187,9 @@ const ClioCollection clio_collections[] = {
 		lauk_civil_certificated_rates_columns, lengthof(lauk_civil_certificated_rates_columns),
 		lauk_civil_certificated_rates_filters, 17,
 		lauk_civil_certificated_rates_ranges, 0,
-		lauk_civil_certificated_rates_orders, 0
+		lauk_civil_certificated_rates_orders, 0,
+		"Clio's LaukCivilCertificatedRate records (GET /api/v4/lauk_civil_certificated_rates.json).",
+		lauk_civil_certificated_rates_comments
 	},
 	{
 		"lauk_civil_controlled_rates", "lauk_civil_controlled_rates", "LaukCivilControlledRate", NULL,
@@ -2944,7 +4199,9 @@ const ClioCollection clio_collections[] = {
 		lauk_civil_controlled_rates_columns, lengthof(lauk_civil_controlled_rates_columns),
 		lauk_civil_controlled_rates_filters, 7,
 		lauk_civil_controlled_rates_ranges, 0,
-		lauk_civil_controlled_rates_orders, 0
+		lauk_civil_controlled_rates_orders, 0,
+		"Clio's LaukCivilControlledRate records (GET /api/v4/lauk_civil_controlled_rates.json).",
+		lauk_civil_controlled_rates_comments
 	},
 	{
 		"lauk_criminal_controlled_rates", "lauk_criminal_controlled_rates", "LaukCriminalControlledRate", NULL,
@@ -2954,7 +4211,9 @@ const ClioCollection clio_collections[] = {
 		lauk_criminal_controlled_rates_columns, lengthof(lauk_criminal_controlled_rates_columns),
 		lauk_criminal_controlled_rates_filters, 9,
 		lauk_criminal_controlled_rates_ranges, 0,
-		lauk_criminal_controlled_rates_orders, 0
+		lauk_criminal_controlled_rates_orders, 0,
+		"Clio's LaukCriminalControlledRate records (GET /api/v4/lauk_criminal_controlled_rates.json).",
+		lauk_criminal_controlled_rates_comments
 	},
 	{
 		"line_items", "line_items", "LineItem", NULL,
@@ -2964,7 +4223,9 @@ const ClioCollection clio_collections[] = {
 		line_items_columns, lengthof(line_items_columns),
 		line_items_filters, 11,
 		line_items_ranges, 2,
-		line_items_orders, 0
+		line_items_orders, 0,
+		"Clio's LineItem records (GET /api/v4/line_items.json).",
+		line_items_comments
 	},
 	{
 		"log_entries", "log_entries", "LogEntry", NULL,
@@ -2974,7 +4235,9 @@ const ClioCollection clio_collections[] = {
 		log_entries_columns, lengthof(log_entries_columns),
 		log_entries_filters, 3,
 		log_entries_ranges, 2,
-		log_entries_orders, 4
+		log_entries_orders, 4,
+		"Clio's LogEntry records (GET /api/v4/log_entries.json).",
+		log_entries_comments
 	},
 	{
 		"matter_stages", "matter_stages", "MatterStage", NULL,
@@ -2984,7 +4247,9 @@ const ClioCollection clio_collections[] = {
 		matter_stages_columns, lengthof(matter_stages_columns),
 		matter_stages_filters, 4,
 		matter_stages_ranges, 2,
-		matter_stages_orders, 0
+		matter_stages_orders, 0,
+		"Clio's MatterStage records (GET /api/v4/matter_stages.json).",
+		matter_stages_comments
 	},
 	{
 		"matters", "matters", "Matter", NULL,
@@ -2994,7 +4259,9 @@ const ClioCollection clio_collections[] = {
 		matters_columns, lengthof(matters_columns),
 		matters_filters, 20,
 		matters_ranges, 5,
-		matters_orders, 32
+		matters_orders, 32,
+		"Clio's Matter records (GET /api/v4/matters.json).",
+		matters_comments
 	},
 	{
 		"medical_records_details", "medical_records_details", "MedicalRecordsRequest", NULL,
@@ -3004,7 +4271,9 @@ const ClioCollection clio_collections[] = {
 		medical_records_details_columns, lengthof(medical_records_details_columns),
 		medical_records_details_filters, 5,
 		medical_records_details_ranges, 2,
-		medical_records_details_orders, 0
+		medical_records_details_orders, 0,
+		"Clio's MedicalRecordsRequest records (GET /api/v4/medical_records_details.json).",
+		medical_records_details_comments
 	},
 	{
 		"matter_notes", "notes", "Note", "type=Matter",
@@ -3014,7 +4283,9 @@ const ClioCollection clio_collections[] = {
 		matter_notes_columns, lengthof(matter_notes_columns),
 		matter_notes_filters, 7,
 		matter_notes_ranges, 2,
-		matter_notes_orders, 8
+		matter_notes_orders, 8,
+		"Clio's Note records (GET /api/v4/notes.json?type=Matter).",
+		matter_notes_comments
 	},
 	{
 		"contact_notes", "notes", "Note", "type=Contact",
@@ -3024,7 +4295,9 @@ const ClioCollection clio_collections[] = {
 		contact_notes_columns, lengthof(contact_notes_columns),
 		contact_notes_filters, 7,
 		contact_notes_ranges, 2,
-		contact_notes_orders, 8
+		contact_notes_orders, 8,
+		"Clio's Note records (GET /api/v4/notes.json?type=Contact).",
+		contact_notes_comments
 	},
 	{
 		"outstanding_client_balances", "outstanding_client_balances", "OutstandingClientBalance", NULL,
@@ -3034,7 +4307,9 @@ const ClioCollection clio_collections[] = {
 		outstanding_client_balances_columns, lengthof(outstanding_client_balances_columns),
 		outstanding_client_balances_filters, 7,
 		outstanding_client_balances_ranges, 0,
-		outstanding_client_balances_orders, 0
+		outstanding_client_balances_orders, 0,
+		"Clio's OutstandingClientBalance records (GET /api/v4/outstanding_client_balances.json).",
+		outstanding_client_balances_comments
 	},
 	{
 		"practice_areas", "practice_areas", "PracticeArea", NULL,
@@ -3044,7 +4319,9 @@ const ClioCollection clio_collections[] = {
 		practice_areas_columns, lengthof(practice_areas_columns),
 		practice_areas_filters, 6,
 		practice_areas_ranges, 2,
-		practice_areas_orders, 8
+		practice_areas_orders, 8,
+		"Clio's PracticeArea records (GET /api/v4/practice_areas.json).",
+		practice_areas_comments
 	},
 	{
 		"relationships", "relationships", "Relationship", NULL,
@@ -3054,7 +4331,9 @@ const ClioCollection clio_collections[] = {
 		relationships_columns, lengthof(relationships_columns),
 		relationships_filters, 5,
 		relationships_ranges, 2,
-		relationships_orders, 0
+		relationships_orders, 0,
+		"Clio's Relationship records (GET /api/v4/relationships.json).",
+		relationships_comments
 	},
 	{
 		"reminders", "reminders", "Reminder", NULL,
@@ -3064,7 +4343,9 @@ const ClioCollection clio_collections[] = {
 		reminders_columns, lengthof(reminders_columns),
 		reminders_filters, 8,
 		reminders_ranges, 2,
-		reminders_orders, 4
+		reminders_orders, 4,
+		"Clio's Reminder records (GET /api/v4/reminders.json).",
+		reminders_comments
 	},
 	{
 		"report_presets", "report_presets", "ReportPreset", NULL,
@@ -3074,7 +4355,9 @@ const ClioCollection clio_collections[] = {
 		report_presets_columns, lengthof(report_presets_columns),
 		report_presets_filters, 8,
 		report_presets_ranges, 2,
-		report_presets_orders, 10
+		report_presets_orders, 10,
+		"Clio's ReportPreset records (GET /api/v4/report_presets.json).",
+		report_presets_comments
 	},
 	{
 		"report_schedules", "report_schedules", "ReportSchedule", NULL,
@@ -3084,7 +4367,9 @@ const ClioCollection clio_collections[] = {
 		report_schedules_columns, lengthof(report_schedules_columns),
 		report_schedules_filters, 3,
 		report_schedules_ranges, 2,
-		report_schedules_orders, 0
+		report_schedules_orders, 0,
+		"Clio's ReportSchedule records (GET /api/v4/report_schedules.json).",
+		report_schedules_comments
 	},
 	{
 		"reports", "reports", "Report", NULL,
@@ -3094,7 +4379,9 @@ const ClioCollection clio_collections[] = {
 		reports_columns, lengthof(reports_columns),
 		reports_filters, 10,
 		reports_ranges, 2,
-		reports_orders, 0
+		reports_orders, 0,
+		"Clio's Report records (GET /api/v4/reports.json).",
+		reports_comments
 	},
 	{
 		"task_calendars", "task_calendars", "CalendarVisibility", NULL,
@@ -3104,7 +4391,9 @@ const ClioCollection clio_collections[] = {
 		task_calendars_columns, lengthof(task_calendars_columns),
 		task_calendars_filters, 3,
 		task_calendars_ranges, 2,
-		task_calendars_orders, 0
+		task_calendars_orders, 0,
+		"Clio's CalendarVisibility records (GET /api/v4/task_calendars.json).",
+		task_calendars_comments
 	},
 	{
 		"task_template_lists", "task_template_lists", "TaskTemplateList", NULL,
@@ -3114,7 +4403,9 @@ const ClioCollection clio_collections[] = {
 		task_template_lists_columns, lengthof(task_template_lists_columns),
 		task_template_lists_filters, 6,
 		task_template_lists_ranges, 2,
-		task_template_lists_orders, 6
+		task_template_lists_orders, 6,
+		"Clio's TaskTemplateList records (GET /api/v4/task_template_lists.json).",
+		task_template_lists_comments
 	},
 	{
 		"task_templates", "task_templates", "TaskTemplate", NULL,
@@ -3124,7 +4415,9 @@ const ClioCollection clio_collections[] = {
 		task_templates_columns, lengthof(task_templates_columns),
 		task_templates_filters, 6,
 		task_templates_ranges, 2,
-		task_templates_orders, 12
+		task_templates_orders, 12,
+		"Clio's TaskTemplate records (GET /api/v4/task_templates.json).",
+		task_templates_comments
 	},
 	{
 		"task_types", "task_types", "TaskType", NULL,
@@ -3134,7 +4427,9 @@ const ClioCollection clio_collections[] = {
 		task_types_columns, lengthof(task_types_columns),
 		task_types_filters, 6,
 		task_types_ranges, 2,
-		task_types_orders, 4
+		task_types_orders, 4,
+		"Clio's TaskType records (GET /api/v4/task_types.json).",
+		task_types_comments
 	},
 	{
 		"tasks", "tasks", "Task", NULL,
@@ -3144,7 +4439,9 @@ const ClioCollection clio_collections[] = {
 		tasks_columns, lengthof(tasks_columns),
 		tasks_filters, 22,
 		tasks_ranges, 4,
-		tasks_orders, 16
+		tasks_orders, 16,
+		"Clio's Task records (GET /api/v4/tasks.json).",
+		tasks_comments
 	},
 	{
 		"trust_line_items", "trust_line_items", "TrustLineItem", NULL,
@@ -3154,7 +4451,9 @@ const ClioCollection clio_collections[] = {
 		trust_line_items_columns, lengthof(trust_line_items_columns),
 		trust_line_items_filters, 5,
 		trust_line_items_ranges, 2,
-		trust_line_items_orders, 2
+		trust_line_items_orders, 2,
+		"Clio's TrustLineItem records (GET /api/v4/trust_line_items.json).",
+		trust_line_items_comments
 	},
 	{
 		"users", "users", "User", NULL,
@@ -3164,7 +4463,9 @@ const ClioCollection clio_collections[] = {
 		users_columns, lengthof(users_columns),
 		users_filters, 9,
 		users_ranges, 2,
-		users_orders, 16
+		users_orders, 16,
+		"Clio's User records (GET /api/v4/users.json).",
+		users_comments
 	},
 	{
 		"webhooks", "webhooks", "Webhook", NULL,
@@ -3174,7 +4475,9 @@ const ClioCollection clio_collections[] = {
 		webhooks_columns, lengthof(webhooks_columns),
 		webhooks_filters, 3,
 		webhooks_ranges, 2,
-		webhooks_orders, 2
+		webhooks_orders, 2,
+		"Clio's Webhook records (GET /api/v4/webhooks.json).",
+		webhooks_comments
 	},
 };
 

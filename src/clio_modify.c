@@ -40,6 +40,7 @@
 #include "clio_compat.h"
 #include "clio_client.h"
 #include "clio_column.h"
+#include "clio_custom.h"
 #include "clio_deparse.h"
 #include "clio_json.h"
 #include "clio_modify.h"
@@ -99,6 +100,8 @@ typedef struct ClioModifyState
 
 	ClioWriteCol *wcols;		/* columns written */
 	int			nwcols;
+	bool		custom;			/* some of them are custom fields' */
+	Oid			userid;			/* whose user mapping */
 	ClioColMap *rcols;			/* columns RETURNING reads */
 	int			nrcols;
 	char	   *fields;			/* fields parameter, or NULL */
@@ -264,8 +267,22 @@ clio_write_cols(Relation rel, const ClioCollection *coll, List *attnums,
 		bool		writable;
 
 		clio_resolve_column(rel, attnum, coll, &ref);
-		writable = ref.cat != NULL &&
-			(op == CMD_INSERT ? ref.cat->insertable : ref.cat->updatable);
+		writable = ref.cf_id != 0 || (ref.cat != NULL &&
+									  (op == CMD_INSERT ? ref.cat->insertable : ref.cat->updatable));
+		if (check && ref.cf_id == 0 && ref.cat && strcmp(ref.cat->field, CLIO_CF_FIELD) == 0)
+		{
+			ListCell   *oc;
+
+			foreach(oc, attnums)
+			{
+				if (clio_column_custom_field(RelationGetRelid(rel), lfirst_int(oc)) != 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_FDW_INVALID_COLUMN_NAME),
+							 errmsg("cannot set \"%s\" and a custom field's column in one statement",
+									NameStr(attr->attname)),
+							 errhint("Set the custom fields' columns, or the whole list, not both.")));
+			}
+		}
 		if (check && !writable)
 		{
 			const char *field = ref.cat ? ref.cat->name : ref.name;
@@ -294,6 +311,7 @@ clio_write_cols(Relation rel, const ClioCollection *coll, List *attnums,
 		getTypeOutputInfo(attr->atttypid, &outfunc, &isvarlena);
 		fmgr_info(outfunc, &col->output);
 		col->key = ref.field;
+		col->cf_id = ref.cf_id;
 		if (ref.cat && ref.cat->write_nested)
 		{
 			/* a scalar X_id is written as X: {"id": ...} */
@@ -547,14 +565,22 @@ clio_modify_state(Relation rel, Oid userid, List *fdw_private, CmdType op,
 	ms->coll = ms->opts.coll;
 	ms->conn = clio_http_connection(&ms->opts);
 
+	ms->userid = userid;
 	ms->wcols = clio_write_cols(rel, ms->coll,
 								(List *) list_nth(fdw_private, ClioModTargetAttrs),
 								op, false, &ms->nwcols);
+	for (i = 0; i < ms->nwcols; i++)
+		ms->custom |= ms->wcols[i].cf_id != 0;
 	ms->nrcols = list_length(retAttrs);
 	ms->rcols = palloc0(sizeof(ClioColMap) * Max(ms->nrcols, 1));
 	i = 0;
 	foreach(lc, retAttrs)
-		clio_colmap_init(rel, lfirst_int(lc), ms->coll, &ms->rcols[i++]);
+	{
+		clio_colmap_init(rel, lfirst_int(lc), ms->coll, &ms->rcols[i]);
+		if (ms->rcols[i].cf_id != 0)
+			clio_custom_colmap(rel, userid, &ms->rcols[i]);
+		i++;
+	}
 	ms->fields = fields[0] ? fields : NULL;
 	ms->cxt = CurrentMemoryContext;
 	ms->row_cxt = AllocSetContextCreate(parent, "clio_fdw modify row",
@@ -924,6 +950,9 @@ clioExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 	MemoryContextReset(ms->row_cxt);
 	oldcxt = MemoryContextSwitchTo(ms->row_cxt);
 	slot_getallattrs(slot);
+	if (ms->custom)
+		clio_custom_row(ms->rel, ms->userid, ms->wcols, ms->nwcols,
+						slot->tts_values, slot->tts_isnull);
 	body = clio_json_write_body(ms->wcols, ms->nwcols,
 								clio_write_spelling(ms, slot->tts_values,
 													slot->tts_isnull,
@@ -1015,6 +1044,18 @@ clioExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 	id = clio_row_id(ms, planSlot);
 	etag = ms->opts.etag_check ? clio_junk_text(planSlot, ms->etagAttno) : NULL;
 	slot_getallattrs(slot);
+	if (ms->custom)
+	{
+		clio_custom_row(ms->rel, ms->userid, ms->wcols, ms->nwcols,
+						slot->tts_values, slot->tts_isnull);
+		if (!clio_custom_value_ids(ms->conn, &ms->opts, ms->coll, id,
+								   ms->wcols, ms->nwcols))
+		{
+			ms->rows++;
+			MemoryContextSwitchTo(oldcxt);
+			return NULL;		/* gone from Clio meanwhile: no row */
+		}
+	}
 	body = clio_json_write_body(ms->wcols, ms->nwcols,
 								clio_write_spelling(ms, slot->tts_values,
 													slot->tts_isnull,
@@ -1352,12 +1393,20 @@ clioIterateDirectModify(ForeignScanState *node)
 			nulls[ms->wcols[i].attnum - 1] = isnull;
 			i++;
 		}
+		found = true;
+		if (ms->operation == CMD_UPDATE && ms->custom)
+		{
+			clio_custom_row(ms->rel, ms->userid, ms->wcols, ms->nwcols,
+							values, nulls);
+			found = clio_custom_value_ids(ms->conn, &ms->opts, ms->coll, id,
+										  ms->wcols, ms->nwcols);
+		}
 		if (ms->operation == CMD_UPDATE)
 			body = clio_json_write_body(ms->wcols, ms->nwcols,
 										clio_write_spelling(ms, values, nulls,
 															tupdesc->natts),
 										nulls, NULL, NULL);
-		found = clio_send_write(ms, ms->operation == CMD_UPDATE ? "PATCH" : "DELETE",
+		found = found && clio_send_write(ms, ms->operation == CMD_UPDATE ? "PATCH" : "DELETE",
 								id, body, NULL, ms->operation == CMD_UPDATE, &page);
 		if (found)
 		{

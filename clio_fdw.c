@@ -89,16 +89,33 @@ clio_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 	if (xstmt && xstmt->chain)
 		clio_modify_block_begins(true);
 	if (stmt && IsA(stmt, ImportForeignSchemaStmt))
+	{
+		clio_import_hook(true);
 		clio_import_begin();
+		PG_TRY();
+		{
+			if (prev_utility_hook)
+				prev_utility_hook(pstmt, queryString, readOnlyTree, context,
+								  params, queryEnv, dest, qc);
+			else
+				standard_ProcessUtility(pstmt, queryString, readOnlyTree,
+										context, params, queryEnv, dest, qc);
+		}
+		PG_FINALLY();
+		{
+			clio_import_hook(false);
+		}
+		PG_END_TRY();
+		/* the comments of the tables the import has just created */
+		clio_import_finish(((ImportForeignSchemaStmt *) stmt)->local_schema);
+		return;
+	}
 	if (prev_utility_hook)
 		prev_utility_hook(pstmt, queryString, readOnlyTree, context, params,
 						  queryEnv, dest, qc);
 	else
 		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
 								params, queryEnv, dest, qc);
-	/* the comments of the tables an import has just created */
-	if (stmt && IsA(stmt, ImportForeignSchemaStmt))
-		clio_import_finish(((ImportForeignSchemaStmt *) stmt)->local_schema);
 }
 
 /* ----------------------------------------------------------------

@@ -15,6 +15,7 @@
 #include "nodes/parsenodes.h"
 
 extern void clio_import_begin(void);
+extern void clio_import_hook(bool around);
 extern List *clio_import_commands(ImportForeignSchemaStmt *stmt,
 								  Oid serverOid);
 extern void clio_import_finish(const char *schema);

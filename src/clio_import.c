@@ -11,7 +11,8 @@
  * the comments (COMMENT ON the table and every column: the spec's
  * descriptions, a custom field's name and type) are kept here and
  * made by clio_import_finish, which the utility hook calls once the import
- * has created the tables.
+ * has created the tables (or, when the import itself loaded the library and
+ * no hook was around it, a transaction callback just before commit).
  *
  * IDENTIFICATION
  *		  src/clio_import.c
@@ -45,6 +46,11 @@ typedef struct ClioPendingComment
 
 static MemoryContext clio_import_cxt = NULL;
 static List *clio_import_comments = NIL;	/* of ClioPendingComment */
+static char *clio_import_schema = NULL; /* where, for the commit's turn */
+static bool clio_import_hooked = false; /* the utility hook will finish */
+static bool clio_import_callback = false;	/* registered */
+
+static void clio_import_xact(XactEvent event, void *arg);
 
 static void clio_import_context(void *arg);
 
@@ -61,6 +67,37 @@ clio_import_begin(void)
 												ALLOCSET_SMALL_SIZES);
 	MemoryContextReset(clio_import_cxt);
 	clio_import_comments = NIL;
+	clio_import_schema = NULL;
+}
+
+/*
+ * clio_import_hook
+ *		The utility hook says whether it is around an IMPORT FOREIGN SCHEMA
+ *		(and will call clio_import_finish).  It is not when the import is
+ *		what loads this library, the first thing a session does with it: the
+ *		comments are then made just before the transaction commits.
+ */
+void
+clio_import_hook(bool around)
+{
+	/* an earlier import of this transaction, left for its commit */
+	if (around && clio_import_schema != NULL)
+		clio_import_finish(clio_import_schema);
+	clio_import_hooked = around;
+}
+
+/*
+ * clio_import_xact
+ *		The comments of an import that no hook finished: at commit, before
+ *		anything is final; dropped on abort.
+ */
+static void
+clio_import_xact(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_PRE_COMMIT && clio_import_schema != NULL)
+		clio_import_finish(clio_import_schema);
+	else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
+		clio_import_begin();
 }
 
 /*
@@ -95,6 +132,8 @@ clio_import_finish(const char *schema)
 {
 	Oid			nsp = get_namespace_oid(schema, true);
 	ListCell   *lc;
+
+	clio_import_schema = NULL;
 
 	CommandCounterIncrement();
 	foreach(lc, clio_import_comments)
@@ -212,6 +251,14 @@ clio_import_commands(ImportForeignSchemaStmt *stmt, Oid serverOid)
 	int			i;
 
 	clio_import_begin();
+	if (!clio_import_hooked)
+	{
+		/* finished at commit (see clio_import_hook) */
+		if (!clio_import_callback)
+			RegisterXactCallback(clio_import_xact, NULL);
+		clio_import_callback = true;
+		clio_import_schema = MemoryContextStrdup(clio_import_cxt, stmt->local_schema);
+	}
 	if (strcmp(stmt->remote_schema, "clio") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_SCHEMA_NOT_FOUND),

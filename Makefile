@@ -15,8 +15,10 @@ OBJS = \
 	src/clio_client.o \
 	src/clio_column.o \
 	src/clio_count.o \
+	src/clio_custom.o \
 	src/clio_deparse.o \
 	src/clio_functions.o \
+	src/clio_import.o \
 	src/clio_http.o \
 	src/clio_join.o \
 	src/clio_json.o \
@@ -42,7 +44,8 @@ REGRESS += clio_hostile_transport
 REGRESS += clio_hostile_guards
 REGRESS += clio_lookup_join
 REGRESS += clio_fewer
-REGRESS += clio_write_spi clio_write_xact clio_write_types
+REGRESS += clio_write_spi clio_write_xact clio_write_types clio_enums
+REGRESS += clio_custom_fields
 
 PKG_CONFIG ?= pkg-config
 PG_CPPFLAGS = -I$(srcdir)/include $(shell $(PKG_CONFIG) --cflags libcurl libcjson)

@@ -22,6 +22,7 @@
 #include "clio_count.h"
 #include "clio_fdw.h"
 #include "clio_http.h"
+#include "clio_import.h"
 #include "clio_join.h"
 #include "clio_json.h"
 #include "clio_modify.h"
@@ -67,8 +68,9 @@ static ProcessUtility_hook_type prev_utility_hook = NULL;
 /*
  * clio_utility
  *		BEGIN and START TRANSACTION open a transaction block: writes to Clio
- *		inside it are warned about or refused (src/clio_modify.c).  Nothing
- *		else is looked at.
+ *		inside it are warned about or refused (src/clio_modify.c).  After
+ *		IMPORT FOREIGN SCHEMA, the comments of the tables it created
+ *		(src/clio_import.c).  Nothing else is looked at.
  */
 static void
 clio_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
@@ -86,6 +88,28 @@ clio_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 	/* COMMIT AND CHAIN, ROLLBACK AND CHAIN: a new block when this one ends */
 	if (xstmt && xstmt->chain)
 		clio_modify_block_begins(true);
+	if (stmt && IsA(stmt, ImportForeignSchemaStmt))
+	{
+		clio_import_hook(true);
+		clio_import_begin();
+		PG_TRY();
+		{
+			if (prev_utility_hook)
+				prev_utility_hook(pstmt, queryString, readOnlyTree, context,
+								  params, queryEnv, dest, qc);
+			else
+				standard_ProcessUtility(pstmt, queryString, readOnlyTree,
+										context, params, queryEnv, dest, qc);
+		}
+		PG_FINALLY();
+		{
+			clio_import_hook(false);
+		}
+		PG_END_TRY();
+		/* the comments of the tables the import has just created */
+		clio_import_finish(((ImportForeignSchemaStmt *) stmt)->local_schema);
+		return;
+	}
 	if (prev_utility_hook)
 		prev_utility_hook(pstmt, queryString, readOnlyTree, context, params,
 						  queryEnv, dest, qc);
@@ -291,81 +315,10 @@ clio_fdw_handler(PG_FUNCTION_ARGS)
 
 /*
  * clioImportForeignSchema
- *		One CREATE FOREIGN TABLE per Clio collection of the catalog.
+ *		One CREATE FOREIGN TABLE per Clio collection (src/clio_import.c).
  */
 static List *
 clioImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 {
-	ForeignServer *server = GetForeignServer(serverOid);
-	List	   *commands = NIL;
-	ListCell   *lc;
-	int			i;
-
-	if (strcmp(stmt->remote_schema, "clio") != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_SCHEMA_NOT_FOUND),
-				 errmsg("Clio has no schema \"%s\"", stmt->remote_schema),
-				 errhint("Import the schema \"clio\": IMPORT FOREIGN SCHEMA clio FROM SERVER %s INTO ...",
-						 quote_identifier(server->servername))));
-
-	foreach(lc, stmt->options)
-	{
-		DefElem    *def = (DefElem *) lfirst(lc);
-
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
-				 errmsg("invalid option \"%s\"", def->defname),
-				 errhint("IMPORT FOREIGN SCHEMA clio takes no options.")));
-	}
-
-	/* Names in LIMIT TO / EXCEPT must be tables clio_fdw knows */
-	foreach(lc, stmt->table_list)
-	{
-		RangeVar   *rv = (RangeVar *) lfirst(lc);
-
-		if (clio_catalog_find(rv->relname) == NULL)
-		{
-			const char *closest = clio_catalog_closest(rv->relname);
-
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
-					 errmsg("Clio has no resource \"%s\"", rv->relname),
-					 closest ? errhint("Perhaps you meant \"%s\".", closest) : 0));
-		}
-	}
-
-	for (i = 0; i < clio_ncollections; i++)
-	{
-		const ClioCollection *coll = &clio_collections[i];
-		StringInfoData buf;
-		bool		listed = false;
-		int			c;
-
-		foreach(lc, stmt->table_list)
-		{
-			if (strcmp(((RangeVar *) lfirst(lc))->relname, coll->table) == 0)
-				listed = true;
-		}
-		if ((stmt->list_type == FDW_IMPORT_SCHEMA_LIMIT_TO && !listed) ||
-			(stmt->list_type == FDW_IMPORT_SCHEMA_EXCEPT && listed))
-			continue;
-
-		initStringInfo(&buf);
-		appendStringInfo(&buf, "CREATE FOREIGN TABLE %s (\n",
-						 quote_identifier(coll->table));
-		for (c = 0; c < coll->ncolumns; c++)
-		{
-			const ClioColumn *col = &coll->columns[c];
-
-			appendStringInfo(&buf, "  %s %s%s\n",
-							 quote_identifier(col->name),
-							 format_type_be(col->typid),
-							 c + 1 < coll->ncolumns ? "," : "");
-		}
-		appendStringInfo(&buf, ") SERVER %s OPTIONS (resource %s)",
-						 quote_identifier(server->servername),
-						 quote_literal_cstr(coll->table));
-		commands = lappend(commands, buf.data);
-	}
-	return commands;
+	return clio_import_commands(stmt, serverOid);
 }

@@ -41,6 +41,9 @@ typedef struct ClioColumn
 	bool		updatable;		/* may be given to PATCH */
 	const char *enumvals;		/* "A|B|C" as records spell them, or NULL */
 	bool		never_null;		/* Clio always sets it (id, created_at, ...) */
+	const char *write_enumvals; /* "a|b|c" as a create or change takes
+								 * them, where not as records spell them
+								 * (a value is mapped to it), or NULL */
 } ClioColumn;
 
 /* The type of a list filter's value */
@@ -111,6 +114,8 @@ typedef struct ClioCollection
 	int			nranges;
 	const char *const *orders;
 	int			norders;
+	const char *comment;		/* the table's comment (IMPORT) */
+	const char *const *column_comments; /* one per column, in order */
 } ClioCollection;
 
 /*
@@ -143,6 +148,11 @@ extern bool clio_catalog_id_is_text(const ClioCollection *coll);
 extern bool clio_record_by_get(const ClioCollection *coll);
 extern bool clio_catalog_nests(const ClioCollection *coll, const char *field,
 							   const ClioCollection *target);
+extern const char *clio_catalog_enum_spelling(const char *value,
+											   const char *enumvals,
+											   bool exact);
+extern char *clio_catalog_enum_hint(const char *value, const char *enumvals,
+									const char *also);
 extern const char *clio_closest(const char *word,
 								const char *const *candidates,
 								int ncandidates);

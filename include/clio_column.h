@@ -30,7 +30,14 @@ typedef struct ClioColumnRef
 	char	   *subfield;		/* read field.subfield, or NULL */
 	char	   *request;		/* subfields to request: "id,name", or NULL
 								 * to request the field plainly */
+	int64		cf_id;			/* a custom field's column: the field's id
+								 * (field is then custom_field_values), or
+								 * 0 */
 } ClioColumnRef;
+
+/* What a custom field's column requests of custom_field_values */
+#define CLIO_CF_SUBFIELDS "id,value,soft_deleted,custom_field"
+#define CLIO_CF_FIELD "custom_field_values"
 
 /* in src/clio_column.c */
 extern void clio_resolve_column(Relation rel, AttrNumber attnum,

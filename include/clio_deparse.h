@@ -52,6 +52,8 @@ extern bool clio_pushable_join_clause(PlannerInfo *root, RelOptInfo *baserel,
 									  Relation rel,
 									  const ClioCollection *coll,
 									  RestrictInfo *ri);
+extern bool clio_enum_never_true(RelOptInfo *baserel, Relation rel,
+								 const ClioCollection *coll, List *clauses);
 extern char *clio_format_value(const ClioPushed *p, Datum value, Oid type,
 							   List **repeat);
 extern char *clio_datum_text(Datum value, Oid type);

@@ -37,6 +37,16 @@ typedef struct ClioColMap
 	bool		is_json;		/* json or jsonb: store JSON text as is */
 	bool		is_array;		/* an array type: build an array literal */
 	bool		is_search;		/* the search column: not read from JSON */
+	int64		cf_id;			/* a custom field: the value in
+								 * custom_field_values whose custom_field
+								 * is this id; 0 for other columns */
+	const char *cf_name;		/* ... the field's name, for messages */
+	bool		cf_picklist;	/* the value is a picklist option's id */
+	int			cf_nopts;		/* a picklist: its options, as ids (the
+								 * value Clio gives) and names (what the
+								 * column shows) */
+	char	  **cf_opt_ids;
+	char	  **cf_opt_names;
 	bool		direct;			/* int2/4/8, float8, bool, text: a JSON
 								 * value of the matching kind becomes the
 								 * datum without the type's input function */
@@ -53,6 +63,16 @@ typedef struct ClioWriteCol
 	const char *subkey;			/* "id" or "type": key becomes an object */
 	Oid			typid;
 	FmgrInfo	output;			/* the type's output function */
+	const char *write_enumvals; /* "a|b|c" as a write takes them, where
+								 * not as a read gives them (the writer
+								 * spells the value so first), or NULL */
+	const char *enumvals;		/* with it: "A|B|C" as a read gives them */
+	int64		cf_id;			/* a custom field: its id (key is then
+								 * custom_field_values), or 0 */
+	char	   *cf_text;		/* ... this row's value as Clio spells it,
+								 * or NULL to have none */
+	char	   *cf_value_id;	/* ... the id of the record's value of the
+								 * field, or NULL when it has none */
 } ClioWriteCol;
 
 /* in src/clio_json.c */
@@ -76,6 +96,7 @@ extern char *clio_json_write_body(ClioWriteCol *cols, int ncols,
 								  Datum *values, bool *nulls,
 								  const char *omit_key, char **omitted);
 extern char *clio_json_record_id(ClioPage *page, int index);
+extern char *clio_json_cf_value_id(ClioPage *page, int index, int64 cf_id);
 extern char *clio_json_document_body(const char *filename,
 									 const char *parent_type,
 									 int64 parent_id);

@@ -104,6 +104,7 @@ extern void clio_server_exec_options(ForeignServer *server, Oid userid,
 extern const char *clio_region_url(const char *region);
 extern bool clio_url_acceptable(const char *url);
 extern char *clio_column_field(Oid relid, AttrNumber attnum);
+extern int64 clio_column_custom_field(Oid relid, AttrNumber attnum);
 
 extern Oid	clio_scan_userid(struct ForeignScanState *node);
 

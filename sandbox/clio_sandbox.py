@@ -819,10 +819,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     200, dumps({"data": data, "meta": {"paging": meta_paging, "records": total}})
                 )
             if method == "POST" and res.methods["post"]:
-                plan = self.write_plan(res, pairs, vtuple)
+                plan, cf_ids = self.write_plan(res, pairs, vtuple)
                 with ds.lock:
                     rec = writer.create(res, body)
-                    return Response(201, dumps({"data": ds.render(rec, plan)}))
+                    return Response(201, dumps({"data": ds.render(rec, plan, cf_ids)}))
             raise not_found("No route matches [%s] /api/v4/%s" % (method, rest))
         id_ = self.parse_id(segs[1])
         if (
@@ -840,10 +840,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 rec = ds.get_one(res, id_)
                 return self.one(ds, res, rec, pairs, headers, vtuple)
         if method == "PATCH" and res.methods["patch"]:
-            plan = self.write_plan(res, pairs, vtuple)
+            plan, cf_ids = self.write_plan(res, pairs, vtuple)
             with ds.lock:
                 rec = writer.update(res, id_, body, headers.get("if-match"))
-                return self.with_etag(Response(200, dumps({"data": ds.render(rec, plan)})), rec)
+                return self.with_etag(
+                    Response(200, dumps({"data": ds.render(rec, plan, cf_ids)})), rec
+                )
         if method == "DELETE" and res.methods["delete"]:
             with ds.lock:
                 writer.delete(res, id_, headers.get("if-match"))
@@ -858,12 +860,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return n if n < (1 << 63) else None
 
     def write_plan(self, res, pairs, vtuple):
+        """(render plan, custom field ids or None) of a write's response."""
         sb = self.server.sandbox
         params = self.params_dict(pairs)
         for name in params:
             if name not in res.show_params:
                 raise bad_request("Invalid parameter: %s" % name)
-        return compile_fields(sb.catalog, res, params.get("fields", [None])[-1], vtuple)
+        plan = compile_fields(sb.catalog, res, params.get("fields", [None])[-1], vtuple)
+        return plan, self.cf_ids(params)
+
+    @staticmethod
+    def cf_ids(params):
+        """custom_field_ids[] (repeatable) as a set, or None when not given."""
+        if "custom_field_ids[]" not in params:
+            return None
+        try:
+            return {int(x) for x in params["custom_field_ids[]"]}
+        except ValueError:
+            raise bad_request("Invalid value for custom_field_ids[]")
 
     def check_show_params(self, res, pairs):
         for name, _ in pairs:
@@ -888,12 +902,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             since = parse_http_date(ims)
             if since is not None and int(upd) <= int(since):
                 return self.with_etag(Response(304), rec)
-        cf_ids = None
-        if "custom_field_ids[]" in params:
-            try:
-                cf_ids = {int(x) for x in params["custom_field_ids[]"]}
-            except ValueError:
-                raise bad_request("Invalid value for custom_field_ids[]")
+        cf_ids = self.cf_ids(params)
         return self.with_etag(Response(200, dumps({"data": ds.render(rec, plan, cf_ids)})), rec)
 
     @staticmethod

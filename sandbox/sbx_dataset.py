@@ -5,6 +5,7 @@ import threading
 from collections import OrderedDict
 
 from sbx_catalog import compile_fields, full_plan
+from sbx_custom import cf_id_of, live_value
 from sbx_query import (
     QueryBuilder,
     Tokens,
@@ -109,6 +110,7 @@ class Dataset:
         self.firm = firm
         self.stores = {}
         self.special_views = VIEWS
+        self.dict_views = {"CustomFieldValue": live_value}
         self.who_am_i = None
         self.seed_content = None
         self.storage = None  # set by the server (signed file URLs)
@@ -127,6 +129,7 @@ class Dataset:
             self.blobs = {}  # (document id, version id) -> bytes (uploads)
             self.pending_uploads = {}  # uuid -> {"document", "version", "data", "headers"}
             self.version_counter = 0
+            self.cfv_counter = 0
 
     def next_version_id(self):
         self.version_counter += 1
@@ -146,6 +149,11 @@ class Dataset:
         if blob is not None:
             return blob, ver
         return self.seed_content(int(doc["id"]), ver["version_number"]), ver
+
+    def next_cfv_id(self, field_type):
+        """A fresh custom field value id ("<field_type>-<number>")."""
+        self.cfv_counter += 1
+        return "%s-%d" % (field_type, 790000000 + self.firm * 700000000 + self.cfv_counter)
 
     def bump(self):
         self.version += 1
@@ -184,7 +192,7 @@ class Dataset:
             out["custom_field_values"] = [
                 v
                 for v, raw in zip(out["custom_field_values"], rec.get("custom_field_values") or [])
-                if isinstance(raw.get("custom_field"), Ref) and raw["custom_field"].id in cf_ids
+                if cf_id_of(raw) in cf_ids
             ]
         return out
 

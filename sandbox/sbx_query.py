@@ -16,6 +16,7 @@ import re
 import time
 
 from sbx_catalog import RESERVED_PARAMS
+from sbx_custom import filter_test
 from sbx_store import Ref, norm_key
 from sbx_util import (
     REF_ORDINAL,
@@ -34,7 +35,6 @@ OFFSET_CAP = 10000
 INT_RE = re.compile(r"^-?\d+$")
 OPDATE_RE = re.compile(r"^(>=|<=|>|<|=)(\d{4}-\d{2}-\d{2})$")
 CFV_RE = re.compile(r"^custom_field_values\[(\d+)\]$")
-CFV_VALUE_RE = re.compile(r"^(>=|<=|>|<|=)?(.*)$", re.S)
 
 
 # ------------------------------------------------------------ conditions
@@ -441,39 +441,9 @@ class QueryBuilder:
             self.conds.append(Range(col, hi=key, hi_inc=False))
 
     def custom_field_value(self, cf_id, values):
-        conds = []
-        for v in values:
-            m = CFV_VALUE_RE.match(v)
-            conds.append((m.group(1) or "=", m.group(2)))
-
-        def fn(rec):
-            for cfv in rec.get("custom_field_values") or ():
-                cf = cfv.get("custom_field")
-                if not isinstance(cf, Ref) or cf.id != cf_id:
-                    continue
-                val = cfv.get("value")
-                ok = True
-                for op, want in conds:
-                    a, b = val, want
-                    try:
-                        a, b = float(a), float(b)
-                    except (TypeError, ValueError):
-                        pass
-                    if op == "=":
-                        ok = ok and (a == b or str(val).casefold() == want.casefold())
-                    elif op == "<":
-                        ok = ok and a < b
-                    elif op == ">":
-                        ok = ok and a > b
-                    elif op == "<=":
-                        ok = ok and a <= b
-                    elif op == ">=":
-                        ok = ok and a >= b
-                if ok:
-                    return True
-            return False
-
-        self.conds.append(Pred(("cfv", cf_id, tuple(conds)), fn))
+        # not an array parameter: the last value given counts, as in Rails
+        sig, fn = filter_test(self.ds, self.res.path, cf_id, values[-1])
+        self.conds.append(Pred(sig, fn))
 
     def matter_ids_where(self, field, key):
         """Ids of the matters whose `field` key is `key` (for joins through matter)."""

@@ -16,7 +16,9 @@ import datetime as _dt
 import math
 import random
 from array import array
+from decimal import Decimal
 
+from sbx_custom import decimal_text, value_record
 from sbx_names import (
     ACTIVITY_DESCRIPTIONS,
     CALENDAR_SUMMARIES,
@@ -55,6 +57,7 @@ from sbx_util import (
     fmt_ts,
     local_epoch,
     mix64,
+    parse_date,
     salt_of,
 )
 
@@ -107,6 +110,72 @@ COUNTS = {
 }
 
 ATTENDEE = "Calendar"
+
+# Custom field definitions (id 8001 + k): (name, parent_type, field_type,
+# picklist options).  8001-8008 are the original ones; every field type
+# appears on both parent types from 8009 on.
+CF_DEFS = [
+    ("Opposing Party", "Matter", "text_line", None),
+    ("Case Value", "Matter", "currency", None),
+    ("Statute Date", "Matter", "date", None),
+    (
+        "Referral Source",
+        "Matter",
+        "picklist",
+        ["Website", "Past client", "Attorney referral", "Bar association"],
+    ),
+    ("Conflict Check Done", "Matter", "checkbox", None),
+    ("Preferred Contact Method", "Contact", "picklist", ["Email", "Phone", "Text"]),
+    ("Date of First Contact", "Contact", "date", None),
+    ("Legacy File Number", "Matter", "text_line", None),
+    ("Référence Interne", "Matter", "text_line", None),
+    ("Description", "Matter", "text_area", None),
+    ("Case-Value!", "Matter", "numeric", None),
+    ("2nd Chair", "Matter", "contact", None),
+    ("Hearing Time", "Matter", "time", None),
+    ("Notice Email", "Matter", "email", None),
+    ("Related Matter", "Matter", "matter", None),
+    ("Court Website", "Matter", "url", None),
+    ("Title", "Contact", "text_line", None),
+    ("VIP", "Contact", "checkbox", None),
+    ("Referred By", "Contact", "contact", None),
+    ("Credit Limit", "Contact", "currency", None),
+    ("Intake Date", "Contact", "date", None),
+    ("Best Time to Call", "Contact", "time", None),
+    ("Billing Email", "Contact", "email", None),
+    ("Primary Matter", "Contact", "matter", None),
+    ("Dependents", "Contact", "numeric", None),
+    ("Language", "Contact", "picklist", ["English", "Spanish", "Portuguese", "French"]),
+    ("Notes for Staff", "Contact", "text_area", None),
+    ("LinkedIn Profile", "Contact", "url", None),
+    ("Old Client Code", "Contact", "text_line", None),
+]
+CF_DELETED = {7, 28}  # Legacy File Number, Old Client Code
+CF_HIDDEN = {26}  # Notes for Staff: displayed false
+CF_DELETED_OPTIONS = {(25, "Portuguese")}
+CF_COURTS = [
+    "https://www.mass.gov/orgs/superior-court",
+    "https://www.mass.gov/orgs/probate-and-family-court",
+    "https://www.mass.gov/orgs/housing-court",
+    "https://www.mass.gov/orgs/land-court",
+    "https://www.uscourts.gov/court-locator/district-massachusetts",
+    "https://www.courts.ri.gov/Courts/SuperiorCourt",
+]
+CF_TITLES = [
+    "Esq.",
+    "CPA",
+    "Trustee",
+    "Executor of the Estate",
+    "Guardian ad litem",
+    "Registered Agent",
+    "Président-directeur général",
+]
+CF_STAFF_NOTES = [
+    "Prefers morning calls.\nDo not leave voicemail.",
+    "Needs an interpreter for meetings.",
+    "Pays by check; send paper invoices.\nAsk for Jo at reception.",
+    "Hard of hearing: speak slowly on the phone.",
+]
 
 
 def money(cents):
@@ -500,22 +569,9 @@ class Seeder:
             recs.append(r)
         self.add_records("calendars", recs)
 
-        # custom fields
-        self.cf_defs = [
-            ("Opposing Party", "Matter", "text_line", None),
-            ("Case Value", "Matter", "currency", None),
-            ("Statute Date", "Matter", "date", None),
-            (
-                "Referral Source",
-                "Matter",
-                "picklist",
-                ["Website", "Past client", "Attorney referral", "Bar association"],
-            ),
-            ("Conflict Check Done", "Matter", "checkbox", None),
-            ("Preferred Contact Method", "Contact", "picklist", ["Email", "Phone", "Text"]),
-            ("Date of First Contact", "Contact", "date", None),
-            ("Legacy File Number", "Matter", "text_line", None),
-        ]
+        # custom fields: 8001-8008 first (other suites quote them), then one of
+        # every field type on each parent type, with names that fold alike
+        self.cf_defs = CF_DEFS
         self.cf_ids = [self.base("custom_fields") + k for k in range(len(self.cf_defs))]
         self.picklist_ids = {}
         recs = []
@@ -526,14 +582,15 @@ class Seeder:
             for j, o in enumerate(options or []):
                 oid = 8500001 + self.off + k * 10 + j
                 self.picklist_ids[(k, o)] = oid
+                gone = (k, o) in CF_DELETED_OPTIONS
                 opts.append(
                     {
                         "id": oid,
                         "etag": self.etag("picklist", oid),
                         "created_at": self.ts(737700, 9 * 3600),
-                        "updated_at": self.ts(737700, 9 * 3600),
+                        "updated_at": self.ts(739000 if gone else 737700, 9 * 3600),
                         "option": o,
-                        "deleted_at": None,
+                        "deleted_at": self.ts(739000, 9 * 3600) if gone else None,
                     }
                 )
             r.update(
@@ -543,8 +600,8 @@ class Seeder:
                 name=name,
                 parent_type=ptype,
                 field_type=ftype,
-                displayed=True,
-                deleted=(k == 7),
+                displayed=k not in CF_HIDDEN,
+                deleted=k in CF_DELETED,
                 required=(k == 4),
                 display_order=k + 1,
                 picklist_options=opts,
@@ -552,6 +609,7 @@ class Seeder:
                 updated_at=self.ts(737700 + k, 9 * 3600),
             )
             recs.append(r)
+        self.cf_recs = recs
         self.add_records("custom_fields", recs)
 
         # document categories
@@ -653,6 +711,7 @@ class Seeder:
             return LAST_NAMES[li[i]]
 
         self.contact_last = last_of
+        contact_cf_values = self.contact_cf_values(name_of, ctype)
 
         def slug(s):
             return "".join(ch for ch in s.lower() if ch.isascii() and ch.isalnum())
@@ -797,6 +856,7 @@ class Seeder:
             r["clio_connect_email"] = r["primary_email_address"] if f & 16 else None
             r["locked_clio_connect_email"] = False
             r["currency"] = dict(usd)
+            r["custom_field_values"] = contact_cf_values(i, c_ts)
             return r
 
         self_off = self.off
@@ -892,6 +952,9 @@ class Seeder:
         self.m_intensity = list(cols[12])
         for c in m_client:
             self.contact_flags[c] |= 1
+        self.client_first_matter = {}
+        for k in range(n):
+            self.client_first_matter.setdefault(m_client[k], k)
         # filled in by later generators
         self.m_last_activity = array("i", bytes(4 * n))
         self.m_has_tasks = bytearray(n)
@@ -908,8 +971,7 @@ class Seeder:
         stage_ids = self.stage_ids
         group_ids = self.group_ids
         usd = self.usd
-        cf_ids = self.cf_ids
-        picklist_ids = self.picklist_ids
+        cf_recs = self.cf_recs
         self_off = self.off
         contact_name = self.contact_name
         statuses = ("Open", "Pending", "Closed")
@@ -930,6 +992,7 @@ class Seeder:
             for k in range(n)
         ]
         self.matter_desc = descs
+        matter_cf_values = self.matter_cf_values(nums)
         m_folder = self.m_folder
         m_statute = self.m_statute
         m_rel = self.m_relationships
@@ -997,36 +1060,22 @@ class Seeder:
                     (3, "picklist", None),
                 ]
                 for k, ftype, value in pairs:
-                    cfid = cf_ids[k]
                     popt = None
                     if ftype == "picklist":
                         opts = self.cf_defs[k][3]
-                        opt = opts[(h >> 40) % len(opts)]
-                        popt = {
-                            "id": picklist_ids[(k, opt)],
-                            "etag": etag("picklist", picklist_ids[(k, opt)]),
-                            "option": opt,
-                        }
-                        value = str(picklist_ids[(k, opt)])
+                        value, popt = self.picklist_value(k, opts[(h >> 40) % len(opts)])
                     cfv.append(
-                        {
-                            "id": "%s-%d" % (ftype, 700000001 + self_off + i * 4 + k),
-                            "etag": etag("cfv", i, k),
-                            "field_name": self.cf_defs[k][0],
-                            "created_at": c_ts,
-                            "updated_at": c_ts,
-                            "field_type": ftype,
-                            "field_required": False,
-                            "field_displayed": True,
-                            "field_display_order": k + 1,
-                            "value": value,
-                            "soft_deleted": False,
-                            "custom_field": Ref("custom_fields", cfid),
-                            "picklist_option": popt,
-                            "matter": None,
-                            "contact": None,
-                        }
+                        value_record(
+                            "%s-%d" % (ftype, 700000001 + self_off + i * 4 + k),
+                            etag("cfv", i, k),
+                            cf_recs[k],
+                            value,
+                            c_ts,
+                            c_ts,
+                            popt=popt,
+                        )
                     )
+            cfv.extend(matter_cf_values(i, c_ts))
             r["custom_field_values"] = cfv
             r["relationships"] = [Ref("relationships", x) for x in m_rel.get(i, ())]
             return r
@@ -1054,6 +1103,171 @@ class Seeder:
                 "billable": lambda i: bool(m_billable[i]),
             },
         )
+
+    # ------------------------------------------------------------ custom field values
+    def cf_value_maker(self, salt_name, base, etag_name):
+        """(add, share): add(out, i, k, value, created, popt, ref) appends the
+        k-th field's value on the i-th record, with an id and etag of its own;
+        share(i, k, pct) is 56 bits of the record's hash for that field on
+        pct % of the records, else None."""
+        cf_recs = self.cf_recs
+        etag = self.etag
+        off = self.off
+        salt = self.salt(salt_name)
+
+        def share(i, k, pct):
+            hk = mix64(salt + i * 64 + k)
+            return hk >> 8 if hk % 100 < pct else None
+
+        def add(out, i, k, value, created, popt=None, ref=None):
+            cf = cf_recs[k]
+            out.append(
+                value_record(
+                    "%s-%d" % (cf["field_type"], base + off + i * 32 + k),
+                    etag(etag_name, i, k),
+                    cf,
+                    value,
+                    created,
+                    created,
+                    popt=popt,
+                    ref=ref,
+                )
+            )
+
+        return add, share
+
+    def picklist_value(self, k, option):
+        oid = self.picklist_ids[(k, option)]
+        return str(oid), {"id": oid, "etag": self.etag("picklist", oid), "option": option}
+
+    def matter_cf_values(self, nums):
+        """The i-th matter's values of the fields that had none at first
+        (appended after 8001/8004): each field on its own share of matters."""
+        add, share = self.cf_value_maker("matters:custom_fields", 720000001, "cfv")
+        contact_ids, matter_ids = self.contact_ids, self.matter_ids
+        m_open, m_pending, m_status = self.m_open, self.m_pending, self.m_status
+        domain = self.firm["domain"]
+        nc = len(contact_ids)
+
+        def values(i, c_ts):
+            out = []
+            v = share(i, 1, 45)
+            if v is not None:
+                cents = 250000 * (1 + v % 200) + (0 if (v >> 8) % 3 else 1 + (v >> 10) % 99)
+                add(out, i, 1, decimal_text(Decimal(cents) / 100), c_ts)
+            v = share(i, 2, 40)
+            if v is not None:
+                add(out, i, 2, fmt_date((m_pending[i] or m_open[i]) + 730 + v % 365), c_ts)
+            v = share(i, 4, 65)
+            if v is not None:
+                add(out, i, 4, "false" if v % 6 == 0 else "true", c_ts)
+            v = share(i, 7, 12)
+            if v is not None:
+                add(out, i, 7, "LF-%05d" % (v % 100000), c_ts)
+            v = share(i, 8, 35)
+            if v is not None:
+                add(out, i, 8, "Réf. %d/%04d" % (2019 + v % 8, (v >> 4) % 10000), c_ts)
+            v = share(i, 9, 25)
+            if v is not None:
+                text = "%s.\nClient's follow-up: %s." % (
+                    NOTE_SUBJECTS[v % len(NOTE_SUBJECTS)],
+                    TIME_NOTES[(v >> 8) % len(TIME_NOTES)],
+                )
+                add(out, i, 9, text, c_ts)
+            v = share(i, 10, 40)
+            if v is not None:
+                add(out, i, 10, decimal_text(Decimal(v % 2000 - 200) / 4), c_ts)
+            v = share(i, 11, 30)
+            if v is not None:
+                cid = contact_ids[v % nc]
+                add(out, i, 11, str(cid), c_ts, ref=Ref("contacts", cid))
+            v = share(i, 12, 30)
+            if v is not None:
+                add(out, i, 12, "%02d:%02d:00" % (8 + v % 9, 15 * ((v >> 4) % 4)), c_ts)
+            v = share(i, 13, 35)
+            if v is not None:
+                add(out, i, 13, "docket+%05d@%s" % (nums[i], domain), c_ts)
+            v = share(i, 14, 20)
+            if v is not None and i > 0:
+                mid = matter_ids[v % i]
+                add(out, i, 14, str(mid), c_ts, ref=Ref("matters", mid))
+            v = share(i, 15, 30)
+            if v is not None and m_status[i] != 1:
+                add(out, i, 15, CF_COURTS[v % len(CF_COURTS)], c_ts)
+            return out
+
+        return values
+
+    def contact_cf_values(self, name_of, ctype):
+        """The i-th contact's custom field values (contacts had none at first)."""
+        add, share = self.cf_value_maker("contacts:custom_fields", 740000001, "cfv-contact")
+        contact_ids = self.contact_ids
+        nc = len(contact_ids)
+        picklist = self.picklist_value
+
+        def slug(s):
+            return "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in s.lower())
+
+        def values(i, c_ts):
+            out = []
+            v = share(i, 5, 50)
+            if v is not None:
+                value, popt = picklist(5, CF_DEFS[5][3][v % 3])
+                add(out, i, 5, value, c_ts, popt=popt)
+            v = share(i, 6, 30)
+            if v is not None:
+                add(out, i, 6, c_ts[:10], c_ts)
+            v = share(i, 16, 25)
+            if v is not None:
+                add(out, i, 16, CF_TITLES[v % len(CF_TITLES)], c_ts)
+            v = share(i, 17, 50)
+            if v is not None:
+                add(out, i, 17, "true" if v % 5 == 0 else "false", c_ts)
+            v = share(i, 18, 20)
+            if v is not None:
+                j = v % nc
+                cid = contact_ids[j if j != i else (j + 1) % nc]
+                add(out, i, 18, str(cid), c_ts, ref=Ref("contacts", cid))
+            v = share(i, 19, 30)
+            if v is not None:
+                amount = Decimal(500 * (1 + v % 60)) + Decimal((v >> 8) % 2) / 2
+                add(out, i, 19, decimal_text(amount), c_ts)
+            v = share(i, 20, 40)
+            if v is not None:
+                add(out, i, 20, fmt_date(min(REF_ORDINAL, parse_date(c_ts[:10]) + v % 30)), c_ts)
+            v = share(i, 21, 30)
+            if v is not None:
+                add(out, i, 21, "%02d:%02d:00" % (9 + v % 8, 30 * ((v >> 4) % 2)), c_ts)
+            v = share(i, 22, 30)
+            if v is not None:
+                add(out, i, 22, "billing.%04d@example.com" % (v % 10000), c_ts)
+            first = self.client_first_matter.get(i)
+            v = share(i, 23, 70)
+            if v is not None and first is not None:
+                mid = self.matter_ids[first]
+                add(out, i, 23, str(mid), c_ts, ref=Ref("matters", mid))
+            v = share(i, 24, 30)
+            if v is not None and not ctype[i]:
+                add(out, i, 24, decimal_text(Decimal(v % 5)), c_ts)
+            v = share(i, 25, 40)
+            if v is not None:
+                r = v % 20  # English 50 %, Spanish 25 %, Portuguese (deleted) 10 %
+                lang = "English" if r < 10 else "Spanish" if r < 15 else "Portuguese"
+                value, popt = picklist(25, "French" if r >= 17 else lang)
+                add(out, i, 25, value, c_ts, popt=popt)
+            v = share(i, 26, 15)
+            if v is not None:
+                add(out, i, 26, CF_STAFF_NOTES[v % len(CF_STAFF_NOTES)], c_ts)
+            v = share(i, 27, 25)
+            if v is not None:
+                url = "https://www.linkedin.com/in/%s-%d" % (slug(name_of(i)), v % 1000)
+                add(out, i, 27, url, c_ts)
+            v = share(i, 28, 20)
+            if v is not None:
+                add(out, i, 28, "OC-%04d" % (v % 10000), c_ts)
+            return out
+
+        return values
 
     def folders_pre(self):
         """Folder ids: the root, one per matter, then contact folders as needed."""

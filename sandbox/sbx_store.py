@@ -288,6 +288,14 @@ class Store:
 # ------------------------------------------------------------ rendering
 
 
+# Second-level resources whose defaults are more than id and etag:
+# (nested schema, field) -> the keys rendered.
+SECOND_LEVEL_KEYS = {
+    ("CustomFieldValue", "picklist_option"): ("id", "etag", "option"),
+    ("CustomFieldValue", "matter"): ("id", "display_number"),
+}
+
+
 class Renderer:
     """Turns stored records into response dicts following a render plan."""
 
@@ -310,15 +318,17 @@ class Renderer:
                 out[name] = self.nested(v, ref, subplan)
         return out
 
-    def defaults(self, v, ref):
+    def defaults(self, v, ref, keys=None):
         if v is None:
             return None
         if isinstance(v, list):
-            return [self.defaults(x, ref) for x in v]
+            return [self.defaults(x, ref, keys) for x in v]
         if isinstance(v, Ref):
             target = self.ds.view(v, ref)
             if target is None:
                 return None
+            if keys is not None:
+                return {k: target.get(k) for k in keys}
             keys = self.catalog.default_keys(ref) if ref else None
             if keys is None:
                 keys = [k for k in ("id", "etag") if k in target]
@@ -326,6 +336,8 @@ class Renderer:
                 return self.plain(target)
             return {k: target.get(k) for k in keys}
         if isinstance(v, dict):
+            if keys is not None:
+                return {k: v.get(k) for k in keys}
             keys = self.catalog.default_keys(ref) if ref else None
             if keys is None:
                 keys = [k for k in ("id", "etag") if k in v]
@@ -364,14 +376,15 @@ class Renderer:
             if target is None:
                 return None
         elif isinstance(v, dict):
-            target = v
+            view = self.ds.dict_views.get(ref)
+            target = view(self.ds, v) if view else v
         else:
             return v
         out = {}
         for sname, second in subplan:
             x = target.get(sname)
             if second:
-                out[sname] = self.defaults(x, None)
+                out[sname] = self.defaults(x, None, SECOND_LEVEL_KEYS.get((ref, sname)))
             elif isinstance(x, (Ref, dict, list)):
                 out[sname] = self.plain(x)
             else:

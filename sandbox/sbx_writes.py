@@ -12,6 +12,7 @@ import mimetypes
 import time
 import uuid
 
+from sbx_custom import PARENT_TYPE, written_values
 from sbx_store import Ref
 from sbx_util import (
     ApiError,
@@ -147,6 +148,8 @@ class Writer:
             if k not in props:
                 errors.append("%s is not a writable attribute of %s" % (k, res.schema))
                 continue
+            if k == "custom_field_values" and res.path in PARENT_TYPE:
+                continue  # checked against the record and the fields (sbx_custom)
             check_node(props[k], v, k, errors)
             f = res.fields.get(k)
             if (
@@ -285,6 +288,8 @@ class Writer:
 
     def plain_keys(self, res, data):
         """Body keys that are copied onto the record as they are."""
+        if res.path in PARENT_TYPE:
+            return {k: v for k, v in data.items() if k != "custom_field_values"}
         if res.path == "documents":
             return {
                 k: v
@@ -331,6 +336,7 @@ class Writer:
         if res.path == "documents" and data["parent"].get("type") == "Document":
             return self.add_document_version(res, data)
         now = now_epoch()
+        cfv = self.custom_field_values(res, [], data, now, True)
         store = self.ds.stores[res.path]
         id_ = store.new_id()
         rec = {}
@@ -351,6 +357,8 @@ class Writer:
         hook = getattr(self, "post_" + res.path, None)
         if hook is not None:
             hook(rec, data, now, True)
+        if cfv is not None:
+            rec["custom_field_values"] = cfv
         store.put(id_, rec)
         self.ds.bump()
         return rec
@@ -368,6 +376,11 @@ class Writer:
         # a mutation may give its time (records changed in one bulk action
         # share their updated_at second)
         now = now_epoch() if at is None else at
+        cfv = None
+        if not mutate:
+            cfv = self.custom_field_values(
+                res, old.get("custom_field_values") or [], data, now, False
+            )
         rec = dict(old)
         hook = getattr(self, "pre_" + res.path, None)
         if hook is not None and not mutate:
@@ -382,6 +395,8 @@ class Writer:
         hook = getattr(self, "post_" + res.path, None)
         if hook is not None and not mutate:
             hook(rec, data, now, False)
+        if cfv is not None:
+            rec["custom_field_values"] = cfv
         if "updated_at" in rec:
             rec["updated_at"] = fmt_ts(now)
         if "etag" in rec:
@@ -389,6 +404,14 @@ class Writer:
         store.put(id_, rec)
         self.ds.bump()
         return rec
+
+    def custom_field_values(self, res, old_values, data, now, create):
+        """The record's new custom_field_values, or None when the body has none."""
+        if res.path not in PARENT_TYPE or "custom_field_values" not in data:
+            return None
+        return written_values(
+            self.ds, res.path, old_values, data["custom_field_values"], now, create
+        )
 
     def delete(self, res, id_, if_match):
         store = self.ds.stores[res.path]
@@ -445,35 +468,6 @@ class Writer:
             ).split()[0]
             rec["display_number"] = "%05d-%s" % (rec["number"], last)
         rec["matter_stage_updated_at"] = rec.get("matter_stage_updated_at") or fmt_ts(now)
-        cfv = []
-        for j, item in enumerate(rec.get("custom_field_values") or []):
-            if isinstance(item, dict) and "field_name" not in item:
-                cf = item.get("custom_field") or {}
-                cfrec = (
-                    self.ds.stores["custom_fields"].get(cf.get("id"))
-                    if isinstance(cf, dict)
-                    else None
-                )
-                ftype = cfrec["field_type"] if cfrec else "text_line"
-                item = {
-                    "id": "%s-%d" % (ftype, int(now * 1000) % 100000000 + j),
-                    "etag": etag_for("cfv", now, j),
-                    "field_name": cfrec["name"] if cfrec else None,
-                    "created_at": fmt_ts(now),
-                    "updated_at": fmt_ts(now),
-                    "field_type": ftype,
-                    "field_required": bool(cfrec and cfrec["required"]),
-                    "field_displayed": True,
-                    "field_display_order": cfrec["display_order"] if cfrec else None,
-                    "value": item.get("value"),
-                    "soft_deleted": False,
-                    "custom_field": Ref("custom_fields", cf.get("id")) if cfrec else None,
-                    "picklist_option": None,
-                    "matter": None,
-                    "contact": None,
-                }
-            cfv.append(item)
-        rec["custom_field_values"] = cfv
 
     def pre_contacts(self, rec, data, now, create):
         if create:

@@ -7,6 +7,7 @@ Run from the repository root:
 import gzip
 import http.client
 import json
+import operator
 import os
 import signal
 import subprocess
@@ -1242,6 +1243,646 @@ class TestDocuments(SandboxCase):
         self.assertEqual(s, 303)
         s, _, data = self.storage_get(h["location"])
         self.assertEqual(data, payload)
+
+
+CF_VALUE_FIELDS = (
+    "custom_field_values{id,etag,field_name,created_at,updated_at,field_type,field_required,"
+    "field_displayed,field_display_order,value,soft_deleted,custom_field,picklist_option,"
+    "matter,contact}"
+)
+CF_DEF_FIELDS = (
+    "id,etag,name,parent_type,field_type,displayed,deleted,required,display_order,"
+    "picklist_options{id,etag,option,deleted_at,created_at,updated_at}"
+)
+CF_TYPES = (
+    "checkbox contact currency date time email matter numeric picklist text_area text_line url"
+).split()
+CF_VALUE_RES = {
+    "checkbox": r"^(true|false)$",
+    "currency": r"^-?\d+\.\d{1,2}$",
+    "numeric": r"^-?\d+\.\d+$",
+    "date": r"^\d{4}-\d{2}-\d{2}$",
+    "time": r"^\d{2}:\d{2}:\d{2}$",
+    "email": r"^[^@\s]+@[^@\s]+\.[a-z]+$",
+    "url": r"^https?://\S+$",
+    "picklist": r"^\d+$",
+    "contact": r"^\d+$",
+    "matter": r"^\d+$",
+    "text_line": r"^.+$",
+    "text_area": r"(?s)^.+$",
+}
+
+
+class TestCustomFields(SandboxCase):
+    """Custom fields as sandbox/README.md's "Custom fields" describes them."""
+
+    def defs(self, params=None):
+        params = dict({"fields": CF_DEF_FIELDS}, **(params or {}))
+        return self.ok("/api/v4/custom_fields.json", params)["data"]
+
+    def by_id(self):
+        return {cf["id"]: cf for cf in self.records("custom_fields")}
+
+    def values(self, rec, cf_id):
+        return [v for v in rec["custom_field_values"] if v["custom_field"]["id"] == cf_id]
+
+    def write(self, method, coll, id_, data, params=None):
+        path = "/api/v4/%s.json" % coll if id_ is None else "/api/v4/%s/%s.json" % (coll, id_)
+        return self.c.request(method, path, params, body={"data": data})
+
+    # ---------------------------------------------------------- definitions
+    def test_definitions(self):
+        defs = self.defs()
+        self.assertEqual([cf["id"] for cf in defs], list(range(8001, 8030)))
+        for cf in defs:
+            self.assertEqual(
+                set(cf),
+                {"id", "etag", "name", "parent_type", "field_type", "displayed", "deleted"}
+                | {"required", "display_order", "picklist_options"},
+            )
+            self.assertIn(cf["parent_type"], ("Matter", "Contact"))
+            self.assertIn(cf["field_type"], CF_TYPES)
+            if cf["field_type"] != "picklist":
+                self.assertEqual(cf["picklist_options"], [])
+        for parent in ("Matter", "Contact"):
+            live = {
+                cf["field_type"]
+                for cf in defs
+                if cf["parent_type"] == parent and not cf["deleted"]
+            }
+            self.assertEqual(live, set(CF_TYPES), parent)
+        named = {cf["name"]: cf for cf in defs}
+        for name, parent, ftype in [
+            ("Référence Interne", "Matter", "text_line"),
+            ("Description", "Matter", "text_area"),
+            ("Case Value", "Matter", "currency"),
+            ("Case-Value!", "Matter", "numeric"),
+            ("2nd Chair", "Matter", "contact"),
+            ("Title", "Contact", "text_line"),
+        ]:
+            cf = named[name]
+            self.assertEqual((cf["parent_type"], cf["field_type"]), (parent, ftype))
+        self.assertEqual(
+            [(cf["id"], cf["parent_type"]) for cf in defs if cf["deleted"]],
+            [(8008, "Matter"), (8029, "Contact")],
+        )
+        lang = named["Language"]
+        gone = [o for o in lang["picklist_options"] if o["deleted_at"] is not None]
+        self.assertEqual([o["option"] for o in gone], ["Portuguese"])
+        for o in lang["picklist_options"]:
+            self.assertEqual(
+                set(o), {"id", "etag", "option", "deleted_at", "created_at", "updated_at"}
+            )
+        d = self.ok("/api/v4/custom_fields/8026.json", {"fields": CF_DEF_FIELDS})
+        self.assertEqual(d["data"], lang)
+        # the list filters
+        self.assertEqual(
+            {cf["id"] for cf in self.defs({"parent_type": "contact"})},
+            {cf["id"] for cf in defs if cf["parent_type"] == "Contact"},
+        )
+        self.assertEqual(
+            [cf["id"] for cf in self.defs({"parent_type": "matter", "field_type": "text_line"})],
+            [8001, 8008, 8009],
+        )
+        self.assertEqual([cf["id"] for cf in self.defs({"deleted": "true"})], [8008, 8029])
+        self.assertEqual(len(self.defs({"deleted": "false"})), 27)
+        self.assertEqual(
+            [cf["name"] for cf in self.defs({"query": "case"})], ["Case Value", "Case-Value!"]
+        )
+        self.assertEqual([cf["id"] for cf in self.defs({"visible_and_required": "true"})], [8005])
+        for bad in ({"parent_type": "Matter"}, {"field_type": "string"}, {"deleted": "yes"}):
+            s, _, d = self.get("/api/v4/custom_fields.json", bad)
+            self.assertError(s, d, 400)
+
+    # ---------------------------------------------------------- values as read
+    def check_value(self, coll, rec, v, cf, stores):
+        import re
+
+        self.assertEqual(set(v), set(CF_VALUE_FIELDS[len("custom_field_values{") : -1].split(",")))
+        ftype = cf["field_type"]
+        self.assertRegex(v["id"], r"^%s-\d+$" % ftype)
+        self.assertEqual(v["field_type"], ftype)
+        self.assertEqual(v["field_name"], cf["name"])
+        self.assertEqual(v["field_required"], cf["required"])
+        self.assertEqual(v["field_displayed"], cf["displayed"])
+        self.assertEqual(v["field_display_order"], cf["display_order"])
+        self.assertEqual(v["soft_deleted"], cf["deleted"])
+        self.assertEqual(v["custom_field"], {"id": cf["id"], "etag": cf["etag"]})
+        self.assertEqual(cf["parent_type"], {"matters": "Matter", "contacts": "Contact"}[coll])
+        self.assertIsInstance(v["value"], str)
+        self.assertRegex(v["value"], CF_VALUE_RES[ftype])
+        if ftype == "currency":
+            self.assertNotRegex(v["value"], r"\.\d0$")  # "1500.5", not "1500.50"
+        if ftype == "time":
+            self.assertTrue(re.match(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$", v["value"]))
+        if ftype == "picklist":
+            opt = [o for o in cf["picklist_options"] if str(o["id"]) == v["value"]]
+            self.assertEqual(len(opt), 1)
+            self.assertEqual(
+                v["picklist_option"],
+                {"id": opt[0]["id"], "etag": opt[0]["etag"], "option": opt[0]["option"]},
+            )
+        else:
+            self.assertIsNone(v["picklist_option"])
+        if ftype == "matter":
+            m = stores["matters"][int(v["value"])]
+            self.assertEqual(v["matter"], {"id": m["id"], "display_number": m["display_number"]})
+        else:
+            self.assertIsNone(v["matter"])
+        if ftype == "contact":
+            c = stores["contacts"][int(v["value"])]
+            self.assertEqual(v["contact"], {"id": c["id"], "etag": c["etag"]})
+        else:
+            self.assertIsNone(v["contact"])
+
+    def test_read_shape_of_every_type(self):
+        defs = self.by_id()
+        stores = {c: {r["id"]: r for r in self.records(c)} for c in ("matters", "contacts")}
+        for coll in ("matters", "contacts"):
+            recs, _, _ = self.scan(coll, {"fields": "id," + CF_VALUE_FIELDS})
+            self.assertEqual(len(recs), len(stores[coll]))
+            seen, ids = {}, set()
+            for r in recs:
+                self.assertEqual(
+                    r["custom_field_values"], stores[coll][r["id"]]["custom_field_values"]
+                )
+                fields = [v["custom_field"]["id"] for v in r["custom_field_values"]]
+                self.assertEqual(len(fields), len(set(fields)), r["id"])  # one value per field
+                for v in r["custom_field_values"]:
+                    cf = defs[v["custom_field"]["id"]]
+                    self.check_value(coll, r, v, cf, stores)
+                    self.assertNotIn(v["id"], ids)
+                    ids.add(v["id"])
+                    seen[cf["id"]] = seen.get(cf["id"], 0) + 1
+            parent = "Matter" if coll == "matters" else "Contact"
+            mine = {i for i, cf in defs.items() if cf["parent_type"] == parent}
+            self.assertEqual(set(seen), mine)  # values of every field, deleted ones too
+            for cf_id, n in seen.items():
+                self.assertGreater(n, len(recs) // 10, cf_id)
+                self.assertLess(n, len(recs), cf_id)  # and records without one
+        # the values 8001/8004 had at first are unchanged and still come first
+        m = stores["matters"][20000001]
+        self.assertEqual(
+            [(v["id"], v["value"]) for v in m["custom_field_values"][:2]],
+            [("text_line-700000001", "Trident Capital LLC"), ("picklist-700000004", "8500034")],
+        )
+        # a value of a deleted option is still read, with its option
+        lang = [v for r in stores["contacts"].values() for v in self.values(r, 8026)]
+        self.assertIn("Portuguese", {v["picklist_option"]["option"] for v in lang})
+        # default subfields of a value
+        d = self.ok("/api/v4/matters/20000001.json", {"fields": "custom_field_values"})
+        self.assertEqual(set(d["data"]["custom_field_values"][0]), {"id", "etag"})
+
+    def test_custom_field_ids(self):
+        m = self.records("matters")[0]
+        self.assertGreater(len({v["custom_field"]["id"] for v in m["custom_field_values"]}), 2)
+        params = [
+            ("fields", "id,custom_field_values{value,custom_field}"),
+            ("custom_field_ids[]", "8001"),
+            ("custom_field_ids[]", "8005"),
+        ]
+        d = self.ok("/api/v4/matters/%d.json" % m["id"], params)
+        self.assertEqual(
+            [v["custom_field"]["id"] for v in d["data"]["custom_field_values"]], [8001, 8005]
+        )
+        d = self.ok("/api/v4/matters.json", params + [("ids[]", str(m["id"]))])
+        self.assertEqual(
+            [v["custom_field"]["id"] for v in d["data"][0]["custom_field_values"]], [8001, 8005]
+        )
+        s, _, d = self.get("/api/v4/matters/%d.json" % m["id"], {"custom_field_ids[]": "x"})
+        self.assertError(s, d, 400)
+
+    def test_definition_changed_later(self):
+        """Values follow their definition as it is now: renamed, then deleted."""
+        m = [r for r in self.records("matters") if self.values(r, 8009)][0]
+        change = {"collection": "custom_fields", "id": 8009, "fields": {"name": "Ref"}}
+        self.assertEqual(self.c.admin("POST", "mutate", change)[0], 200)
+        d = self.ok("/api/v4/matters/%d.json" % m["id"], {"fields": CF_VALUE_FIELDS})
+        (v,) = self.values(d["data"], 8009)
+        self.assertEqual((v["field_name"], v["soft_deleted"]), ("Ref", False))
+        change = {"collection": "custom_fields", "id": 8009, "fields": {"deleted": True}}
+        self.assertEqual(self.c.admin("POST", "mutate", change)[0], 200)
+        d = self.ok("/api/v4/matters/%d.json" % m["id"], {"fields": CF_VALUE_FIELDS})
+        (v,) = self.values(d["data"], 8009)
+        self.assertEqual((v["value"], v["soft_deleted"]), (self.values(m, 8009)[0]["value"], True))
+        s, _, d = self.get("/api/v4/matters.json", {"custom_field_values[8009]": v["value"]})
+        self.assertError(s, d, 400)
+        s, _, d = self.write(
+            "PATCH", "matters", m["id"], {"custom_field_values": [{"id": v["id"], "value": "x"}]}
+        )
+        self.assertError(s, d, 422)
+        self.assertIn("Ref (8009) is deleted", d["error"]["message"])
+        s, _, d = self.write(
+            "PATCH",
+            "matters",
+            m["id"],
+            {"custom_field_values": [{"id": v["id"], "_destroy": True}]},
+            {"fields": "custom_field_values{custom_field}"},
+        )
+        self.assertEqual(s, 200, d)
+        self.assertNotIn(8009, [x["custom_field"]["id"] for x in d["data"]["custom_field_values"]])
+
+    # ---------------------------------------------------------- filters
+    def seeded(self, coll):
+        """The seeded records (filter tests write nothing)."""
+        cache = self.__dict__.setdefault("_seeded", {})
+        if coll not in cache:
+            cache[coll] = self.records(coll)
+        return cache[coll]
+
+    def expect(self, coll, cf_id, text, test):
+        """The filter's result equals the records whose live value passes `test`."""
+        want = [
+            r["id"]
+            for r in self.seeded(coll)
+            if any(test(v["value"]) and not v["soft_deleted"] for v in self.values(r, cf_id))
+        ]
+        got, _, n = self.scan(coll, {"custom_field_values[%d]" % cf_id: text, "fields": "id"})
+        self.assertEqual([r["id"] for r in got], want, (coll, cf_id, text))
+        self.assertEqual(n, len(want))
+        return want
+
+    def some_value(self, coll, cf_id, k=0):
+        vals = sorted({v["value"] for r in self.seeded(coll) for v in self.values(r, cf_id)})
+        return vals[k % len(vals)]
+
+    def test_filter_single_operator_types(self):
+        for coll, cf_id in [
+            ("matters", 8001),
+            ("matters", 8009),
+            ("matters", 8010),
+            ("matters", 8014),
+            ("matters", 8016),
+            ("contacts", 8017),
+            ("contacts", 8023),
+            ("contacts", 8027),
+            ("contacts", 8028),
+        ]:
+            want = self.some_value(coll, cf_id, 3)
+            # text types: the whole value, case-insensitively
+            hits = self.expect(
+                coll, cf_id, want.upper(), lambda v: v.casefold() == want.casefold()
+            )
+            self.assertTrue(hits)
+            self.assertEqual(self.expect(coll, cf_id, want[:-1], lambda v: False), [])
+        for coll, cf_id in [("matters", 8005), ("contacts", 8018)]:
+            for b in ("true", "false"):
+                self.assertTrue(self.expect(coll, cf_id, b, lambda v: v == b))
+        for coll, cf_id in [("matters", 8004), ("contacts", 8006), ("contacts", 8026)]:
+            for o in self.by_id()[cf_id]["picklist_options"]:
+                # a deleted option (Portuguese) still finds the values that have it
+                want = str(o["id"])
+                self.assertTrue(self.expect(coll, cf_id, want, lambda v: v == want))
+        for coll, cf_id in [
+            ("matters", 8012),
+            ("matters", 8015),
+            ("contacts", 8019),
+            ("contacts", 8024),
+        ]:
+            want = self.some_value(coll, cf_id, 5)
+            self.assertTrue(self.expect(coll, cf_id, want, lambda v: v == want))
+            self.assertEqual(self.expect(coll, cf_id, "1", lambda v: False), [])
+
+    def test_filter_multi_operator_types(self):
+        import datetime
+        from decimal import Decimal
+
+        def num(v):
+            return Decimal(v)
+
+        def day(v):
+            return datetime.date.fromisoformat(v)
+
+        def tod(v):
+            return datetime.time.fromisoformat(v)
+
+        names = ("=", "<", ">", "<=", ">=")
+        ops = dict(zip(names, (operator.eq, operator.lt, operator.gt, operator.le, operator.ge)))
+        cases = [
+            ("matters", 8002, num, ["25000", "25000.0", "100000.5", "0.01"]),
+            ("contacts", 8020, num, ["5000", "12500.5", "0.5"]),
+            ("matters", 8011, num, ["37.25", "-12.5", "0"]),
+            ("contacts", 8025, num, ["2", "2.0"]),
+            ("matters", 8003, day, ["2025-06-30", "2027-01-01"]),
+            ("contacts", 8007, day, ["2020-01-01"]),
+            ("contacts", 8021, day, ["2023-05-05"]),
+            ("matters", 8013, tod, ["09:30", "12:00:00", "08:00"]),
+            ("contacts", 8022, tod, ["10:30", "13:00:00"]),
+        ]
+        for coll, cf_id, conv, samples in cases:
+            # and one below every value, so that "<" finds nothing
+            low = {num: "-1000", day: "1900-01-01", tod: "00:00"}[conv]
+            samples = samples + [self.some_value(coll, cf_id, 7), low]
+            nonempty = set()
+            for s in samples:
+                for op in ("", "=", "<", ">", "<=", ">="):
+                    fn = ops[op or "="]
+                    got = self.expect(
+                        coll, cf_id, op + s, lambda v, fn=fn, s=s: fn(conv(v), conv(s))
+                    )
+                    nonempty.add(bool(got))
+            self.assertEqual(nonempty, {True, False}, (coll, cf_id))
+            lo_t, hi_t = sorted(
+                (self.some_value(coll, cf_id, 1), self.some_value(coll, cf_id, 9)), key=conv
+            )
+            for form in ("[>=%s, <=%s]", "[>=%s,<=%s]", "[ >%s , <%s ]"):
+                text = form % (lo_t, hi_t)
+                strict = "[ >" in text
+                got = self.expect(
+                    coll,
+                    cf_id,
+                    text,
+                    lambda v, strict=strict: (conv(lo_t) < conv(v) < conv(hi_t))
+                    if strict
+                    else (conv(lo_t) <= conv(v) <= conv(hi_t)),
+                )
+                if not strict:
+                    self.assertTrue(got, (coll, cf_id, text))
+        # several fields at once are ANDed
+        a = set(self.expect("matters", 8005, "true", lambda v: v == "true"))
+        b = set(self.expect("matters", 8002, ">=100000", lambda v: num(v) >= 100000))
+        got, _, _ = self.scan(
+            "matters",
+            {"custom_field_values[8005]": "true", "custom_field_values[8002]": ">=100000"},
+        )
+        self.assertEqual({r["id"] for r in got}, a & b)
+        self.assertTrue(a & b and a - b and b - a)
+
+    def test_filter_errors(self):
+        cases = [
+            ("matters", 9999, "x"),  # no such field
+            ("matters", 8006, "8500051"),  # a contact field
+            ("contacts", 8001, "x"),  # a matter field
+            ("matters", 8008, "LF-00001"),  # deleted
+            ("contacts", 8029, "OC-0001"),  # deleted
+            ("matters", 8001, ">x"),  # operators a single-operator type does not take
+            ("matters", 8001, "<x"),
+            ("matters", 8014, ">=a@b.com"),
+            ("contacts", 8028, "<=https://x.com"),
+            ("matters", 8016, "[=https://x.com]"),
+            ("matters", 8005, ">true"),
+            ("matters", 8005, "yes"),  # checkbox: true or false
+            ("matters", 8005, "=true"),
+            ("matters", 8004, "8500051"),  # another field's option
+            ("matters", 8004, "Website"),  # the option's name, not its id
+            ("contacts", 8026, ">=8500251"),
+            ("matters", 8012, "abc"),  # contact: an id
+            ("contacts", 8024, "-1"),  # matter: an id
+            ("matters", 8012, "[10000001]"),
+            ("matters", 8002, "abc"),  # numbers
+            ("matters", 8002, ">=abc"),
+            ("matters", 8002, "=>5"),
+            ("matters", 8011, "1e3"),
+            ("matters", 8002, "[>=1, 5]"),  # array: each with its operator
+            ("matters", 8002, "[>=1, <=5"),
+            ("matters", 8002, "[]"),
+            ("matters", 8002, "[>=1,, <=5]"),
+            ("matters", 8003, "2024-13-01"),  # dates
+            ("matters", 8003, "2024/01/01"),
+            ("matters", 8003, ">=2024-01-01T00:00:00Z"),
+            ("contacts", 8022, "25:00"),  # times
+            ("contacts", 8022, "9:30"),
+            ("matters", 8013, "[>=09:00, <=noon]"),
+        ]
+        for coll, cf_id, text in cases:
+            s, _, d = self.get("/api/v4/%s.json" % coll, {"custom_field_values[%d]" % cf_id: text})
+            self.assertError(s, d, 400)
+            self.assertIn("custom_field_values[%d]" % cf_id, d["error"]["message"], text)
+        s, _, d = self.get("/api/v4/matters.json", {"custom_field_values[8001]": ""})
+        self.assertError(s, d, 400)
+
+    # ---------------------------------------------------------- writes
+    def new_values(self, parent):
+        """A value of every live field of `parent` (JSON strings as written)."""
+        m = self.records("matters")[3]["id"]
+        c = self.records("contacts")[4]["id"]
+        defs = self.by_id()
+        text = {
+            "checkbox": "true",
+            "contact": str(c),
+            "currency": "1000",
+            "date": "2027-03-01",
+            "time": "09:30",
+            "email": "new@example.com",
+            "matter": str(m),
+            "numeric": "2.50",
+            "text_area": "Line one\nLine two",
+            "text_line": "Ünïcode & <text>",
+            "url": "https://example.com/a?b=c",
+        }
+        out = {}
+        for cf in defs.values():
+            if cf["parent_type"] != parent or cf["deleted"]:
+                continue
+            if cf["field_type"] == "picklist":
+                live = [o for o in cf["picklist_options"] if not o["deleted_at"]]
+                out[cf["id"]] = str(live[-1]["id"])
+            else:
+                out[cf["id"]] = text[cf["field_type"]]
+        return out
+
+    STORED = {"1000": "1000.0", "2.50": "2.5", "09:30": "09:30:00"}
+
+    def test_post_values_of_every_type(self):
+        defs = self.by_id()
+        stores = {c: {r["id"]: r for r in self.records(c)} for c in ("matters", "contacts")}
+        client = self.records("contacts")[0]["id"]
+        for coll, parent, base in [
+            ("matters", "Matter", {"description": "cf", "client": {"id": client}}),
+            ("contacts", "Contact", {"name": "CF Person", "type": "Person"}),
+        ]:
+            vals = self.new_values(parent)
+            items = [{"custom_field": {"id": k}, "value": v} for k, v in vals.items()]
+            body = dict(base, custom_field_values=items)
+            params = {"fields": "id,etag,updated_at," + CF_VALUE_FIELDS}
+            s, _, d = self.write("POST", coll, None, body, params)
+            self.assertEqual(s, 201, d)
+            got = d["data"]["custom_field_values"]
+            self.assertEqual([v["custom_field"]["id"] for v in got], list(vals))
+            self.assertEqual(len({v["id"] for v in got}), len(got))
+            for v in got:
+                self.check_value(coll, d["data"], v, defs[v["custom_field"]["id"]], stores)
+                written = vals[v["custom_field"]["id"]]
+                self.assertEqual(v["value"], self.STORED.get(written, written))
+                self.assertEqual(v["created_at"], d["data"]["updated_at"])
+            path = "/api/v4/%s/%d.json" % (coll, d["data"]["id"])
+            s, _, d2 = self.get(path, {"fields": CF_VALUE_FIELDS})
+            self.assertEqual(d2["data"]["custom_field_values"], got)
+            # a new record's values are found by the filters
+            cf_id = [k for k in vals if defs[k]["field_type"] == "currency"][0]
+            found, _, _ = self.scan(
+                coll, {"custom_field_values[%d]" % cf_id: "[>=999.99, <=1000]"}
+            )
+            self.assertIn(d["data"]["id"], [r["id"] for r in found])
+
+    def test_patch_change_add_destroy(self):
+        fields = {"fields": "id,etag,updated_at," + CF_VALUE_FIELDS}
+        for coll, change_id, add_id in [("matters", 8001, 8016), ("contacts", 8006, 8028)]:
+            recs = self.records(coll)
+            rec = [
+                r
+                for r in recs
+                if self.values(r, change_id)
+                and not self.values(r, add_id)
+                and len(r["custom_field_values"]) > 2
+            ][0]
+            before = rec["custom_field_values"]
+            old = self.values(rec, change_id)[0]
+            gone = [v for v in before if v["custom_field"]["id"] != change_id][-1]
+            if coll == "matters":
+                new_value, add_value = "Other Side LLC", "https://example.org/court"
+            else:
+                opt = self.by_id()[8006]["picklist_options"]
+                new_value = [str(o["id"]) for o in opt if str(o["id"]) != old["value"]][0]
+                add_value = "https://www.linkedin.com/in/someone"
+            body = {
+                "custom_field_values": [
+                    {"id": old["id"], "custom_field": {"id": change_id}, "value": new_value},
+                    {"custom_field": {"id": add_id}, "value": add_value},
+                    {"id": gone["id"], "_destroy": True},
+                ]
+            }
+            s, _, d = self.write("PATCH", coll, rec["id"], body, fields)
+            self.assertEqual(s, 200, d)
+            after = d["data"]["custom_field_values"]
+            self.assertNotEqual(d["data"]["etag"], rec["etag"])
+            self.assertNotEqual(d["data"]["updated_at"], rec["updated_at"])
+            kept = [v for v in before if v["id"] not in (old["id"], gone["id"])]
+            self.assertEqual([v for v in after if v["id"] in {k["id"] for k in kept}], kept)
+            changed = [v for v in after if v["id"] == old["id"]][0]
+            self.assertEqual(changed["value"], new_value)
+            self.assertNotEqual(changed["etag"], old["etag"])
+            self.assertEqual(changed["created_at"], old["created_at"])
+            self.assertEqual(changed["updated_at"], d["data"]["updated_at"])
+            if coll == "contacts":
+                self.assertEqual(str(changed["picklist_option"]["id"]), new_value)
+            added = after[-1]
+            self.assertEqual((added["custom_field"]["id"], added["value"]), (add_id, add_value))
+            self.assertNotIn(added["id"], {v["id"] for v in before})
+            self.assertNotIn(gone["id"], {v["id"] for v in after})
+            self.assertEqual(len(after), len(before))
+            # the response honours custom_field_ids[]
+            s, _, d = self.write(
+                "PATCH",
+                coll,
+                rec["id"],
+                {"custom_field_values": [{"id": changed["id"], "value": new_value}]},
+                [
+                    ("fields", "id,custom_field_values{id,value}"),
+                    ("custom_field_ids[]", str(add_id)),
+                ],
+            )
+            self.assertEqual(s, 200, d)
+            self.assertEqual(
+                d["data"]["custom_field_values"], [{"id": added["id"], "value": add_value}]
+            )
+
+    def test_write_errors(self):
+        recs = self.records("matters")
+        m = [r for r in recs if self.values(r, 8001) and self.values(r, 8016)][0]
+        other = [r for r in recs if r["id"] != m["id"] and self.values(r, 8001)][0]
+        client = self.records("contacts")[0]["id"]
+        # records without values, for the checks of each type
+        base = {"description": "x", "client": {"id": client}}
+        s, _, d = self.write("POST", "matters", None, base)
+        fresh = {"matters": d["data"]["id"]}
+        s, _, d = self.write("POST", "contacts", None, {"name": "Fresh", "type": "Company"})
+        fresh["contacts"] = d["data"]["id"]
+        v8001 = self.values(m, 8001)[0]["id"]
+        lang = self.by_id()[8026]["picklist_options"]
+        dead = [str(o["id"]) for o in lang if o["deleted_at"]][0]
+        ref = self.by_id()[8004]["picklist_options"][0]["id"]
+
+        def new(cf_id, value):
+            return {"custom_field": {"id": cf_id}, "value": value}
+
+        cases = [
+            ("matters", [new(8002, 1000)], "must be a JSON string"),
+            ("matters", [new(8002, None)], "must be a JSON string"),
+            ("matters", [new(8002, "12.345")], "Case Value (8002)"),
+            ("matters", [new(8002, "abc")], "not a number"),
+            ("matters", [new(8011, "1,5")], "Case-Value! (8011)"),
+            ("matters", [new(8003, "2027-02-30")], "not a date"),
+            ("matters", [new(8013, "24:00")], "not a time"),
+            ("matters", [new(8014, "not-an-email")], "not an email"),
+            ("matters", [new(8016, "ftp://example.com")], "URL"),
+            ("matters", [new(8009, "x" * 256)], "255"),
+            ("matters", [new(8009, "")], "blank"),
+            ("matters", [new(8012, "99")], "contacts 99 does not exist"),
+            ("matters", [new(8015, "20000002")], "matters 20000002 does not exist"),
+            ("matters", [new(8015, "x")], "not an id"),
+            ("contacts", [new(8018, "yes")], "VIP (8018)"),
+            ("contacts", [new(8026, dead)], "not an option"),
+            ("contacts", [new(8026, str(ref))], "not an option"),
+            ("contacts", [new(8026, "English")], "not an id"),
+            ("matters", [new(9999, "x")], "9999 does not exist"),
+            ("matters", [new(8006, str(ref))], "a Contact field"),
+            ("contacts", [new(8001, "x")], "a Matter field"),
+            ("matters", [new(8008, "LF-1")], "deleted"),
+            ("contacts", [new(8029, "OC-1")], "deleted"),
+            ("matters", [new(8001, "again")], "has already been taken"),
+            ("matters", [new(8016, "https://b.com")], "has already been taken"),
+            ("matters", [new(8016, "https://a.com")] * 2, "has already been taken"),
+            (
+                "matters",
+                [{"id": self.values(other, 8001)[0]["id"], "value": "x"}],
+                "is not a custom field value of this Matter",
+            ),
+            ("matters", [{"id": 700000001, "value": "x"}], "is not a custom field value"),
+            (
+                "matters",
+                [{"id": v8001, "custom_field": {"id": 8004}, "value": "x"}],
+                "does not match",
+            ),
+            ("matters", [{"id": v8001, "value": "a"}, {"id": v8001, "value": "b"}], "once"),
+            ("matters", [{"_destroy": True}], "_destroy needs the id"),
+            ("matters", [{"custom_field": {"id": 8001}, "_destroy": True}], "needs the id"),
+            ("matters", [{"id": v8001, "_destroy": "yes"}], "_destroy"),
+            ("matters", [{"id": v8001}], "value is required"),
+            ("matters", [{"value": "x"}], "custom_field is required"),
+            ("matters", [{"custom_field": {"id": "x"}, "value": "x"}], "integer"),
+            ("matters", [{"custom_field": {"id": 8001, "name": "x"}, "value": "x"}], "only an id"),
+            ("matters", [dict(new(8016, "https://a.com"), colour="red")], "colour"),
+            ("matters", ["x"], "must be an object"),
+            ("matters", {"custom_field": {"id": 8016}}, "must be an array"),
+        ]
+        for coll, items, msg in cases:
+            uses_m = "already been taken" in msg or any(
+                isinstance(i, dict) and "id" in i for i in items
+            )
+            id_ = m["id"] if uses_m else fresh[coll]
+            etag = self.ok("/api/v4/%s/%d.json" % (coll, id_))["data"]["etag"]
+            s, _, d = self.write(
+                "PATCH",
+                coll,
+                id_,
+                {"custom_field_values": items},
+                {"fields": "id,etag," + CF_VALUE_FIELDS},
+            )
+            self.assertError(s, d, 422)
+            self.assertIn(msg, d["error"]["message"], items)
+            # nothing changed
+            self.assertEqual(self.ok("/api/v4/%s/%d.json" % (coll, id_))["data"]["etag"], etag)
+        # POST: no existing values to change or remove, and the same type checks
+        for items in (
+            [{"id": v8001, "value": "x"}],
+            [{"id": v8001, "_destroy": True}],
+            [new(8002, "12.345")],
+            [new(8006, "1")],
+        ):
+            n = len(self.records("matters"))
+            s, _, d = self.write("POST", "matters", None, dict(base, custom_field_values=items))
+            self.assertError(s, d, 422)
+            self.assertEqual(len(self.records("matters")), n)
+        # a 422 spends no value ids: the next new value gets the first one
+        s, _, d = self.write(
+            "PATCH",
+            "matters",
+            fresh["matters"],
+            {"custom_field_values": [new(8016, "https://a.com")]},
+            {"fields": "custom_field_values{id}"},
+        )
+        self.assertEqual(d["data"]["custom_field_values"], [{"id": "url-790000001"}])
 
 
 class TestDeterminismAndCli(unittest.TestCase):

@@ -21,6 +21,7 @@
 #include "clio_analyze.h"
 #include "clio_client.h"
 #include "clio_column.h"
+#include "clio_custom.h"
 #include "clio_deparse.h"
 #include "clio_json.h"
 #include "clio_option.h"
@@ -160,7 +161,10 @@ clio_sample_columns(ClioSample *smp)
 		clio_resolve_column(smp->rel, i, smp->coll, &ref);
 		if (ref.field == NULL)
 			continue;
-		clio_colmap_init(smp->rel, i, smp->coll, &smp->cols[smp->ncols++]);
+		clio_colmap_init(smp->rel, i, smp->coll, &smp->cols[smp->ncols]);
+		if (ref.cf_id != 0)
+			clio_custom_colmap(smp->rel, GetUserId(), &smp->cols[smp->ncols]);
+		smp->ncols++;
 		uses = clio_fields_add(uses, ref.field, ref.request);
 	}
 	smp->fields = clio_fields_string(uses);

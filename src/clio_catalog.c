@@ -17,6 +17,7 @@
 
 #include "catalog/pg_type_d.h"
 #include "clio_catalog.h"
+#include "lib/stringinfo.h"
 #include "utils/varlena.h"
 
 /*
@@ -236,4 +237,88 @@ clio_catalog_nests(const ClioCollection *coll, const char *field,
 	}
 	camel[n] = '\0';
 	return *c == '\0' && strcmp(camel, target->schema) == 0;
+}
+
+/*
+ * clio_catalog_enum_spelling
+ *		The spelling of value in "a|b|c": the same one, else (unless exact)
+ *		the one that differs from it in case only; NULL when it is none of
+ *		them.  Palloc'd.
+ */
+const char *
+clio_catalog_enum_spelling(const char *value, const char *enumvals, bool exact)
+{
+	const char *p = enumvals;
+	const char *ci = NULL;
+	int			vlen = strlen(value);
+
+	while (p && *p)
+	{
+		const char *end = strchr(p, '|');
+		int			len = end ? end - p : strlen(p);
+
+		if (len == vlen && strncmp(p, value, len) == 0)
+			return pnstrdup(p, len);
+		if (!exact && len == vlen && ci == NULL &&
+			pg_strncasecmp(p, value, len) == 0)
+			ci = pnstrdup(p, len);
+		p = end ? end + 1 : NULL;
+	}
+	return ci;
+}
+
+/* More values than a hint lists: it names their number and the nearest */
+#define CLIO_ENUM_HINT_MAX 20
+
+/*
+ * clio_catalog_enum_hint
+ *		The values a hint names: those of "a|b|c", then those of also (or
+ *		NULL) that none of them spells in another case, as "a, b, c"; for
+ *		more than a hint can show, their number and the one nearest to
+ *		value.  Palloc'd.
+ */
+char *
+clio_catalog_enum_hint(const char *value, const char *enumvals, const char *also)
+{
+	const char **vals;
+	const char *nearest;
+	const char *c;
+	StringInfoData buf;
+	int			n = 0;
+	int			max = 2;
+	int			pass;
+	int			i;
+
+	for (c = enumvals; c && *c; c++)
+		max += (*c == '|');
+	for (c = also; c && *c; c++)
+		max += (*c == '|');
+	vals = palloc(sizeof(char *) * max);
+	for (pass = 0; pass < 2; pass++)
+	{
+		const char *p = pass ? also : enumvals;
+
+		while (p && *p)
+		{
+			const char *end = strchr(p, '|');
+			char	   *v = end ? pnstrdup(p, end - p) : pstrdup(p);
+
+			if (pass == 0 || clio_catalog_enum_spelling(v, enumvals, false) == NULL)
+				vals[n++] = v;
+			p = end ? end + 1 : NULL;
+		}
+	}
+
+	initStringInfo(&buf);
+	if (n <= CLIO_ENUM_HINT_MAX)
+	{
+		for (i = 0; i < n; i++)
+			appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", vals[i]);
+		return buf.data;
+	}
+	appendStringInfo(&buf, "one of %d values", n);
+	nearest = clio_closest(value, vals, n);
+	if (nearest)
+		appendStringInfo(&buf, ", such as \"%s\"", nearest);
+	return buf.data;
 }

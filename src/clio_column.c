@@ -38,6 +38,23 @@ clio_resolve_column(Relation rel, AttrNumber attnum, const ClioCollection *coll,
 
 	memset(ref, 0, sizeof(*ref));
 	ref->name = name;
+	ref->cf_id = clio_column_custom_field(relid, attnum);
+	if (ref->cf_id != 0)
+	{
+		/* a custom field: one value of the record's custom_field_values */
+		cat = clio_catalog_column(coll, CLIO_CF_FIELD);
+		if (cat == NULL || cat->kind != CLIO_COL_NESTED_ARRAY)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+					 errmsg("column \"%s\" of foreign table \"%s\" reads a custom field, but Clio resource \"%s\" has none",
+							NameStr(TupleDescAttr(RelationGetDescr(rel), attnum - 1)->attname),
+							RelationGetRelationName(rel), coll->table),
+					 errhint("Custom fields belong to matters and contacts.")));
+		ref->name = psprintf("custom field %lld", (long long) ref->cf_id);
+		ref->field = CLIO_CF_FIELD;
+		ref->request = CLIO_CF_SUBFIELDS;
+		return;
+	}
 	if (dot != NULL)
 	{
 		char	   *base = pnstrdup(name, dot - name);
@@ -130,4 +147,5 @@ clio_colmap_init(Relation rel, AttrNumber attnum, const ClioCollection *coll,
 	col->field = ref.field;
 	col->subfield = ref.subfield;
 	col->is_search = (ref.cat && ref.cat->kind == CLIO_COL_SEARCH);
+	col->cf_id = ref.cf_id;
 }

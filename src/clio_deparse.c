@@ -19,6 +19,7 @@
 
 #include "access/stratnum.h"
 #include "catalog/pg_collation.h"
+#include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #define CLIO_COMPAT_PLANNER
 #include "clio_compat.h"
@@ -34,6 +35,7 @@
 #include "utils/datetime.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "utils/timestamp.h"
 
 static bool clio_our_column(Expr *expr, RelOptInfo *baserel, Relation rel,
@@ -694,31 +696,134 @@ clio_pushable_join_clause(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 }
 
 /*
- * clio_map_enum
- *		The spelling of value in "a|b|c": exact, else case-insensitive;
- *		NULL when it is none of them.
+ * clio_enum_value_given
+ *		Whether a value is one Clio gives for a column with an enum,
+ *		compared as text equality compares it; if not, a NOTICE that names
+ *		the values Clio gives (and the one in another case, if any).
  */
-static const char *
-clio_map_enum(const char *value, const char *enumvals)
+static bool
+clio_enum_value_given(const char *value, const ClioColumn *cat,
+					  const char *colname, bool whole)
 {
-	const char *p = enumvals;
-	const char *ci = NULL;
-	int			vlen = strlen(value);
+	const char *other;
 
-	while (*p)
+	if (clio_catalog_enum_spelling(value, cat->enumvals, true) != NULL)
+		return true;
+	other = clio_catalog_enum_spelling(value, cat->enumvals, false);
+	ereport(NOTICE,
+			(errcode(ERRCODE_WARNING),
+			 errmsg("value \"%s\" is not one of the values Clio gives for column \"%s\"",
+					value, colname),
+			 whole ?
+			 errdetail("No record can meet the condition, so Clio is not asked for any.") : 0,
+			 other ?
+			 errhint("Clio gives %s. Perhaps you meant \"%s\".",
+					 clio_catalog_enum_hint(value, cat->enumvals, NULL), other) :
+			 errhint("Clio gives %s.",
+					 clio_catalog_enum_hint(value, cat->enumvals, NULL))));
+	return false;
+}
+
+/*
+ * clio_enum_never_true
+ *		Whether a condition of the table can hold for no record because it
+ *		asks a column with an enum for values Clio never gives: col = 'v',
+ *		col IN (...) or col = ANY ('{...}') with text equality on constants
+ *		(matters' status is Pending, Open or Closed: status = 'open' holds
+ *		for none).  Each such value gets a NOTICE, at planning; the scan
+ *		then need not ask Clio at all.
+ */
+bool
+clio_enum_never_true(RelOptInfo *baserel, Relation rel,
+					 const ClioCollection *coll, List *clauses)
+{
+	bool		never = false;
+	ListCell   *lc;
+
+	foreach(lc, clauses)
 	{
-		const char *end = strchr(p, '|');
-		int			len = end ? end - p : strlen(p);
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+		Expr	   *clause = ri->clause;
+		ClioColumnRef ref;
+		AttrNumber	attnum;
+		Expr	   *l;
+		Expr	   *r;
+		Oid			collid;
+		const char *colname;
 
-		if (len == vlen && strncmp(p, value, len) == 0)
-			return pnstrdup(p, len);
-		if (len == vlen && ci == NULL && pg_strncasecmp(p, value, len) == 0)
-			ci = pnstrdup(p, len);
-		if (end == NULL)
-			break;
-		p = end + 1;
+		if (ri->pseudoconstant)
+			continue;
+		if (IsA(clause, OpExpr) && ((OpExpr *) clause)->opno == TextEqualOperator &&
+			list_length(((OpExpr *) clause)->args) == 2)
+		{
+			l = linitial(((OpExpr *) clause)->args);
+			r = lsecond(((OpExpr *) clause)->args);
+			collid = ((OpExpr *) clause)->inputcollid;
+			if (!clio_our_column(l, baserel, rel, coll, &ref, &attnum))
+			{
+				Expr	   *t = l;
+
+				l = r;
+				r = t;
+				if (!clio_our_column(l, baserel, rel, coll, &ref, &attnum))
+					continue;
+			}
+		}
+		else if (IsA(clause, ScalarArrayOpExpr) &&
+				 ((ScalarArrayOpExpr *) clause)->useOr &&
+				 ((ScalarArrayOpExpr *) clause)->opno == TextEqualOperator)
+		{
+			l = linitial(((ScalarArrayOpExpr *) clause)->args);
+			r = lsecond(((ScalarArrayOpExpr *) clause)->args);
+			collid = ((ScalarArrayOpExpr *) clause)->inputcollid;
+			if (!clio_our_column(l, baserel, rel, coll, &ref, &attnum))
+				continue;
+		}
+		else
+			continue;
+
+		while (r && IsA(r, RelabelType))
+			r = ((RelabelType *) r)->arg;
+		if (ref.cat == NULL || ref.cat->enumvals == NULL || ref.subfield != NULL ||
+			ref.cat->kind != CLIO_COL_SCALAR || r == NULL || !IsA(r, Const) ||
+			((Const *) r)->constisnull ||
+			(OidIsValid(collid) && !get_collation_isdeterministic(collid)))
+			continue;
+		colname = NameStr(TupleDescAttr(RelationGetDescr(rel), attnum - 1)->attname);
+
+		if (IsA(clause, OpExpr))
+		{
+			if (!clio_enum_value_given(TextDatumGetCString(((Const *) r)->constvalue),
+									   ref.cat, colname, true))
+				never = true;
+		}
+		else
+		{
+			ArrayType  *arr = DatumGetArrayTypeP(((Const *) r)->constvalue);
+			Datum	   *elems;
+			bool	   *nulls;
+			int			n;
+			int			i;
+			int			given = 0;
+
+			if (ARR_ELEMTYPE(arr) != TEXTOID)
+				continue;
+			deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT,
+							  &elems, &nulls, &n);
+			for (i = 0; i < n; i++)
+				if (!nulls[i] &&
+					clio_catalog_enum_spelling(TextDatumGetCString(elems[i]),
+											   ref.cat->enumvals, true))
+					given++;
+			for (i = 0; i < n; i++)
+				if (!nulls[i] &&
+					!clio_enum_value_given(TextDatumGetCString(elems[i]),
+										   ref.cat, colname, given == 0) &&
+					given == 0)
+					never = true;
+		}
 	}
-	return ci;
+	return never;
 }
 
 /*
@@ -798,7 +903,7 @@ clio_format_scalar(const ClioPushed *p, Datum value, Oid type)
 	getTypeOutputInfo(type, &out, &isvarlena);
 	txt = OidOutputFunctionCall(out, value);
 	if (p->enumvals)
-		return (char *) clio_map_enum(txt, p->enumvals);
+		return (char *) clio_catalog_enum_spelling(txt, p->enumvals, false);
 	return txt;
 }
 

@@ -909,6 +909,76 @@ clio_conv_error_cb(void *arg)
 }
 
 /*
+ * clio_cf_find
+ *		The element of a record's custom_field_values for custom field
+ *		cf_id (the last one, if Clio gives two), or NULL.
+ *
+ * clio_cf_value
+ *		The value of custom field col->cf_id in a record's
+ *		custom_field_values, or NULL when the record has none; a picklist's
+ *		option id becomes the option's name in *text.  A value of a field
+ *		Clio marks deleted is an ERROR, never data.
+ */
+static cJSON *
+clio_cf_find(cJSON *rec, int64 cf_id)
+{
+	cJSON	   *arr = clio_member(rec, "custom_field_values");
+	cJSON	   *elem;
+	cJSON	   *found = NULL;
+
+	if (!cJSON_IsArray(arr))
+		return NULL;
+	cJSON_ArrayForEach(elem, arr)
+	{
+		const char *num = clio_num(clio_member(clio_member(elem, "custom_field"), "id"));
+		int64		id;
+
+		if (num != NULL && clio_lexeme_int64(num, &id) && id == cf_id)
+			found = elem;
+	}
+	return found;
+}
+
+static cJSON *
+clio_cf_value(cJSON *rec, ClioColMap *col, const char **text)
+{
+	cJSON	   *found = clio_cf_find(rec, col->cf_id);
+
+	*text = NULL;
+	if (found == NULL)
+		return NULL;
+	if (cJSON_IsTrue(clio_member(found, "soft_deleted")))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("custom field \"%s\" (id %lld) is deleted in Clio",
+						col->cf_name ? col->cf_name : "?", (long long) col->cf_id),
+				 errhint("Run IMPORT FOREIGN SCHEMA again, or drop the column.")));
+	found = clio_member(found, "value");
+	if (found != NULL && col->cf_picklist && !cJSON_IsNull(found))
+	{
+		const char *opt = clio_num(found) ? clio_num(found) :
+			clio_is_str(found) ? found->valuestring : NULL;
+		int			i;
+
+		for (i = 0; opt != NULL && i < col->cf_nopts; i++)
+		{
+			if (strcmp(col->cf_opt_ids[i], opt) == 0)
+			{
+				*text = col->cf_opt_names[i];
+				return found;
+			}
+		}
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("Clio gave a value that is no option of picklist custom field \"%s\"",
+						col->cf_name ? col->cf_name : "?"),
+				 opt ? errdetail("The value is %s.",
+								 clio_text_quote(opt, strlen(opt), 40)) : 0));
+	}
+	return found;
+}
+
+/*
  * clio_json_record_values
  *		Convert record "index" of a page into values/nulls for the mapped
  *		columns.  Attributes not mapped are left alone (the caller sets them
@@ -941,8 +1011,22 @@ clio_json_record_values(ClioPage *page, int index, ClioColMap *cols, int ncols,
 
 		if (col->is_search)
 			continue;
-		v = clio_member(rec, col->field);
 		ctx.colname = col->colname;
+		if (col->cf_id != 0)
+		{
+			const char *name;
+
+			v = clio_cf_value(rec, col, &name);
+			if (name != NULL)
+			{
+				values[att] = InputFunctionCall(&col->input, (char *) name,
+												col->ioparam, col->typmod);
+				nulls[att] = false;
+				continue;
+			}
+		}
+		else
+			v = clio_member(rec, col->field);
 		if (v != NULL && col->subfield != NULL && !cJSON_IsNull(v))
 		{
 			if (!cJSON_IsObject(v))
@@ -1099,6 +1183,24 @@ clio_json_record_id(ClioPage *page, int index)
 	if (num)
 		return pstrdup(num);
 	return clio_string_of(id, "id", true);
+}
+
+/*
+ * clio_json_cf_value_id
+ *		The id of record index's value of custom field cf_id (as Clio gave
+ *		it: a string or a number), or NULL when it has none.
+ */
+char *
+clio_json_cf_value_id(ClioPage *page, int index, int64 cf_id)
+{
+	cJSON	   *v = clio_member(clio_cf_find(page->records[index], cf_id), "id");
+
+	if (clio_num(v))
+		return pstrdup(clio_num(v));
+	if (clio_is_str(v) && v->valuestring[0] != '\0' &&
+		strchr(v->valuestring, CLIO_NUL_MARK) == NULL)
+		return pstrdup(v->valuestring);
+	return NULL;
 }
 
 /*
@@ -1263,7 +1365,7 @@ clio_json_write_body(ClioWriteCol *cols, int ncols, Datum *values, bool *nulls,
 				int			att = col->attnum - 1;
 				cJSON	   *value;
 
-				if ((col->subkey != NULL) != (pass == 1))
+				if ((col->subkey != NULL) != (pass == 1) || col->cf_id != 0)
 					continue;
 				value = nulls[att] ? clio_checked(cJSON_CreateNull()) :
 					clio_datum_json(values[att], col);
@@ -1286,6 +1388,47 @@ clio_json_write_body(ClioWriteCol *cols, int ncols, Datum *values, bool *nulls,
 					cJSON_AddItemToObject(obj, col->subkey, value);
 				}
 			}
+		}
+
+		/*
+		 * Custom fields: a new value names its field; a change or a removal
+		 * names the record's value by its id, as Clio gave it.
+		 */
+		for (i = 0; i < ncols; i++)
+		{
+			ClioWriteCol *col = &cols[i];
+			cJSON	   *arr;
+			cJSON	   *item;
+
+			if (col->cf_id == 0 || (col->cf_text == NULL && col->cf_value_id == NULL))
+				continue;
+			arr = cJSON_GetObjectItemCaseSensitive(data, col->key);
+			if (arr == NULL)
+				arr = clio_checked(cJSON_AddArrayToObject(data, col->key));
+			item = clio_checked(cJSON_CreateObject());
+			cJSON_AddItemToArray(arr, item);
+			if (col->cf_value_id != NULL)
+			{
+				const char *p = col->cf_value_id;
+
+				while (isdigit((unsigned char) *p))
+					p++;
+				if (*p == '\0' && p - col->cf_value_id < 19)
+					clio_checked(cJSON_AddRawToObject(item, "id", col->cf_value_id));
+				else
+					clio_checked(cJSON_AddStringToObject(item, "id", col->cf_value_id));
+			}
+			else
+			{
+				cJSON	   *cf = clio_checked(cJSON_AddObjectToObject(item, "custom_field"));
+
+				clio_checked(cJSON_AddRawToObject(cf, "id",
+												  psprintf("%lld", (long long) col->cf_id)));
+			}
+			if (col->cf_text != NULL)
+				clio_checked(cJSON_AddStringToObject(item, "value", col->cf_text));
+			else
+				clio_checked(cJSON_AddTrueToObject(item, "_destroy"));
 		}
 
 		/* an association whose id is NULL is no association: null */

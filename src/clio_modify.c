@@ -40,6 +40,7 @@
 #include "clio_compat.h"
 #include "clio_client.h"
 #include "clio_column.h"
+#include "clio_custom.h"
 #include "clio_deparse.h"
 #include "clio_json.h"
 #include "clio_modify.h"
@@ -99,6 +100,8 @@ typedef struct ClioModifyState
 
 	ClioWriteCol *wcols;		/* columns written */
 	int			nwcols;
+	bool		custom;			/* some of them are custom fields' */
+	Oid			userid;			/* whose user mapping */
 	ClioColMap *rcols;			/* columns RETURNING reads */
 	int			nrcols;
 	char	   *fields;			/* fields parameter, or NULL */
@@ -155,6 +158,8 @@ static char *clio_row_detail(ClioModifyState *ms);
 static void clio_note_applied(ClioModifyState *ms, const char *id);
 static char *clio_applied_list(ClioModifyState *ms, int limit);
 static char *clio_resume_hint(ClioModifyState *ms);
+static Datum *clio_write_spelling(ClioModifyState *ms, Datum *values,
+								  bool *nulls, int natts);
 static void clio_refuse_in_block(ClioModifyState *ms);
 static void clio_warn_in_block(ClioModifyState *ms);
 static bool clio_send_write(ClioModifyState *ms, const char *method,
@@ -262,8 +267,22 @@ clio_write_cols(Relation rel, const ClioCollection *coll, List *attnums,
 		bool		writable;
 
 		clio_resolve_column(rel, attnum, coll, &ref);
-		writable = ref.cat != NULL &&
-			(op == CMD_INSERT ? ref.cat->insertable : ref.cat->updatable);
+		writable = ref.cf_id != 0 || (ref.cat != NULL &&
+									  (op == CMD_INSERT ? ref.cat->insertable : ref.cat->updatable));
+		if (check && ref.cf_id == 0 && ref.cat && strcmp(ref.cat->field, CLIO_CF_FIELD) == 0)
+		{
+			ListCell   *oc;
+
+			foreach(oc, attnums)
+			{
+				if (clio_column_custom_field(RelationGetRelid(rel), lfirst_int(oc)) != 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_FDW_INVALID_COLUMN_NAME),
+							 errmsg("cannot set \"%s\" and a custom field's column in one statement",
+									NameStr(attr->attname)),
+							 errhint("Set the custom fields' columns, or the whole list, not both.")));
+			}
+		}
 		if (check && !writable)
 		{
 			const char *field = ref.cat ? ref.cat->name : ref.name;
@@ -292,6 +311,7 @@ clio_write_cols(Relation rel, const ClioCollection *coll, List *attnums,
 		getTypeOutputInfo(attr->atttypid, &outfunc, &isvarlena);
 		fmgr_info(outfunc, &col->output);
 		col->key = ref.field;
+		col->cf_id = ref.cf_id;
 		if (ref.cat && ref.cat->write_nested)
 		{
 			/* a scalar X_id is written as X: {"id": ...} */
@@ -301,6 +321,13 @@ clio_write_cols(Relation rel, const ClioCollection *coll, List *attnums,
 		else if (ref.cat && (ref.cat->kind == CLIO_COL_NESTED_ID ||
 							 ref.cat->kind == CLIO_COL_NESTED_TYPE))
 			col->subkey = ref.subfield;
+		/* a value as the write enum spells it (matters' status: open) */
+		if (ref.cat && ref.cat->write_enumvals && ref.subfield == NULL &&
+			(attr->atttypid == TEXTOID || attr->atttypid == VARCHAROID))
+		{
+			col->write_enumvals = ref.cat->write_enumvals;
+			col->enumvals = ref.cat->enumvals;
+		}
 	}
 	*ncols = n;
 	return cols;
@@ -538,14 +565,22 @@ clio_modify_state(Relation rel, Oid userid, List *fdw_private, CmdType op,
 	ms->coll = ms->opts.coll;
 	ms->conn = clio_http_connection(&ms->opts);
 
+	ms->userid = userid;
 	ms->wcols = clio_write_cols(rel, ms->coll,
 								(List *) list_nth(fdw_private, ClioModTargetAttrs),
 								op, false, &ms->nwcols);
+	for (i = 0; i < ms->nwcols; i++)
+		ms->custom |= ms->wcols[i].cf_id != 0;
 	ms->nrcols = list_length(retAttrs);
 	ms->rcols = palloc0(sizeof(ClioColMap) * Max(ms->nrcols, 1));
 	i = 0;
 	foreach(lc, retAttrs)
-		clio_colmap_init(rel, lfirst_int(lc), ms->coll, &ms->rcols[i++]);
+	{
+		clio_colmap_init(rel, lfirst_int(lc), ms->coll, &ms->rcols[i]);
+		if (ms->rcols[i].cf_id != 0)
+			clio_custom_colmap(rel, userid, &ms->rcols[i]);
+		i++;
+	}
 	ms->fields = fields[0] ? fields : NULL;
 	ms->cxt = CurrentMemoryContext;
 	ms->row_cxt = AllocSetContextCreate(parent, "clio_fdw modify row",
@@ -690,6 +725,60 @@ clio_resume_hint(ClioModifyState *ms)
 			return psprintf("To finish without changing those records twice, run the statement again with AND %s NOT IN (...) listing the " INT64_FORMAT " records changed; the server log lists their ids.",
 							idcol, ms->accepted);
 	}
+}
+
+/*
+ * clio_write_spelling
+ *		A row's values with each column whose write enum is not its read
+ *		one (matters' status reads Open, is written open) as the write
+ *		spells it: a value the write enum has (in any case) takes its
+ *		spelling, one the read gives that the write lacks goes as read, and
+ *		any other value is an ERROR before the row's request.
+ */
+static Datum *
+clio_write_spelling(ClioModifyState *ms, Datum *values, bool *nulls, int natts)
+{
+	Datum	   *out = values;
+	int			i;
+
+	for (i = 0; i < ms->nwcols; i++)
+	{
+		ClioWriteCol *col = &ms->wcols[i];
+		int			att = col->attnum - 1;
+		char	   *txt;
+		const char *spelt;
+
+		if (col->write_enumvals == NULL || nulls[att])
+			continue;
+		txt = TextDatumGetCString(values[att]);
+		spelt = clio_catalog_enum_spelling(txt, col->write_enumvals, false);
+		if (spelt == NULL && col->enumvals)
+			spelt = clio_catalog_enum_spelling(txt, col->enumvals, false);
+		if (spelt == NULL)
+		{
+			char	   *values_hint = psprintf("Clio takes %s, in any case.",
+											   clio_catalog_enum_hint(txt, col->write_enumvals,
+																	  col->enumvals));
+
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("value \"%s\" is not one of the values Clio takes for column \"%s\"",
+							txt, col->colname),
+					 errdetail_internal("%s", clio_row_detail(ms)),
+					 errhint("%s", ms->accepted == 0 ? values_hint :
+							 psprintf("%s %s", values_hint,
+									  clio_resume_hint(ms)))));
+		}
+		if (strcmp(spelt, txt) == 0)
+			continue;
+		if (out == values)
+		{
+			out = palloc(sizeof(Datum) * natts);
+			memcpy(out, values, sizeof(Datum) * natts);
+		}
+		out[att] = CStringGetTextDatum(spelt);
+	}
+	return out;
 }
 
 /*
@@ -861,7 +950,13 @@ clioExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 	MemoryContextReset(ms->row_cxt);
 	oldcxt = MemoryContextSwitchTo(ms->row_cxt);
 	slot_getallattrs(slot);
-	body = clio_json_write_body(ms->wcols, ms->nwcols, slot->tts_values,
+	if (ms->custom)
+		clio_custom_row(ms->rel, ms->userid, ms->wcols, ms->nwcols,
+						slot->tts_values, slot->tts_isnull);
+	body = clio_json_write_body(ms->wcols, ms->nwcols,
+								clio_write_spelling(ms, slot->tts_values,
+													slot->tts_isnull,
+													slot->tts_tupleDescriptor->natts),
 								slot->tts_isnull, link, &matter);
 	if (matter && strcmp(matter, "null") == 0)
 		matter = NULL;
@@ -949,7 +1044,22 @@ clioExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 	id = clio_row_id(ms, planSlot);
 	etag = ms->opts.etag_check ? clio_junk_text(planSlot, ms->etagAttno) : NULL;
 	slot_getallattrs(slot);
-	body = clio_json_write_body(ms->wcols, ms->nwcols, slot->tts_values,
+	if (ms->custom)
+	{
+		clio_custom_row(ms->rel, ms->userid, ms->wcols, ms->nwcols,
+						slot->tts_values, slot->tts_isnull);
+		if (!clio_custom_value_ids(ms->conn, &ms->opts, ms->coll, id,
+								   ms->wcols, ms->nwcols))
+		{
+			ms->rows++;
+			MemoryContextSwitchTo(oldcxt);
+			return NULL;		/* gone from Clio meanwhile: no row */
+		}
+	}
+	body = clio_json_write_body(ms->wcols, ms->nwcols,
+								clio_write_spelling(ms, slot->tts_values,
+													slot->tts_isnull,
+													slot->tts_tupleDescriptor->natts),
 								slot->tts_isnull, NULL, NULL);
 	found = clio_send_write(ms, "PATCH", id, body, etag, true, &page);
 	ms->rows++;
@@ -1283,10 +1393,20 @@ clioIterateDirectModify(ForeignScanState *node)
 			nulls[ms->wcols[i].attnum - 1] = isnull;
 			i++;
 		}
+		found = true;
+		if (ms->operation == CMD_UPDATE && ms->custom)
+		{
+			clio_custom_row(ms->rel, ms->userid, ms->wcols, ms->nwcols,
+							values, nulls);
+			found = clio_custom_value_ids(ms->conn, &ms->opts, ms->coll, id,
+										  ms->wcols, ms->nwcols);
+		}
 		if (ms->operation == CMD_UPDATE)
-			body = clio_json_write_body(ms->wcols, ms->nwcols, values, nulls,
-										NULL, NULL);
-		found = clio_send_write(ms, ms->operation == CMD_UPDATE ? "PATCH" : "DELETE",
+			body = clio_json_write_body(ms->wcols, ms->nwcols,
+										clio_write_spelling(ms, values, nulls,
+															tupdesc->natts),
+										nulls, NULL, NULL);
+		found = found && clio_send_write(ms, ms->operation == CMD_UPDATE ? "PATCH" : "DELETE",
 								id, body, NULL, ms->operation == CMD_UPDATE, &page);
 		if (found)
 		{

@@ -56,6 +56,7 @@ typedef enum ClioOptType
 	CLIO_OPT_REGION,			/* us, eu, ca, au */
 	CLIO_OPT_RESOURCE,			/* a catalog table name */
 	CLIO_OPT_FIELD,				/* a Clio field name */
+	CLIO_OPT_CUSTOM_FIELD,		/* a custom field's id: a positive integer */
 	CLIO_OPT_RESERVE,			/* integer 0..1000 */
 	CLIO_OPT_BATCH,				/* integer 200..10000 */
 	CLIO_OPT_COUNT,				/* off, verify, on */
@@ -110,6 +111,7 @@ static const ClioOpt clio_opts[] = {
 
 	/* column */
 	{"field", AttributeRelationId, CLIO_OPT_FIELD},
+	{"custom_field", AttributeRelationId, CLIO_OPT_CUSTOM_FIELD},
 
 	{NULL, InvalidOid, CLIO_OPT_STRING}
 };
@@ -214,7 +216,9 @@ clio_fdw_validator(PG_FUNCTION_ARGS)
 					access_token = false,
 					refresh = false,
 					client_id = false,
-					client_secret = false;
+					client_secret = false,
+					field = false,
+					custom_field = false;
 
 		foreach(cell, options)
 		{
@@ -227,7 +231,14 @@ clio_fdw_validator(PG_FUNCTION_ARGS)
 			refresh |= strcmp(def->defname, "refresh_token") == 0;
 			client_id |= strcmp(def->defname, "client_id") == 0;
 			client_secret |= strcmp(def->defname, "client_secret") == 0;
+			field |= strcmp(def->defname, "field") == 0;
+			custom_field |= strcmp(def->defname, "custom_field") == 0;
 		}
+		if (field && custom_field)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+					 errmsg("options \"field\" and \"custom_field\" cannot both be set"),
+					 errhint("A column reads either a field of the record or one of its custom fields.")));
 		if (base_url && region)
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
@@ -369,6 +380,21 @@ check_option(const ClioOpt *opt, DefElem *def)
 						 errhint("IMPORT FOREIGN SCHEMA clio creates a table for every resource clio_fdw knows.")));
 			}
 			break;
+		case CLIO_OPT_CUSTOM_FIELD:
+			{
+				int64		id;
+				char	   *end;
+
+				errno = 0;
+				id = strtoi64(value, &end, 10);
+				if (errno != 0 || end == value || *end != '\0' || id <= 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+							 errmsg("invalid value for option \"%s\": \"%s\"",
+									def->defname, value),
+							 errhint("Give the custom field's id in Clio, a positive integer (see the table custom_fields).")));
+				break;
+			}
 		case CLIO_OPT_FIELD:
 			{
 				const char *p;
@@ -934,6 +960,26 @@ clio_column_field(Oid relid, AttrNumber attnum)
 			return defGetString(def);
 	}
 	return get_attname(relid, attnum, false);
+}
+
+/*
+ * clio_column_custom_field
+ *		The custom field a column reads (its "custom_field" option), or 0.
+ */
+int64
+clio_column_custom_field(Oid relid, AttrNumber attnum)
+{
+	List	   *options = GetForeignColumnOptions(relid, attnum);
+	ListCell   *lc;
+
+	foreach(lc, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "custom_field") == 0)
+			return strtoi64(defGetString(def), NULL, 10);
+	}
+	return 0;
 }
 
 /*

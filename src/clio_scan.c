@@ -32,6 +32,7 @@
 #include "clio_compat.h"
 #include "clio_client.h"
 #include "clio_column.h"
+#include "clio_custom.h"
 #include "clio_deparse.h"
 #include "clio_join.h"
 #include "clio_json.h"
@@ -382,6 +383,7 @@ clioGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid
 	ClioRelInfo *info = palloc0(sizeof(ClioRelInfo));
 	Relation	rel;
 	ListCell   *lc;
+	bool		never;
 
 	baserel->fdw_private = info;
 	clio_table_options(foreigntableid, &info->opts);
@@ -399,10 +401,23 @@ clioGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid
 	rel = table_open(foreigntableid, NoLock);
 	info->pd = clio_classify(root, baserel, rel, info->opts.coll,
 							 baserel->baserestrictinfo, false);
+	never = clio_enum_never_true(baserel, rel, info->opts.coll,
+								 baserel->baserestrictinfo);
+	clio_custom_pushdown(root, baserel, rel, info->pd, false);
 	table_close(rel, NoLock);
 	info->missing = clio_missing_filters(info->opts.coll, info->pd);
 	info->fetched = clio_fetched(root, baserel, info->opts.coll, info->pd);
 
+	/*
+	 * A condition no record can meet (a value Clio never gives): the
+	 * relation is empty, as one excluded by its constraints; it is neither
+	 * counted nor scanned.
+	 */
+	if (never)
+	{
+		mark_dummy_rel(baserel);
+		return;
+	}
 	if (info->pd->mode == CLIO_SCAN_RECORD)
 		baserel->rows = 1;
 	else if (info->opts.use_remote_estimate && info->pd->mode == CLIO_SCAN_LIST &&
@@ -705,6 +720,7 @@ clio_add_param_paths(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 						   list_concat(list_copy(baserel->baserestrictinfo),
 									   ppi->ppi_clauses),
 						   true);
+		clio_custom_pushdown(root, baserel, rel, pd, false);
 		if (clio_missing_filters(info->opts.coll, pd) != NIL)
 			continue;
 		fetched = clio_fetched(root, baserel, info->opts.coll, pd);
@@ -842,6 +858,7 @@ clio_plan_request(PlannerInfo *root, RelOptInfo *baserel, Relation rel,
 	ClioPushdown *pd;
 
 	pd = clio_classify(root, baserel, rel, coll, scan_clauses, parameterized);
+	clio_custom_pushdown(root, baserel, rel, pd, !IS_JOIN_REL(baserel));
 	*pdp = pd;
 	plan->table = (char *) coll->table;
 	plan->mode = pd->mode;
@@ -876,6 +893,8 @@ clioGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 								  &plan, &pd);
 	plan.fields = clio_scan_fields(rel, info->opts.coll, info->attrs_used,
 								   &plan.attnums, NULL, NULL);
+	plan.params = list_concat(plan.params,
+							  clio_custom_id_params(rel, plan.attnums));
 	table_close(rel, NoLock);
 
 	if (best_path->fdw_private != NIL)
@@ -945,6 +964,8 @@ clio_lookup_plan(PlannerInfo *root, ForeignPath *best_path, List *tlist,
 	plan.lookup_cols = cols;
 	plan.fields = clio_scan_fields(rel, info->opts.coll, attrs, &plan.attnums,
 								   plan.lookup_field, sub.len ? sub.data : NULL);
+	plan.params = list_concat(plan.params,
+							  clio_custom_id_params(rel, plan.attnums));
 	table_close(rel, NoLock);
 
 	return make_foreignscan(tlist, (List *) list_nth(priv, ClioJoinQuals), 0,
@@ -1007,7 +1028,12 @@ clioBeginForeignScan(ForeignScanState *node, int eflags)
 	if (st->plan.lookup == NULL)
 	{
 		foreach(lc, st->plan.attnums)
-			clio_colmap_init(st->rel, lfirst_int(lc), coll, &st->cols[i++]);
+		{
+			clio_colmap_init(st->rel, lfirst_int(lc), coll, &st->cols[i]);
+			if (st->cols[i].cf_id != 0)
+				clio_custom_colmap(st->rel, clio_scan_userid(node), &st->cols[i]);
+			i++;
+		}
 	}
 	else
 	{
@@ -1019,7 +1045,11 @@ clioBeginForeignScan(ForeignScanState *node, int eflags)
 			ClioColMap *col = &st->cols[i];
 
 			if (IsA(lfirst(lc), Integer))
+			{
 				clio_colmap_init(st->rel, intVal(lfirst(lc)), coll, col);
+				if (col->cf_id != 0)
+					clio_custom_colmap(st->rel, clio_scan_userid(node), col);
+			}
 			else
 			{
 				clio_colmap_attr(col, TupleDescAttr(td, i));

@@ -28,8 +28,10 @@ LAYERS = {
     "clio_modify": 7,
     "clio_analyze": 7,
     "clio_functions": 7,
+    "clio_import": 7,       # IMPORT FOREIGN SCHEMA: tables, custom field columns, comments
     "clio_mirror": 7,
     "clio_deparse": 6,      # what is pushed
+    "clio_custom": 6,       # custom fields: definitions (read through the client), filters, values
     "clio_client": 5,       # send, status -> error (builds OAuth through request)
     "clio_request": 4,      # the one builder: pure text, sends nothing
     "clio_column": 3,

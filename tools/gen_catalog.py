@@ -236,6 +236,18 @@ def body_props(spec, op):
     return props, data.get("required", [])
 
 
+def write_enum(post_props, patch_props, name):
+    """The values a create or change body takes for `name`, or None: the
+    POST body's enum, then what the PATCH body's adds."""
+    out = []
+    for props in (post_props, patch_props):
+        p = (props or {}).get(name, {})
+        for v in p.get("enum") or p.get("items", {}).get("enum") or []:
+            if v not in out:
+                out.append(v)
+    return out or None
+
+
 def polymorphic(props, name):
     """Whether a write body takes association `name` as {"id", "type"}."""
     p = (props or {}).get(name, {})
@@ -265,6 +277,46 @@ def param_info(p):
     if "keyword `null` to match" in desc:
         info["null_keyword"] = True
     return info
+
+
+def ascii_text(text):
+    """A description as plain ASCII text: markdown emphasis and links
+    dropped, typographic punctuation as ASCII, other characters left out
+    (a comment must be valid in any server encoding)."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text or "")
+    text = text.replace("*", "").replace("`", "")
+    for a, b in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'),
+                 ("\u201d", '"'), ("\u2013", "-"), ("\u2014", "-"),
+                 ("\u00a0", " ")):
+        text = text.replace(a, b)
+    text = "".join(ch for ch in text if " " <= ch < "\x7f")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def column_comment(col, props, by_name):
+    """The comment of a column: what Clio says of its field, and what the
+    column holds of it."""
+    f = by_name.get(col["field"], {})
+    desc = ascii_text(props.get(col["field"], {}).get("description", ""))
+    ref = (f.get("ref") or "record").replace("_base", "")
+    if col["kind"] == "search":
+        return ("Not a field: WHERE search = 'text' sends Clio's free-text "
+                "search (query=text); the column gives the text back.")
+    if col["kind"] == "nested_id":
+        return "The id of %s (a %s)." % (col["field"], ref)
+    if col["kind"] == "nested_type":
+        return "The type of %s: what %s_id refers to." % (col["field"], col["field"])
+    if col["kind"] == "nested":
+        return "The %s (a %s), as jsonb: %s." % (
+            col["field"], ref, ", ".join(col.get("subfields") or ["id"]))
+    if col["kind"] == "nested_array":
+        return "The %s (a list of %s), as a jsonb array." % (col["field"], ref)
+    text = desc or col["field"]
+    if not text.endswith("."):
+        text += "."
+    if col.get("enum"):
+        text += " One of: %s." % ", ".join(col["enum"])
+    return text
 
 
 def build(spec):
@@ -346,6 +398,16 @@ def build(spec):
                 col["subfields"] = list(spec.props(f["ref"]))
             if "enum" in f:
                 col["enum"] = f["enum"]
+            # Clio's write enum, where it is not the read one: matters'
+            # status reads Open and is written open.  A write maps a value
+            # to the write spelling (case aside) and refuses one in
+            # neither enum.
+            wenum = write_enum(post_props, patch_props, f["name"])
+            if (f["kind"] == "scalar" and wenum
+                    and set(wenum) != set(f.get("enum") or [])):
+                if f["type"] != "text":
+                    fail("%s.%s: a write enum on a %s column" % (coll, f["name"], f["type"]))
+                col["write_enum"] = wenum
             columns.append(col)
             if f["kind"] == "object" and f["has_id"] and (f["name"] + "_id") not in names:
                 columns.append({"name": f["name"] + "_id", "field": f["name"],
@@ -401,6 +463,11 @@ def build(spec):
             if p["name"].endswith("_id") and p["name"][:-3] + "_type" in by_filter:
                 p["needs"] = p["name"][:-3] + "_type"
 
+        # What \d+ shows: a comment per column, from the spec's
+        # description of the field (IMPORT FOREIGN SCHEMA writes them).
+        for c in columns:
+            c["comment"] = column_comment(c, props, by_name)
+
         required_filters = [p["name"] for p in filters if p["required"]]
         variants = SPLIT.get(coll, [(coll, {})])
         for table, fixed in variants:
@@ -409,6 +476,9 @@ def build(spec):
                 "table": table,
                 "path": coll,
                 "schema": rec,
+                "comment": "Clio's %s records (GET /api/v4/%s.json%s)." % (
+                    rec, coll, "?" + "&".join("%s=%s" % kv for kv in sorted(fixed.items()))
+                    if fixed else ""),
                 "fixed_params": fixed,
                 "record_get": "get" in one,
                 "methods": {
@@ -527,13 +597,19 @@ def emit_c(cat):
             sub = ",".join(col.get("subfields", [])) or None
             enum = col.get("enum")
             enumstr = "|".join(enum) if enum else None
-            w("\t{%s, %s, %s, %s, %s, %s, %s, %s, %s, %s}," % (
+            wenum = col.get("write_enum")
+            w("\t{%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s}," % (
                 c_str(col["name"]), c_str(col["field"]), PG_TYPES[col["type"]],
                 KINDS[col["kind"]], c_str(sub), c_str(col.get("write_nested")),
                 "true" if col["insertable"] else "false",
                 "true" if col["updatable"] else "false",
                 c_str(enumstr),
-                "true" if col.get("never_null") else "false"))
+                "true" if col.get("never_null") else "false",
+                c_str("|".join(wenum) if wenum else None)))
+        w("};")
+        w("static const char *const %s_comments[] = {" % t)
+        for col in c["columns"]:
+            w("\t%s," % c_str(col["comment"]))
         w("};")
         w("static const ClioFilter %s_filters[] = {" % t)
         for p in c["filters"]:
@@ -575,7 +651,9 @@ def emit_c(cat):
         w("\t\t%s_columns, lengthof(%s_columns)," % (t, t))
         w("\t\t%s_filters, %d," % (t, len(c["filters"])))
         w("\t\t%s_ranges, %d," % (t, len(c["ranges"])))
-        w("\t\t%s_orders, %d" % (t, len(c["orders"])))
+        w("\t\t%s_orders, %d," % (t, len(c["orders"])))
+        w("\t\t%s," % c_str(c["comment"]))
+        w("\t\t%s_comments" % t)
         w("\t},")
     w("};")
     w("")

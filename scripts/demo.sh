@@ -70,9 +70,16 @@ WHERE m.status = 'Open'
 GROUP BY 1
 ORDER BY hours_logged DESC;
 SELECT requests AS clio_requests, bytes_received FROM clio_fdw_stats();
+\echo
+\echo 'Custom fields are columns: open matters worth more than 100,000, by how they came in'
+SELECT referral_source, count(*) AS matters, sum(case_value) AS value
+  FROM clio.matters
+ WHERE status = 'Open' AND case_value > 100000
+ GROUP BY referral_source ORDER BY value DESC;
 \echo 'The request the matters scan sends (EXPLAIN VERBOSE):'
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT id, display_number, practice_area FROM clio.matters WHERE status = 'Open';
+SELECT id, display_number, practice_area, case_value FROM clio.matters
+ WHERE status = 'Open' AND case_value > 100000;
 EOF
 
 conn="psql -h $PGHOST -p $PGPORT -U postgres postgres"

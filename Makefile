@@ -22,6 +22,7 @@ OBJS = \
 	src/clio_http.o \
 	src/clio_join.o \
 	src/clio_json.o \
+	src/clio_json_body.o \
 	src/clio_mirror.o \
 	src/clio_modify.o \
 	src/clio_option.o \

@@ -76,6 +76,8 @@ typedef struct ClioWriteCol
 } ClioWriteCol;
 
 /* in src/clio_json.c */
+struct cJSON;
+extern struct cJSON *clio_json_tree(const char *txt, size_t len);
 extern void clio_json_init(void);
 extern void clio_colmap_attr(ClioColMap *col, Form_pg_attribute attr);
 extern ClioPage *clio_json_parse_page(const char *body, size_t len,
@@ -92,15 +94,8 @@ extern void clio_json_record_values(ClioPage *page, int index,
 									ClioColMap *cols, int ncols,
 									Datum *values, bool *nulls,
 									const char *table);
-extern char *clio_json_write_body(ClioWriteCol *cols, int ncols,
-								  Datum *values, bool *nulls,
-								  const char *omit_key, char **omitted);
 extern char *clio_json_record_id(ClioPage *page, int index);
 extern char *clio_json_cf_value_id(ClioPage *page, int index, int64 cf_id);
-extern char *clio_json_document_body(const char *filename,
-									 const char *parent_type,
-									 int64 parent_id);
-extern char *clio_json_fully_uploaded_body(const char *uuid);
 extern char *clio_json_string_field(const char *body, size_t len,
 									const char *key);
 extern void clio_json_error_body(const char *body, size_t len,

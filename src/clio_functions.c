@@ -31,6 +31,7 @@
 #include "clio_text.h"
 #include "clio_url.h"
 #include "clio_json.h"
+#include "clio_json_body.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"

@@ -43,6 +43,7 @@
 #include "clio_custom.h"
 #include "clio_deparse.h"
 #include "clio_json.h"
+#include "clio_json_body.h"
 #include "clio_modify.h"
 #include "clio_option.h"
 #include "clio_request.h"

@@ -40,6 +40,7 @@ LAYERS = {
     "clio_catalog_data": 0,
     "clio_http": 0,         # the transport: calls no other file
     "clio_json": 0,
+    "clio_json_body": 1,    # request bodies: the JSON layer's writing half, on its reader
     "clio_url": 0,
     "clio_text": -1,        # server text: a body's pre-scan, quoting for messages
 }

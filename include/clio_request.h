@@ -15,6 +15,7 @@
 #define CLIO_REQUEST_H
 
 #include "clio_catalog.h"
+#include "clio_http.h"
 #include "nodes/pg_list.h"
 
 /* How a scan reaches its records */
@@ -174,6 +175,8 @@ extern void clio_request_param(ClioRequest *r, const char *name,
 							   const char *value);
 extern char *clio_request_url(const ClioRequest *r, const char *root);
 extern char *clio_request_text(const ClioRequest *r);
+extern void clio_request_http(ClioHttpRequest *req,
+							  const ClioRequest *r, const char *root);
 
 extern void clio_scan_request(const ClioCollection *coll,
 							  const ClioScanPlan *plan,

@@ -86,10 +86,7 @@ clio_analyze_oldest(ClioConn *conn, ClioOptions *opts,
 	r.fixed = coll->fixed_params;
 	clio_request_param(&r, "fields", "id,created_at");
 	clio_request_param(&r, "limit", "1");
-	memset(&req, 0, sizeof(req));
-	req.method = r.method;
-	req.url = clio_request_url(&r, opts->base_url);
-	req.display = clio_request_text(&r);
+	clio_request_http(&req, &r, opts->base_url);
 	(void) clio_send(conn, opts, &req, &resp, NULL, 0, NULL);
 	page = clio_json_parse_page(resp.body, resp.len, false, req.display);
 	if (clio_json_page_length(page) < 1)
@@ -272,10 +269,7 @@ clio_sample_fetch(ClioSample *smp, long offset, const char *since)
 		clio_request_param(&r, "offset", psprintf("%ld", offset));
 	clio_request_param(&r, "created_since", since);
 	clio_request_param(&r, "page_token", smp->token);
-	memset(&req, 0, sizeof(req));
-	req.method = r.method;
-	req.url = clio_request_url(&r, smp->opts.base_url);
-	req.display = clio_request_text(&r);
+	clio_request_http(&req, &r, smp->opts.base_url);
 	(void) clio_send(smp->conn, &smp->opts, &req, &resp, NULL, 0, NULL);
 	page = clio_json_parse_page(resp.body, resp.len, false, req.display);
 	smp->request = req.display;

@@ -208,10 +208,7 @@ clio_custom_fetch(const ClioOptions *opts, ClioCustomCache *cache)
 			clio_request_param(&r, "fields", CLIO_CUSTOM_FIELDS);
 			clio_request_param(&r, "limit", psprintf("%d", CLIO_MAX_PAGE_SIZE));
 			clio_request_param(&r, "page_token", token);
-			memset(&req, 0, sizeof(req));
-			req.method = r.method;
-			req.url = clio_request_url(&r, opts->base_url);
-			req.display = clio_request_text(&r);
+			clio_request_http(&req, &r, opts->base_url);
 			(void) clio_send(conn, opts, &req, &resp, NULL, 0, NULL);
 			page = clio_json_parse_page(resp.body, resp.len, false, req.display);
 			for (k = 0; k < clio_json_page_length(page); k++)
@@ -929,10 +926,7 @@ clio_custom_value_ids(ClioConn *conn, const ClioOptions *opts,
 			clio_request_param(&r, "custom_field_ids[]",
 							   psprintf("%lld", (long long) cols[i].cf_id));
 	}
-	memset(&req, 0, sizeof(req));
-	req.method = r.method;
-	req.url = clio_request_url(&r, opts->base_url);
-	req.display = clio_request_text(&r);
+	clio_request_http(&req, &r, opts->base_url);
 	if (clio_send(conn, opts, &req, &resp, NULL, CLIO_ALLOW_404, NULL) == 404)
 		return false;
 	page = clio_json_parse_page(resp.body, resp.len, true, req.display);

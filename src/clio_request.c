@@ -310,6 +310,20 @@ clio_request_url(const ClioRequest *r, const char *root)
 }
 
 /*
+ * clio_request_http
+ *		The transport's request for r, with no body: method, the URL sent
+ *		(from root) and the text messages show.
+ */
+void
+clio_request_http(ClioHttpRequest *req, const ClioRequest *r, const char *root)
+{
+	memset(req, 0, sizeof(*req));
+	req->method = r->method;
+	req->url = clio_request_url(r, root);
+	req->display = clio_request_text(r);
+}
+
+/*
  * clio_request_text
  *		The request as EXPLAIN and messages show it: "METHOD path?query",
  *		readable, with no host and no secret.

@@ -943,23 +943,34 @@ clio_server_exec_options(ForeignServer *server, Oid userid, ClioOptions *opts)
 }
 
 /*
+ * clio_column_option
+ *		The value of a column's option, or NULL.
+ */
+static char *
+clio_column_option(Oid relid, AttrNumber attnum, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, GetForeignColumnOptions(relid, attnum))
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, name) == 0)
+			return defGetString(def);
+	}
+	return NULL;
+}
+
+/*
  * clio_column_field
  *		The Clio field a column reads: its "field" option, else its name.
  */
 char *
 clio_column_field(Oid relid, AttrNumber attnum)
 {
-	List	   *options = GetForeignColumnOptions(relid, attnum);
-	ListCell   *lc;
+	char	   *field = clio_column_option(relid, attnum, "field");
 
-	foreach(lc, options)
-	{
-		DefElem    *def = (DefElem *) lfirst(lc);
-
-		if (strcmp(def->defname, "field") == 0)
-			return defGetString(def);
-	}
-	return get_attname(relid, attnum, false);
+	return field ? field : get_attname(relid, attnum, false);
 }
 
 /*
@@ -969,17 +980,9 @@ clio_column_field(Oid relid, AttrNumber attnum)
 int64
 clio_column_custom_field(Oid relid, AttrNumber attnum)
 {
-	List	   *options = GetForeignColumnOptions(relid, attnum);
-	ListCell   *lc;
+	char	   *id = clio_column_option(relid, attnum, "custom_field");
 
-	foreach(lc, options)
-	{
-		DefElem    *def = (DefElem *) lfirst(lc);
-
-		if (strcmp(def->defname, "custom_field") == 0)
-			return strtoi64(defGetString(def), NULL, 10);
-	}
-	return 0;
+	return id ? strtoi64(id, NULL, 10) : 0;
 }
 
 /*

@@ -303,6 +303,7 @@ clio_append_array_literal(StringInfo buf, cJSON *array)
 {
 	cJSON	   *el;
 	bool		first = true;
+	bool		ok = true;
 	StringInfoData nested;
 
 	nested.data = NULL;
@@ -325,7 +326,10 @@ clio_append_array_literal(StringInfo buf, cJSON *array)
 		{
 			s = el->valuestring;
 			if (strchr(s, CLIO_NUL_MARK) != NULL)
-				return false;
+			{
+				ok = false;
+				break;
+			}
 		}
 		else if (cJSON_IsBool(el))
 			s = cJSON_IsTrue(el) ? "true" : "false";
@@ -335,7 +339,10 @@ clio_append_array_literal(StringInfo buf, cJSON *array)
 				initStringInfo(&nested);
 			resetStringInfo(&nested);
 			if (!clio_append_json(&nested, el))
-				return false;
+			{
+				ok = false;
+				break;
+			}
 			s = nested.data;
 		}
 		appendStringInfoChar(buf, '"');
@@ -347,10 +354,12 @@ clio_append_array_literal(StringInfo buf, cJSON *array)
 		}
 		appendStringInfoChar(buf, '"');
 	}
-	appendStringInfoChar(buf, '}');
+	if (ok)
+		appendStringInfoChar(buf, '}');
+	/* the nested buffer is freed on every path, \u0000 or not */
 	if (nested.data)
 		pfree(nested.data);
-	return true;
+	return ok;
 }
 
 /*

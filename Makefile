@@ -26,10 +26,12 @@ OBJS = \
 	src/clio_mirror.o \
 	src/clio_modify.o \
 	src/clio_option.o \
+	src/clio_plan.o \
 	src/clio_request.o \
 	src/clio_scan.o \
 	src/clio_text.o \
-	src/clio_url.o
+	src/clio_url.o \
+	src/clio_xact.o
 
 EXTENSION = clio_fdw
 DATA = clio_fdw--1.0.sql clio_fdw--1.0--1.1.sql

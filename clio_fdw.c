@@ -4,10 +4,11 @@
  *		  Foreign-data wrapper for the Clio Manage API v4: the module's face
  *
  * Library load (_PG_init), the handler that hands PostgreSQL the callbacks
- * of src/clio_scan.c, src/clio_modify.c and src/clio_analyze.c, the planner
+ * of src/clio_plan.c, src/clio_scan.c, src/clio_join.c, src/clio_count.c,
+ * src/clio_modify.c and src/clio_analyze.c, the planner
  * hook that keeps JIT out of plans whose cost is Clio's round trips, the
- * utility hook that tells src/clio_modify.c when a transaction block
- * begins, and IMPORT FOREIGN SCHEMA from the catalog.  It plans, runs and sends
+ * utility hook that tells src/clio_xact.c when a transaction block
+ * begins, and IMPORT FOREIGN SCHEMA (src/clio_import.c).  It plans, runs and sends
  * nothing itself.
  *
  * IDENTIFICATION
@@ -26,7 +27,9 @@
 #include "clio_join.h"
 #include "clio_json.h"
 #include "clio_modify.h"
+#include "clio_plan.h"
 #include "clio_scan.h"
+#include "clio_xact.h"
 #include "foreign/fdwapi.h"
 #include "foreign/foreign.h"
 #include "jit/jit.h"
@@ -84,10 +87,10 @@ clio_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 
 	if (xstmt && (xstmt->kind == TRANS_STMT_BEGIN ||
 				  xstmt->kind == TRANS_STMT_START))
-		clio_modify_block_begins(false);
+		clio_xact_block_begins(false);
 	/* COMMIT AND CHAIN, ROLLBACK AND CHAIN: a new block when this one ends */
 	if (xstmt && xstmt->chain)
-		clio_modify_block_begins(true);
+		clio_xact_block_begins(true);
 	if (stmt && IsA(stmt, ImportForeignSchemaStmt))
 	{
 		clio_import_hook(true);
@@ -241,7 +244,7 @@ _PG_init(void)
 {
 	clio_http_init();
 	clio_json_init();
-	clio_modify_init();
+	clio_xact_init();
 	/* a user mapping changed: its refreshed tokens no longer apply */
 	CacheRegisterSyscacheCallback(USERMAPPINGOID, clio_usermapping_changed, (Datum) 0);
 	prev_planner_hook = planner_hook;

@@ -45,5 +45,6 @@ extern void clio_resolve_column(Relation rel, AttrNumber attnum,
 								ClioColumnRef *ref);
 extern void clio_colmap_init(Relation rel, AttrNumber attnum,
 							 const ClioCollection *coll, ClioColMap *col);
+extern AttrNumber clio_column_reading(Relation rel, const char *field);
 
 #endif							/* CLIO_COLUMN_H */

@@ -46,7 +46,5 @@ extern void clioBeginDirectModify(ForeignScanState *node, int eflags);
 extern TupleTableSlot *clioIterateDirectModify(ForeignScanState *node);
 extern void clioEndDirectModify(ForeignScanState *node);
 extern void clioExplainDirectModify(ForeignScanState *node, ExplainState *es);
-extern void clio_modify_init(void);
-extern void clio_modify_block_begins(bool chained);
 
 #endif							/* CLIO_MODIFY_H */

@@ -149,3 +149,24 @@ clio_colmap_init(Relation rel, AttrNumber attnum, const ClioCollection *coll,
 	col->is_search = (ref.cat && ref.cat->kind == CLIO_COL_SEARCH);
 	col->cf_id = ref.cf_id;
 }
+
+/*
+ * clio_column_reading
+ *		The column of rel that reads Clio's field (id, etag), or
+ *		InvalidAttrNumber.
+ */
+AttrNumber
+clio_column_reading(Relation rel, const char *field)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	int			i;
+
+	for (i = 1; i <= tupdesc->natts; i++)
+	{
+		if (TupleDescAttr(tupdesc, i - 1)->attisdropped)
+			continue;
+		if (strcmp(clio_column_field(RelationGetRelid(rel), i), field) == 0)
+			return i;
+	}
+	return InvalidAttrNumber;
+}

@@ -8,7 +8,7 @@
  * B the query reads is a field Clio nests in x, needs no request on B: the
  * request on A asks for x{...} and each row of A carries its B row (or
  * none).  This file decides when a join is such a lookup and adds its
- * path, costed as the one scan of A; clioGetForeignPlan (src/clio_scan.c)
+ * path, costed as the one scan of A; clioGetForeignPlan (src/clio_plan.c)
  * turns the path into a scan of A whose column map also fills B's
  * columns.  It plans only: it sends nothing and builds no request.
  *

@@ -12,11 +12,11 @@
  * check is a direct modify: one request, no scan.
  *
  * Clio's changes are not transactional: a request that succeeded stays
- * done when the PostgreSQL transaction rolls back.  A write inside a
- * transaction block is warned about once per transaction, or refused
- * (server option transactional_writes).  An error says how many rows of
- * the statement Clio had already applied, which ids, and how to finish
- * without applying them twice.
+ * done when the PostgreSQL transaction rolls back.  src/clio_xact.c warns
+ * about or refuses a write inside a transaction block (server option
+ * transactional_writes), and keeps the rows of the statement Clio has
+ * applied, so that an error says which and how to finish without applying
+ * them twice.
  *
  * Requests (and the text EXPLAIN shows for them) are built by
  * src/clio_request.c, bodies by src/clio_json.c, and sent by
@@ -33,7 +33,6 @@
 #include "access/htup_details.h"
 #include "access/sysattr.h"
 #include "access/table.h"
-#include "access/xact.h"
 #include "catalog/pg_type.h"
 #define CLIO_COMPAT_EXECUTOR
 #define CLIO_COMPAT_PLANNER
@@ -48,6 +47,7 @@
 #include "clio_option.h"
 #include "clio_request.h"
 #include "clio_text.h"
+#include "clio_xact.h"
 #include "executor/executor.h"
 #include "foreign/foreign.h"
 #include "miscadmin.h"
@@ -67,9 +67,6 @@
 #define CLIO_ROWID_ID "clio_id"
 #define CLIO_ROWID_ETAG "clio_etag"
 #define CLIO_ROWID_ROW "clio_row"
-
-/* Ids of applied records an error lists (the server log gets them all) */
-#define CLIO_APPLIED_SHOWN 20
 
 /*
  * fdw_private of a ModifyTable (and of a direct-modify ForeignScan).
@@ -119,30 +116,10 @@ typedef struct ClioModifyState
 	bool		has_row;		/* a row for RETURNING */
 	bool		set_processed;
 
-	int64		rows;			/* rows of the statement handled so far */
-	int64		accepted;		/* of those, rows Clio changed */
-	List	   *applied;		/* their ids (char *, in cxt), for an error */
-	MemoryContext cxt;			/* the statement's: where this state lives */
+	ClioApplied applied;		/* the rows Clio applied, for an error */
 	MemoryContext row_cxt;
 	ClioStats	stats;
 } ClioModifyState;
-
-/* Whether this transaction has written to Clio (see clio_xact_callback) */
-static bool clio_xact_wrote = false;
-
-/* Whether this transaction was warned that ROLLBACK will not undo writes */
-static bool clio_xact_warned = false;
-
-/*
- * Whether this transaction is a block the user began (BEGIN or START
- * TRANSACTION, seen by clio_fdw.c's utility hook).  IsTransactionBlock()
- * alone is also true inside the subtransaction of a PL/pgSQL exception
- * block run as a statement of its own, which ROLLBACK is not about.
- */
-static bool clio_xact_block = false;
-
-/* Whether the block that ends next is followed by another (AND CHAIN) */
-static bool clio_xact_chain = false;
 
 static const char *clio_method_name(CmdType op);
 static void clio_check_method(const ClioCollection *coll, CmdType op,
@@ -155,14 +132,8 @@ static char *clio_returning_fields(Relation rel, const ClioCollection *coll,
 static ClioModifyState *clio_modify_state(Relation rel, Oid userid,
 										  List *fdw_private, CmdType op,
 										  MemoryContext parent);
-static char *clio_row_detail(ClioModifyState *ms);
-static void clio_note_applied(ClioModifyState *ms, const char *id);
-static char *clio_applied_list(ClioModifyState *ms, int limit);
-static char *clio_resume_hint(ClioModifyState *ms);
 static Datum *clio_write_spelling(ClioModifyState *ms, Datum *values,
 								  bool *nulls, int natts);
-static void clio_refuse_in_block(ClioModifyState *ms);
-static void clio_warn_in_block(ClioModifyState *ms);
 static bool clio_send_write(ClioModifyState *ms, const char *method,
 							const char *id, const char *body,
 							const char *if_match, bool with_fields,
@@ -175,7 +146,6 @@ static List *clio_modify_private(const ClioCollection *coll, List *targetAttrs,
 								 bool set_processed);
 static const char *clio_insert_link(const ClioCollection *coll,
 									ClioWriteCol *cols, int ncols);
-static void clio_xact_callback(XactEvent event, void *arg);
 static char *clio_junk_text(TupleTableSlot *planSlot, AttrNumber attno);
 static char *clio_row_id(ClioModifyState *ms, TupleTableSlot *planSlot);
 
@@ -354,26 +324,6 @@ clio_returning_fields(Relation rel, const ClioCollection *coll, List *attnums)
 		uses = clio_fields_add(uses, ref.field, ref.request);
 	}
 	return clio_fields_string(uses);
-}
-
-/*
- * clio_id_attnum
- *		The column that reads Clio's id, or InvalidAttrNumber.
- */
-static AttrNumber
-clio_column_reading(Relation rel, const char *field)
-{
-	TupleDesc	tupdesc = RelationGetDescr(rel);
-	int			i;
-
-	for (i = 1; i <= tupdesc->natts; i++)
-	{
-		if (TupleDescAttr(tupdesc, i - 1)->attisdropped)
-			continue;
-		if (strcmp(clio_column_field(RelationGetRelid(rel), i), field) == 0)
-			return i;
-	}
-	return InvalidAttrNumber;
 }
 
 /*
@@ -583,10 +533,10 @@ clio_modify_state(Relation rel, Oid userid, List *fdw_private, CmdType op,
 		i++;
 	}
 	ms->fields = fields[0] ? fields : NULL;
-	ms->cxt = CurrentMemoryContext;
+	clio_xact_applied_init(&ms->applied, rel, op);
 	ms->row_cxt = AllocSetContextCreate(parent, "clio_fdw modify row",
 										ALLOCSET_DEFAULT_SIZES);
-	clio_refuse_in_block(ms);
+	clio_xact_refuse_in_block(&ms->opts, clio_method_name(op), rel);
 	return ms;
 }
 
@@ -620,112 +570,6 @@ clioBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 		ms->rowAttno = ExecFindJunkAttributeInTlist(subplan->targetlist, CLIO_ROWID_ROW);
 	}
 	rinfo->ri_FdwState = ms;
-}
-
-/*
- * clio_row_detail
- *		What the error of a failed row adds: which row, and what Clio kept.
- */
-static char *
-clio_row_detail(ClioModifyState *ms)
-{
-	const char *done;
-
-	if (ms->rows == 0)
-		return psprintf("This was row 1 of the statement.");
-	if (ms->accepted == 0)
-		return psprintf("This was row " INT64_FORMAT " of the statement; Clio had applied none of the rows before it.",
-						ms->rows + 1);
-	done = ms->operation == CMD_INSERT ? "created" :
-		ms->operation == CMD_DELETE ? "deleted" : "changed";
-	return psprintf("This was row " INT64_FORMAT " of the statement; Clio had already %s " INT64_FORMAT " record(s), which stay %s in Clio: %s %s.",
-					ms->rows + 1, done, ms->accepted, done,
-					list_length(ms->applied) > 1 ? "ids" : "id",
-					clio_applied_list(ms, CLIO_APPLIED_SHOWN));
-}
-
-/*
- * clio_note_applied
- *		Remember the id of a record Clio applied the statement to, for the
- *		error of a later row.  The list lives as long as the statement and
- *		holds one id per row written.
- */
-static void
-clio_note_applied(ClioModifyState *ms, const char *id)
-{
-	MemoryContext oldcxt = MemoryContextSwitchTo(ms->cxt);
-
-	ms->accepted++;
-	if (id)
-		ms->applied = lappend(ms->applied, pstrdup(id));
-	MemoryContextSwitchTo(oldcxt);
-}
-
-/*
- * clio_applied_list
- *		"1, 2, 3" for the applied records, at most limit of them (0: all)
- *		and "and N more"; ids that are not integers are quoted literals, so
- *		that the list can go into NOT IN (...).
- */
-static char *
-clio_applied_list(ClioModifyState *ms, int limit)
-{
-	StringInfoData buf;
-	ListCell   *lc;
-	int			n = 0;
-	int64		unknown = ms->accepted - list_length(ms->applied);
-
-	initStringInfo(&buf);
-	foreach(lc, ms->applied)
-	{
-		const char *id = lfirst(lc);
-
-		if (limit > 0 && n == limit)
-			break;
-		if (n++ > 0)
-			appendStringInfoString(&buf, ", ");
-		if (id[0] != '\0' && strspn(id, "0123456789") == strlen(id))
-			appendStringInfoString(&buf, id);
-		else
-			appendStringInfoString(&buf, quote_literal_cstr(id));
-	}
-	if (list_length(ms->applied) > n)
-		appendStringInfo(&buf, " and %d more", list_length(ms->applied) - n);
-	if (unknown > 0)
-		appendStringInfo(&buf, "%s" INT64_FORMAT " whose id Clio did not send back",
-						 n > 0 ? "; " : "", unknown);
-	return buf.data;
-}
-
-/*
- * clio_resume_hint
- *		How to finish a statement that failed after Clio applied some of
- *		its rows, without applying them twice.
- */
-static char *
-clio_resume_hint(ClioModifyState *ms)
-{
-	AttrNumber	idatt = clio_column_reading(ms->rel, "id");
-	const char *idcol = idatt == InvalidAttrNumber ? "id" :
-		quote_identifier(NameStr(TupleDescAttr(RelationGetDescr(ms->rel), idatt - 1)->attname));
-	bool		all_shown = list_length(ms->applied) <= CLIO_APPLIED_SHOWN &&
-		list_length(ms->applied) == ms->accepted;
-	char	   *ids = all_shown ? clio_applied_list(ms, 0) : NULL;
-
-	switch (ms->operation)
-	{
-		case CMD_DELETE:
-			return pstrdup("The records Clio deleted are gone: running the statement again deletes only the others.");
-		case CMD_INSERT:
-			return psprintf("To finish without creating those records twice, insert only the rows after row " INT64_FORMAT " (for INSERT ... SELECT, the same query with a fixed ORDER BY and OFFSET " INT64_FORMAT ").",
-							ms->rows, ms->rows);
-		default:
-			if (ids)
-				return psprintf("To finish without changing those records twice, run the statement again with AND %s NOT IN (%s) added to its WHERE clause.",
-								idcol, ids);
-			return psprintf("To finish without changing those records twice, run the statement again with AND %s NOT IN (...) listing the " INT64_FORMAT " records changed; the server log lists their ids.",
-							idcol, ms->accepted);
-	}
 }
 
 /*
@@ -765,10 +609,10 @@ clio_write_spelling(ClioModifyState *ms, Datum *values, bool *nulls, int natts)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("value \"%s\" is not one of the values Clio takes for column \"%s\"",
 							txt, col->colname),
-					 errdetail_internal("%s", clio_row_detail(ms)),
-					 errhint("%s", ms->accepted == 0 ? values_hint :
+					 errdetail_internal("%s", clio_xact_row_detail(&ms->applied)),
+					 errhint("%s", ms->applied.accepted == 0 ? values_hint :
 							 psprintf("%s %s", values_hint,
-									  clio_resume_hint(ms)))));
+									  clio_xact_resume_hint(&ms->applied)))));
 		}
 		if (strcmp(spelt, txt) == 0)
 			continue;
@@ -780,46 +624,6 @@ clio_write_spelling(ClioModifyState *ms, Datum *values, bool *nulls, int natts)
 		out[att] = CStringGetTextDatum(spelt);
 	}
 	return out;
-}
-
-/*
- * clio_refuse_in_block
- *		transactional_writes 'refuse': no write inside a transaction block,
- *		before any request of the statement.
- */
-static void
-clio_refuse_in_block(ClioModifyState *ms)
-{
-	if (ms->opts.transactional_writes != CLIO_XACT_WRITES_REFUSE ||
-		!clio_xact_block || !IsTransactionBlock())
-		return;
-	ereport(ERROR,
-			(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
-			 errmsg("cannot %s foreign table \"%s\" inside a transaction block",
-					clio_method_name(ms->operation),
-					RelationGetRelationName(ms->rel)),
-			 errdetail("Server \"%s\" has transactional_writes 'refuse': Clio applies each write at once, and ROLLBACK could not undo it.",
-					   GetForeignServer(ms->opts.serverid)->servername),
-			 errhint("Run the statement outside BEGIN ... COMMIT, or set the server option transactional_writes to 'warn' or 'allow'.")));
-}
-
-/*
- * clio_warn_in_block
- *		transactional_writes 'warn': once per transaction, before its first
- *		write inside a transaction block.
- */
-static void
-clio_warn_in_block(ClioModifyState *ms)
-{
-	if (ms->opts.transactional_writes != CLIO_XACT_WRITES_WARN ||
-		clio_xact_warned || !clio_xact_block || !IsTransactionBlock())
-		return;
-	clio_xact_warned = true;
-	ereport(WARNING,
-			(errcode(ERRCODE_WARNING),
-			 errmsg("writes to Clio are applied at once and ROLLBACK will not undo them"),
-			 errdetail("Clio has no transactions: each INSERT, UPDATE and DELETE on a Clio table is applied when its statement runs, and stays applied whether this transaction commits or rolls back."),
-			 errhint("Set the server option transactional_writes to 'refuse' to refuse writes inside a transaction block, or to 'allow' to silence this warning.")));
 }
 
 /*
@@ -840,7 +644,7 @@ clio_send_write(ClioModifyState *ms, const char *method, const char *id,
 	MemoryContext oldcxt = CurrentMemoryContext;
 
 	*page = NULL;
-	clio_warn_in_block(ms);
+	clio_xact_before_write(&ms->opts);
 	clio_write_request(&r, ms->coll, method, id, with_fields ? ms->fields : NULL);
 	memset(&req, 0, sizeof(req));
 	req.method = r.method;
@@ -853,36 +657,19 @@ clio_send_write(ClioModifyState *ms, const char *method, const char *id,
 	{
 		status = clio_send(ms->conn, &ms->opts, &req, &resp, &ms->stats,
 						   strcmp(method, "POST") != 0 ? CLIO_ALLOW_404 : 0,
-						   clio_row_detail(ms));
+						   clio_xact_row_detail(&ms->applied));
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
-
-		if (ms->accepted == 0)
+		if (ms->applied.accepted == 0)
 			PG_RE_THROW();
-
-		/*
-		 * Rows of the statement stay applied in Clio: say how to finish
-		 * without applying them twice (what a "run it again" hint would
-		 * do), and put every id in the server log.
-		 */
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		edata->hint = clio_resume_hint(ms);
-		if (list_length(ms->applied) > CLIO_APPLIED_SHOWN)
-			ereport(LOG,
-					(errmsg("the failed statement on \"%s\" had applied " INT64_FORMAT " record(s) in Clio: ids %s",
-							RelationGetRelationName(ms->rel), ms->accepted,
-							clio_applied_list(ms, 0)),
-					 errhidestmt(true)));
-		ReThrowError(edata);
+		/* rows of the statement stay applied in Clio: say which, and how */
+		ReThrowError(clio_xact_applied_error(&ms->applied, oldcxt));
 	}
 	PG_END_TRY();
 	if (status == 404)
 		return false;
-	clio_xact_wrote = true;
+	clio_xact_after_write();
 	if (resp.len > 0 && status != 204)
 		*page = clio_json_parse_page(resp.body, resp.len, true, req.display);
 	return true;
@@ -980,8 +767,8 @@ clioExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 					 errdetail("Clio created calendar entry %s, then answered 404 when it was linked to its matter.",
 							   clio_text_quote(id, strlen(id), 60))));
 	}
-	ms->rows++;
-	clio_note_applied(ms, page ? clio_json_record_id(page, 0) : NULL);
+	ms->applied.rows++;
+	clio_xact_note_applied(&ms->applied, page ? clio_json_record_id(page, 0) : NULL);
 	if (ms->nrcols > 0)
 		clio_fill_returning(ms, page, slot);
 	MemoryContextSwitchTo(oldcxt);
@@ -1052,7 +839,7 @@ clioExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 		if (!clio_custom_value_ids(ms->conn, &ms->opts, ms->coll, id,
 								   ms->wcols, ms->nwcols))
 		{
-			ms->rows++;
+			ms->applied.rows++;
 			MemoryContextSwitchTo(oldcxt);
 			return NULL;		/* gone from Clio meanwhile: no row */
 		}
@@ -1063,9 +850,9 @@ clioExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 													slot->tts_tupleDescriptor->natts),
 								slot->tts_isnull, NULL, NULL);
 	found = clio_send_write(ms, "PATCH", id, body, etag, true, &page);
-	ms->rows++;
+	ms->applied.rows++;
 	if (found)
-		clio_note_applied(ms, id);
+		clio_xact_note_applied(&ms->applied, id);
 	if (found && ms->nrcols > 0)
 		clio_fill_returning(ms, page, slot);
 	MemoryContextSwitchTo(oldcxt);
@@ -1090,9 +877,9 @@ clioExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 	oldcxt = MemoryContextSwitchTo(ms->row_cxt);
 	id = clio_row_id(ms, planSlot);
 	found = clio_send_write(ms, "DELETE", id, NULL, NULL, false, &page);
-	ms->rows++;
+	ms->applied.rows++;
 	if (found)
-		clio_note_applied(ms, id);
+		clio_xact_note_applied(&ms->applied, id);
 	MemoryContextSwitchTo(oldcxt);
 
 	if (!found)
@@ -1411,7 +1198,7 @@ clioIterateDirectModify(ForeignScanState *node)
 								id, body, NULL, ms->operation == CMD_UPDATE, &page);
 		if (found)
 		{
-			ms->accepted = 1;
+			ms->applied.accepted = 1;
 			/* RETURNING that reads no column still returns the row */
 			if (ms->nrcols > 0)
 				clio_fill_returning(ms, page, slot);
@@ -1430,10 +1217,10 @@ clioIterateDirectModify(ForeignScanState *node)
 		Instrumentation *instr = node->ss.ps.instrument;
 
 		if (ms->set_processed)
-			estate->es_processed += ms->accepted;
+			estate->es_processed += ms->applied.accepted;
 		if (instr)
-			instr->tuplecount += ms->accepted;
-		ms->accepted = 0;
+			instr->tuplecount += ms->applied.accepted;
+		ms->applied.accepted = 0;
 		return ExecClearTuple(slot);
 	}
 	if (!ms->has_row)
@@ -1475,68 +1262,4 @@ clioExplainDirectModify(ForeignScanState *node, ExplainState *es)
 					   intVal(list_nth(priv, ClioModIdIsExpr)) ? "$1" : id,
 					   patch && fields[0] ? fields : NULL);
 	ExplainPropertyText("Clio Request", clio_request_text(&r), es);
-}
-
-/* ----------------------------------------------------------------
- *		Transactions
- * ----------------------------------------------------------------
- */
-
-/*
- * clio_xact_callback
- *		Clio's changes cannot be prepared for two-phase commit: they are
- *		already made.  Refuse PREPARE TRANSACTION after a write.
- */
-static void
-clio_xact_callback(XactEvent event, void *arg)
-{
-	switch (event)
-	{
-		case XACT_EVENT_PRE_PREPARE:
-			if (clio_xact_wrote)
-				ereport(ERROR,
-						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						 errmsg("cannot prepare a transaction that wrote to Clio"),
-						 errdetail("Clio's changes are made when each statement runs and cannot take part in two-phase commit.")));
-			break;
-		case XACT_EVENT_COMMIT:
-		case XACT_EVENT_ABORT:
-		case XACT_EVENT_PARALLEL_COMMIT:
-		case XACT_EVENT_PARALLEL_ABORT:
-		case XACT_EVENT_PREPARE:
-			clio_xact_wrote = false;
-			clio_xact_warned = false;
-			clio_xact_block = clio_xact_chain;
-			clio_xact_chain = false;
-			break;
-		default:
-			break;
-	}
-}
-
-/*
- * clio_modify_init
- *		From _PG_init.
- */
-void
-clio_modify_init(void)
-{
-	RegisterXactCallback(clio_xact_callback, NULL);
-	/* loaded by the first statement after BEGIN: the block began unseen */
-	clio_xact_block = IsTransactionBlock();
-}
-
-/*
- * clio_modify_block_begins
- *		From clio_fdw.c's utility hook: at BEGIN or START TRANSACTION, or
- *		(chained) at COMMIT or ROLLBACK AND CHAIN, whose new block begins
- *		when the transaction ends.
- */
-void
-clio_modify_block_begins(bool chained)
-{
-	if (chained)
-		clio_xact_chain = true;
-	else
-		clio_xact_block = true;
 }

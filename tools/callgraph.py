@@ -23,13 +23,15 @@ import sys
 LAYERS = {
     "clio_fdw": 9,          # the face: _PG_init, handler, planner hook, IMPORT
     "clio_count": 8,        # count(*) as meta.records: plans on the scan's planning
-    "clio_scan": 7,         # what PostgreSQL asks of a foreign table
+    "clio_plan": 7,         # planning a scan: size, paths, costs, the plan
+    "clio_scan": 7,         # running a scan, and its EXPLAIN
     "clio_join": 7,         # lookup joins: the path (the plan is the scan's)
     "clio_modify": 7,
     "clio_analyze": 7,
     "clio_functions": 7,
     "clio_import": 7,       # IMPORT FOREIGN SCHEMA: tables, custom field columns, comments
     "clio_mirror": 7,
+    "clio_xact": 6,         # writes that stay applied: transactions, partial failures
     "clio_deparse": 6,      # what is pushed
     "clio_custom": 6,       # custom fields: definitions (read through the client), filters, values
     "clio_client": 5,       # send, status -> error (builds OAuth through request)

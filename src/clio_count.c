@@ -82,31 +82,6 @@ clio_count_target_walker(Node *node, Aggref **found)
 }
 
 /*
- * clio_count_enum_verbatim
- *		Whether a text value is one of "a|b|c" as it is spelt: a value in
- *		another case reaches Clio mapped, but means no row in SQL.  The
- *		spellings are the column's, as records spell them (matters' status
- *		reads Open while its filter takes open), else the filter's.
- */
-static bool
-clio_count_enum_verbatim(const char *value, const char *enumvals)
-{
-	const char *p = enumvals;
-	size_t		vlen = strlen(value);
-
-	while (p && *p)
-	{
-		const char *end = strchr(p, '|');
-		size_t		len = end ? (size_t) (end - p) : strlen(p);
-
-		if (len == vlen && strncmp(p, value, len) == 0)
-			return true;
-		p = end ? end + 1 : NULL;
-	}
-	return false;
-}
-
-/*
  * clio_count_exact
  *		Whether Clio's filter selects exactly the rows the condition does.
  *		Conditions on ids and other integers, booleans, dates, enums spelt
@@ -151,8 +126,8 @@ clio_count_exact(const ClioPushed *p, Relation rel, const ClioCollection *coll)
 				(type == INT8OID || type == INT4OID || type == INT2OID);
 		case CLIO_VAL_ENUM:
 			return enumvals != NULL && type == TEXTOID &&
-				clio_count_enum_verbatim(TextDatumGetCString(c->constvalue),
-										 enumvals);
+				clio_catalog_enum_spelling(TextDatumGetCString(c->constvalue),
+										   enumvals, true) != NULL;
 		case CLIO_VAL_COMMA:
 		case CLIO_VAL_REPEAT:
 			{
@@ -175,8 +150,8 @@ clio_count_exact(const ClioPushed *p, Relation rel, const ClioCollection *coll)
 								  &elems, &nulls, &n);
 				for (i = 0; i < n; i++)
 					if (nulls[i] ||
-						!clio_count_enum_verbatim(TextDatumGetCString(elems[i]),
-												  enumvals))
+						clio_catalog_enum_spelling(TextDatumGetCString(elems[i]),
+												   enumvals, true) == NULL)
 						return false;
 				return true;
 			}

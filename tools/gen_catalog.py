@@ -553,11 +553,6 @@ def c_str(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def enum_case(values):
-    """How the filter's enum is spelled relative to the field's enum."""
-    return values
-
-
 def emit_c(cat):
     out = []
     w = out.append

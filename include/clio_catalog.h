@@ -44,6 +44,8 @@ typedef struct ClioColumn
 	const char *write_enumvals; /* "a|b|c" as a create or change takes
 								 * them, where not as records spell them
 								 * (a value is mapped to it), or NULL */
+	const char *target;			/* CLIO_COL_NESTED: the schema of the
+								 * record it holds ("Contact"), or NULL */
 } ClioColumn;
 
 /* The type of a list filter's value */

@@ -203,11 +203,9 @@ clio_catalog_array_filter(const ClioCollection *coll, const char *column)
 /*
  * clio_catalog_nests
  *		Whether association "field" of coll holds a record of collection
- *		target, the same record target's own list gives.  Derived from the
- *		spec's naming: the association's schema is the field's name in
- *		camel case (practice_area: PracticeArea, user: User), so an
- *		association named for its role (client: Contact, assignee:
- *		Participant) is not known to point at target.  A polymorphic
+ *		target, the same record target's own list gives: the spec's schema
+ *		of the association is target's (practice_area: PracticeArea;
+ *		client: Contact; responsible_attorney: User).  A polymorphic
  *		association (one with an X_type column) may hold a record of
  *		another kind, and a fixed-filter slice (matter_notes) lists only
  *		part of its collection: neither qualifies.
@@ -216,27 +214,14 @@ bool
 clio_catalog_nests(const ClioCollection *coll, const char *field,
 				   const ClioCollection *target)
 {
-	char		camel[128];
-	int			n = 0;
-	bool		upper = true;
-	const char *c;
+	const ClioColumn *assoc;
 
 	if (target->fixed_params != NULL || target->schema == NULL ||
-		clio_catalog_column_by_field(coll, field, CLIO_COL_NESTED) == NULL ||
 		clio_catalog_column_by_field(coll, field, CLIO_COL_NESTED_TYPE) != NULL)
 		return false;
-	for (c = field; *c && n < (int) sizeof(camel) - 1; c++)
-	{
-		if (*c == '_')
-		{
-			upper = true;
-			continue;
-		}
-		camel[n++] = upper ? pg_toupper((unsigned char) *c) : *c;
-		upper = false;
-	}
-	camel[n] = '\0';
-	return *c == '\0' && strcmp(camel, target->schema) == 0;
+	assoc = clio_catalog_column_by_field(coll, field, CLIO_COL_NESTED);
+	return assoc != NULL && assoc->target != NULL &&
+		strcmp(assoc->target, target->schema) == 0;
 }
 
 /*

@@ -125,6 +125,7 @@ clio_lookup_clause(ClioJoinSide *a, ClioJoinSide *b, RestrictInfo *ri,
 	ClioColumnRef aref,
 				bref;
 	TypeCacheEntry *tc;
+	const char *assoc;
 
 	if (!IsA(ri->clause, OpExpr))
 		return NULL;
@@ -156,14 +157,25 @@ clio_lookup_clause(ClioJoinSide *a, ClioJoinSide *b, RestrictInfo *ri,
 
 	clio_resolve_column(a->r, av->varattno, a->coll, &aref);
 	clio_resolve_column(b->r, bv->varattno, b->coll, &bref);
-	if (aref.cat == NULL || aref.cat->kind != CLIO_COL_NESTED_ID ||
-		bref.cat == NULL || bref.cat->kind != CLIO_COL_SCALAR ||
-		strcmp(bref.cat->name, "id") != 0)
+	if (aref.cat == NULL || bref.cat == NULL ||
+		bref.cat->kind != CLIO_COL_SCALAR || strcmp(bref.cat->name, "id") != 0)
 		return NULL;
-	if (!clio_catalog_nests(a->coll, aref.field, b->coll))
+
+	/*
+	 * x_id is x's id, read from x{id}; or a field of its own that Clio
+	 * sends beside x and writes as x (matters' client_id): the id of x.
+	 */
+	if (aref.cat->kind == CLIO_COL_NESTED_ID)
+		assoc = aref.field;
+	else if (aref.cat->kind == CLIO_COL_SCALAR && aref.subfield == NULL &&
+			 aref.cat->write_nested != NULL)
+		assoc = aref.cat->write_nested;
+	else
+		return NULL;
+	if (!clio_catalog_nests(a->coll, assoc, b->coll))
 		return NULL;
 	*avar = av;
-	return aref.field;
+	return assoc;
 }
 
 /*

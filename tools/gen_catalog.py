@@ -391,6 +391,10 @@ def build(spec):
                 col["type"] = "text" if props["id"].get("type") == "string" else "int8"
             if f["kind"] == "object":
                 col["subfields"] = f["default_subfields"]
+                # The kind of record it holds: its schema, without _base
+                # (matters' client: Contact_base, a contact).
+                ref = f["ref"]
+                col["target"] = ref[:-5] if ref.endswith("_base") else ref
             if f["kind"] == "array":
                 col["kind"] = "nested_array"
                 # Without subfields Clio returns only id and etag of each
@@ -593,14 +597,15 @@ def emit_c(cat):
             enum = col.get("enum")
             enumstr = "|".join(enum) if enum else None
             wenum = col.get("write_enum")
-            w("\t{%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s}," % (
+            w("\t{%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s}," % (
                 c_str(col["name"]), c_str(col["field"]), PG_TYPES[col["type"]],
                 KINDS[col["kind"]], c_str(sub), c_str(col.get("write_nested")),
                 "true" if col["insertable"] else "false",
                 "true" if col["updatable"] else "false",
                 c_str(enumstr),
                 "true" if col.get("never_null") else "false",
-                c_str("|".join(wenum) if wenum else None)))
+                c_str("|".join(wenum) if wenum else None),
+                c_str(col.get("target") if col["kind"] == "nested" else None)))
         w("};")
         w("static const char *const %s_comments[] = {" % t)
         for col in c["columns"]:

@@ -519,6 +519,39 @@ FROM clio_get('activities', 'id,type,date,updated_at',
         "activities cannot be ordered by created_at)",
     ),
     dict(
+        key="Q27",
+        title="Open matters per responsible attorney, LEFT JOIN users (a role-named association)",
+        fdw="""
+SELECT u.name AS attorney, count(*) AS open_matters
+FROM clio.matters m
+LEFT JOIN clio.users u ON u.id = m.responsible_attorney_id
+WHERE m.status = 'Open'
+GROUP BY 1 ORDER BY 2 DESC, 1""",
+        py="""
+SELECT r->'responsible_attorney'->>'name' AS attorney, count(*) AS open_matters
+FROM clio_get('matters', 'id,responsible_attorney{name}', '{"status": "open"}') r
+GROUP BY 1 ORDER BY 2 DESC, 1""",
+        fewest=[lst("matters", status="open")],
+        reason="ceil(open matters / 200): one status=open list, each matter carrying "
+        "responsible_attorney{name}; no request on users",
+    ),
+    dict(
+        key="Q28",
+        title="Open matters with their client's name, JOIN contacts (matters' own client_id)",
+        fdw="""
+SELECT m.display_number, c.name AS client
+FROM clio.matters m
+JOIN clio.contacts c ON c.id = m.client_id
+WHERE m.status = 'Open'""",
+        py="""
+SELECT r->>'display_number' AS display_number, r->'client'->>'name' AS client
+FROM clio_get('matters', 'id,display_number,client{id,name}', '{"status": "open"}') r
+WHERE r->'client'->>'id' IS NOT NULL""",
+        fewest=[lst("matters", status="open")],
+        reason="ceil(open matters / 200): one status=open list, each matter carrying "
+        "client{name}; no request on contacts",
+    ),
+    dict(
         key="S1",
         title="Scan of 10,000 activities (LIMIT)",
         fdw="""
